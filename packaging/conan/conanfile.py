@@ -1,0 +1,79 @@
+"""Conan 2 recipe for spiral, a header-only C++20 library.
+
+Build/publish from the repository root:  conan create packaging/conan --version 0.1.0
+Consumers: find_package(spiral) -> spiral::spiral, spiral::simd (xsimd); pkg-config name spiral.
+"""
+
+import os
+
+from conan import ConanFile
+from conan.tools.build import check_min_cppstd
+from conan.tools.files import copy
+from conan.tools.layout import basic_layout
+
+required_conan_version = ">=2.0"
+
+
+class SpiralConan(ConanFile):
+    name = "spiral"
+    version = "0.1.0"
+    description = (
+        "Header-only C++20 library for the collateral value feedback loop in leveraged "
+        "markets: option prices and Greeks, price impact, haircuts, margin, risk aggregation "
+        "and liquidation cascades."
+    )
+    license = "MIT"
+    topics = ("finance", "risk", "margin", "liquidation", "options", "header-only", "simd")
+    package_type = "header-library"
+    settings = "os", "arch", "compiler", "build_type"
+    options = {"simd": [True, False]}
+    default_options = {"simd": True}
+    no_copy_source = True
+
+    def export_sources(self):
+        root = os.path.join(self.recipe_folder, "..", "..")
+        copy(self, "LICENSE", src=root, dst=self.export_sources_folder)
+        copy(self, "include/*", src=root, dst=self.export_sources_folder)
+
+    def layout(self):
+        basic_layout(self, src_folder=".")
+
+    def requirements(self):
+        if self.options.simd:
+            # API used by spiral/simd.hpp: xsimd 8.x (hadd, batch<T, A>)
+            self.requires("xsimd/[>=8.1.0 <11]")
+
+    def package_id(self):
+        self.info.clear()
+
+    def validate(self):
+        if self.settings.get_safe("compiler.cppstd"):
+            check_min_cppstd(self, 20)
+
+    def build(self):
+        pass  # header-only
+
+    def package(self):
+        copy(self, "LICENSE", src=self.source_folder,
+             dst=os.path.join(self.package_folder, "licenses"))
+        copy(self, "*.hpp", src=os.path.join(self.source_folder, "include"),
+             dst=os.path.join(self.package_folder, "include"))
+
+    def package_info(self):
+        self.cpp_info.set_property("cmake_file_name", "spiral")
+        self.cpp_info.set_property("pkg_config_name", "spiral")
+        self.cpp_info.bindirs = []
+        self.cpp_info.libdirs = []
+
+        core = self.cpp_info.components["core"]
+        core.set_property("cmake_target_name", "spiral::spiral")
+        core.bindirs = []
+        core.libdirs = []
+
+        if self.options.simd:
+            simd = self.cpp_info.components["simd"]
+            simd.set_property("cmake_target_name", "spiral::simd")
+            simd.set_property("pkg_config_name", "spiral-simd")
+            simd.requires = ["core", "xsimd::xsimd"]
+            simd.bindirs = []
+            simd.libdirs = []
