@@ -1,0 +1,239 @@
+// Elementary functions and branch-free helpers that work on every `real` type.
+//
+// Scalars: `exp`, `log` and `sqrt` call the C library at run time and the library's own
+// series when evaluated at compile time (switched with __builtin_is_constant_evaluated,
+// which, unlike std::is_constant_evaluated, is also right in CUDA device code).
+// Batches: everything forwards to `batch_traits<T>` (see <spiral/simd.hpp>).
+#pragma once
+
+#include <spiral/core/config.hpp>
+#include <spiral/core/real.hpp>
+
+#include <bit>
+#include <cmath>
+#include <cstdint>
+#include <limits>
+
+namespace spiral {
+
+// ---------------------------------------------------------------- branch-free helpers
+
+/// `m ? a : b`, lane by lane. The scalar form evaluates both arguments, as the batch form must.
+template <real T>
+SPIRAL_HD constexpr T select(mask_t<T> m, T a, T b) noexcept {
+    if constexpr (std::floating_point<T>)
+        return m ? a : b;
+    else
+        return batch_traits<T>::select(m, a, b);
+}
+
+/// Smaller of two values: `a < b ? a : b`, so `b` when either is NaN (as x86 minpd, which
+/// batches use). Put the value that may be NaN second to let NaN through.
+template <real T>
+SPIRAL_HD constexpr T min(T a, T b) noexcept {
+    if constexpr (std::floating_point<T>)
+        return a < b ? a : b;
+    else
+        return batch_traits<T>::min(a, b);
+}
+
+/// Larger of two values: `a > b ? a : b`, so `b` when either is NaN (as x86 maxpd).
+template <real T>
+SPIRAL_HD constexpr T max(T a, T b) noexcept {
+    if constexpr (std::floating_point<T>)
+        return a > b ? a : b;
+    else
+        return batch_traits<T>::max(a, b);
+}
+
+/// `x` limited to [lo, hi]; requires lo <= hi. NaN stays NaN.
+template <real T>
+SPIRAL_HD constexpr T clamp(T x, T lo, T hi) noexcept {
+    return spiral::min(hi, spiral::max(lo, x));
+}
+
+/// Absolute value (+0 for -0, NaN stays NaN).
+template <real T>
+SPIRAL_HD constexpr T abs(T x) noexcept {
+    if constexpr (std::floating_point<T>)
+        return x < T(0) ? -x : (x == T(0) ? T(0) : x);
+    else
+        return batch_traits<T>::abs(x);
+}
+
+namespace detail {
+
+// ---------------------------------------------------------------- constexpr scalar kernels
+
+inline constexpr double ln2_hi = 6.93147180369123816490e-01; // ln 2 with its low bits zero
+inline constexpr double ln2_lo = 1.90821492927058770002e-10; // ln 2 - ln2_hi
+
+/// x * 2^k for any int k, by exact multiplications with powers of two.
+SPIRAL_HD constexpr double scale_by_power_of_two(double x, int k) noexcept {
+    auto power = [](int e) { // 2^e for -1022 <= e <= 1023
+        return std::bit_cast<double>(static_cast<std::uint64_t>(e + 1023) << 52);
+    };
+    while (k > 1023) {
+        x *= power(1023);
+        k -= 1023;
+    }
+    while (k < -1022) {
+        x *= power(-1022);
+        k += 1022;
+    }
+    return x * power(k);
+}
+
+/// exp by Cody–Waite reduction x = k ln2 + r, |r| <= ln2/2, and a degree-13 Taylor series
+/// (truncation below 5e-18 relative); used only in constant evaluation.
+SPIRAL_HD constexpr double constexpr_exp(double x) noexcept {
+    if (x != x)
+        return x;
+    if (x > 709.782712893384)
+        return std::numeric_limits<double>::infinity();
+    if (x < -745.2)
+        return 0.0;
+    const double kf = x * 1.4426950408889634074;
+    const auto k = static_cast<int>(kf < 0 ? kf - 0.5 : kf + 0.5);
+    const double r = (x - k * ln2_hi) - k * ln2_lo;
+    double p = 1.0;
+    for (int n = 13; n >= 1; --n)
+        p = 1.0 + p * r / n;
+    return scale_by_power_of_two(p, k);
+}
+
+/// log by x = m 2^e, m in [sqrt(1/2), sqrt(2)), and the series of 2 atanh((m-1)/(m+1)).
+SPIRAL_HD constexpr double constexpr_log(double x) noexcept {
+    if (x != x || x == std::numeric_limits<double>::infinity())
+        return x;
+    if (x < 0)
+        return std::numeric_limits<double>::quiet_NaN();
+    if (x == 0)
+        return -std::numeric_limits<double>::infinity();
+    int e = 0;
+    if (x < std::numeric_limits<double>::min()) { // subnormal: make it normal first
+        x *= 18014398509481984.0;                 // 2^54
+        e -= 54;
+    }
+    const auto bits = std::bit_cast<std::uint64_t>(x);
+    e += static_cast<int>((bits >> 52) & 0x7ff) - 1023;
+    double m = std::bit_cast<double>((bits & 0x000fffffffffffffULL) | 0x3ff0000000000000ULL);
+    if (m > 1.4142135623730950488) {
+        m *= 0.5;
+        ++e;
+    }
+    const double u = (m - 1.0) / (m + 1.0);
+    const double u2 = u * u;
+    double series = 0.0; // sum of u2^j / (2j + 1) for j = 0..13 (|u| < 0.172: tail < 1e-21)
+    for (int j = 13; j >= 0; --j)
+        series = 1.0 / (2 * j + 1) + u2 * series;
+    return e * ln2_hi + (2.0 * u * series + e * ln2_lo);
+}
+
+/// sqrt by Newton's iteration from an exponent-halving first guess.
+SPIRAL_HD constexpr double constexpr_sqrt(double x) noexcept {
+    if (x != x || x == 0 || x == std::numeric_limits<double>::infinity())
+        return x;
+    if (x < 0)
+        return std::numeric_limits<double>::quiet_NaN();
+    double y = std::bit_cast<double>((std::bit_cast<std::uint64_t>(x) >> 1) +
+                                     (static_cast<std::uint64_t>(1023) << 51));
+    for (int i = 0; i < 8; ++i)
+        y = 0.5 * (y + x / y);
+    // Newton lands within an ulp; step to the neighbour that is closer if there is one.
+    const double below = std::bit_cast<double>(std::bit_cast<std::uint64_t>(y) - 1);
+    const double above = std::bit_cast<double>(std::bit_cast<std::uint64_t>(y) + 1);
+    auto miss = [x](double c) { // |c^2 - x| with c^2 kept exact (Dekker), so ties resolve
+        const double split = 134217729.0 * c;
+        const double hi = split - (split - c);
+        const double lo = c - hi;
+        const double d = ((hi * hi - x) + 2.0 * hi * lo) + lo * lo;
+        return d < 0 ? -d : d;
+    };
+    if (miss(below) < miss(y))
+        return below;
+    if (miss(above) < miss(y))
+        return above;
+    return y;
+}
+
+/// The rounding error of a product: a * b == (a * b rounded) + two_product_error(a, b) exactly.
+/// Uses a fused multiply-add where the hardware has one, Dekker's splitting otherwise.
+template <real T>
+SPIRAL_HD constexpr T two_product_error(T a, T b) noexcept {
+    const T p = a * b;
+    if constexpr (!std::floating_point<T>) {
+        if constexpr (batch_traits<T>::has_fma)
+            return batch_traits<T>::fma(a, b, -p);
+    }
+#if defined(FP_FAST_FMA) && !defined(__CUDACC__)
+    if constexpr (std::is_same_v<T, double>)
+        if (!__builtin_is_constant_evaluated())
+            return std::fma(a, b, -p);
+#elif defined(__CUDA_ARCH__)
+    if constexpr (std::floating_point<T>)
+        return ::fma(a, b, -p);
+#endif
+    // Dekker: split each factor into 26-bit halves whose products are exact.
+    constexpr auto split_factor = std::floating_point<scalar_t<T>> && sizeof(scalar_t<T>) == 4
+                                      ? scalar_t<T>(4097.0)       // 2^12 + 1 for float
+                                      : scalar_t<T>(134217729.0); // 2^27 + 1 for double
+    const T ca = T(split_factor) * a;
+    const T a_hi = ca - (ca - a);
+    const T a_lo = a - a_hi;
+    const T cb = T(split_factor) * b;
+    const T b_hi = cb - (cb - b);
+    const T b_lo = b - b_hi;
+    return ((a_hi * b_hi - p) + a_hi * b_lo + a_lo * b_hi) + a_lo * b_lo;
+}
+
+/// c[0] + x (c[1] + x (c[2] + ...)) by Horner's rule; coefficients given lowest first.
+template <real T, class... C>
+SPIRAL_HD constexpr T polynomial(T x, double c0, C... rest) noexcept {
+    if constexpr (sizeof...(rest) == 0)
+        return T(static_cast<scalar_t<T>>(c0));
+    else
+        return T(static_cast<scalar_t<T>>(c0)) + x * polynomial(x, rest...);
+}
+
+} // namespace detail
+
+// ---------------------------------------------------------------- elementary functions
+
+/// e^x. Constant-evaluable for scalars; batches use `batch_traits<T>::exp`.
+template <real T>
+SPIRAL_HD constexpr T exp(T x) noexcept {
+    if constexpr (std::floating_point<T>) {
+        if (__builtin_is_constant_evaluated())
+            return static_cast<T>(detail::constexpr_exp(static_cast<double>(x)));
+        return std::exp(x);
+    } else {
+        return batch_traits<T>::exp(x);
+    }
+}
+
+/// Natural logarithm; NaN for x < 0, -inf at 0.
+template <real T>
+SPIRAL_HD constexpr T log(T x) noexcept {
+    if constexpr (std::floating_point<T>) {
+        if (__builtin_is_constant_evaluated())
+            return static_cast<T>(detail::constexpr_log(static_cast<double>(x)));
+        return std::log(x);
+    } else {
+        return batch_traits<T>::log(x);
+    }
+}
+
+/// Square root; NaN for x < 0.
+template <real T>
+SPIRAL_HD constexpr T sqrt(T x) noexcept {
+    if constexpr (std::floating_point<T>) {
+        if (__builtin_is_constant_evaluated())
+            return static_cast<T>(detail::constexpr_sqrt(static_cast<double>(x)));
+        return std::sqrt(x);
+    } else {
+        return batch_traits<T>::sqrt(x);
+    }
+}
+
+} // namespace spiral
