@@ -1,0 +1,60 @@
+# Helpers for cmake -P scripts that check an installed spiral (tests/install/run.cmake,
+# packaging/check-offline.cmake).
+
+set(_SPIRAL_CONSUMER_SOURCE_DIR "${CMAKE_CURRENT_LIST_DIR}")
+
+# spiral_run(<command>...): run a command, echo it, stop the script if it fails.
+function(spiral_run)
+    execute_process(COMMAND ${ARGN} COMMAND_ECHO STDOUT RESULT_VARIABLE _rc)
+    if(NOT _rc EQUAL 0)
+        message(FATAL_ERROR "command failed (${_rc}): ${ARGN}")
+    endif()
+endfunction()
+
+# spiral_require_files(<root> <relative path>...)
+function(spiral_require_files root)
+    foreach(_file IN LISTS ARGN)
+        if(NOT EXISTS "${root}/${_file}")
+            message(FATAL_ERROR "missing from ${root}: ${_file}")
+        endif()
+    endforeach()
+endfunction()
+
+# spiral_check_consumer(PREFIX <dir> BUILD_DIR <dir> [CXX_COMPILER <c++>] [GENERATOR <gen>])
+# Configures tests/install (find_package(spiral) via CMAKE_PREFIX_PATH=<dir>), checks that spiral
+# was found under <dir>, builds the consumer and runs it.
+function(spiral_check_consumer)
+    cmake_parse_arguments(PARSE_ARGV 0 arg "" "PREFIX;BUILD_DIR;CXX_COMPILER;GENERATOR" "")
+    file(REMOVE_RECURSE "${arg_BUILD_DIR}")
+    set(_configure "${CMAKE_COMMAND}" -S "${_SPIRAL_CONSUMER_SOURCE_DIR}" -B "${arg_BUILD_DIR}"
+        -DCMAKE_BUILD_TYPE=Release
+        "-DCMAKE_PREFIX_PATH=${arg_PREFIX}"
+        -DCMAKE_FIND_USE_PACKAGE_REGISTRY=OFF
+        -DCMAKE_FIND_USE_SYSTEM_PACKAGE_REGISTRY=OFF)
+    if(arg_GENERATOR)
+        list(APPEND _configure -G "${arg_GENERATOR}")
+    endif()
+    if(arg_CXX_COMPILER)
+        list(APPEND _configure "-DCMAKE_CXX_COMPILER=${arg_CXX_COMPILER}")
+    endif()
+    spiral_run(${_configure})
+
+    # find_package must have picked the package under PREFIX, not some other installed copy.
+    file(STRINGS "${arg_BUILD_DIR}/CMakeCache.txt" _dir REGEX "^spiral_DIR:")
+    string(REGEX REPLACE "^spiral_DIR:[A-Z]+=" "" _dir "${_dir}")
+    file(REAL_PATH "${_dir}" _dir)
+    file(REAL_PATH "${arg_PREFIX}" _prefix)
+    string(FIND "${_dir}/" "${_prefix}/" _pos)
+    if(NOT _pos EQUAL 0)
+        message(FATAL_ERROR "consumer found spiral in '${_dir}', not under '${_prefix}'")
+    endif()
+
+    spiral_run("${CMAKE_COMMAND}" --build "${arg_BUILD_DIR}" --config Release)
+    file(GLOB_RECURSE _exe LIST_DIRECTORIES false
+        "${arg_BUILD_DIR}/spiral_consumer" "${arg_BUILD_DIR}/spiral_consumer.exe")
+    if(NOT _exe)
+        message(FATAL_ERROR "spiral_consumer was not built in ${arg_BUILD_DIR}")
+    endif()
+    list(GET _exe 0 _exe)
+    spiral_run("${_exe}")
+endfunction()
