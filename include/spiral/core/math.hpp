@@ -136,6 +136,8 @@ SPIRAL_HD constexpr double constexpr_sqrt(double x) noexcept {
         return x;
     if (x < 0)
         return std::numeric_limits<double>::quiet_NaN();
+    if (x < 1e-290) // tiny: scale by 2^108, exactly, so the residual below cannot underflow
+        return constexpr_sqrt(x * 324518553658426726783156020576256.0) * 5.5511151231257827e-17;
     double y = std::bit_cast<double>((std::bit_cast<std::uint64_t>(x) >> 1) +
                                      (static_cast<std::uint64_t>(1023) << 51));
     for (int i = 0; i < 8; ++i)

@@ -94,7 +94,8 @@ SPIRAL_HD constexpr T norm_cdf(T x) noexcept {
 /// evaluated with exp(-x^2) directly so that no sqrt(2) rounding enters the tail.
 template <std::floating_point T>
 SPIRAL_HD constexpr T erfc(T x) noexcept {
-    const T e = exp(-(x * x)) * (T(1) - detail::two_product_error(x, x));
+    const T capped = min(T(27.5), abs(x)); // erfc(27.5) underflows; keeps inf out of e
+    const T e = exp(-(capped * capped)) * (T(1) - detail::two_product_error(capped, capped));
     // norm_cdf_given_exp takes the normal variable u = -x sqrt(2); its e is exp(-u^2/2) = e.
     // Scaling by sqrt(2) rounds u, but the rational part is insensitive to that.
     const T u = -x * T(1.4142135623730950488016887242097);
