@@ -2,6 +2,9 @@
 // formula template runs on batches. Link `spiral::simd` (adds xsimd) to use it.
 #pragma once
 
+// Lets headers included after this one (options/bulk.hpp) switch to batch code.
+#define SPIRAL_SIMD_HPP_INCLUDED 1
+
 #include <spiral/core/real.hpp>
 
 #include <type_traits>
