@@ -1,0 +1,25 @@
+// haircut::fixed — the same fraction for every holding.
+#pragma once
+
+#include <spiral/core/config.hpp>
+#include <spiral/core/real.hpp>
+#include <spiral/haircut/collateral.hpp>
+#include <spiral/haircut/kernel.hpp>
+
+namespace spiral::haircut {
+
+/// H = rate (clamped to [0, 1]), whatever the collateral; reads no field of it.
+struct fixed {
+    double rate;
+
+    SPIRAL_HD_TEMPLATE
+    template <real T>
+    SPIRAL_HD constexpr T operator()(const collateral<T>&) const noexcept {
+        return detail::unit_clamp(detail::broadcast<T>(rate));
+    }
+
+    /// rate in [0, 1].
+    void validate() const { detail::require_in_unit_interval("haircut::fixed", "rate", rate); }
+};
+
+} // namespace spiral::haircut
