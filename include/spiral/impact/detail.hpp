@@ -1,0 +1,115 @@
+// Helpers shared by the impact curves: accurate expm1 and powers on every `real` type,
+// broadcasting of double parameters, and the checks behind each curve's `validate()`.
+#pragma once
+
+#include <spiral/core/config.hpp>
+#include <spiral/core/error.hpp>
+#include <spiral/core/math.hpp>
+#include <spiral/core/real.hpp>
+
+#include <cmath>
+#include <limits>
+#include <string>
+#include <string_view>
+
+namespace spiral::impact::detail {
+
+/// A double parameter as a `T` (broadcast for batches).
+template <real T>
+SPIRAL_HD constexpr T splat(double v) noexcept {
+    return T(static_cast<scalar_t<T>>(v));
+}
+
+template <real T>
+SPIRAL_HD constexpr T infinity() noexcept {
+    return T(std::numeric_limits<scalar_t<T>>::infinity());
+}
+
+template <real T>
+SPIRAL_HD constexpr T quiet_nan() noexcept {
+    return T(std::numeric_limits<scalar_t<T>>::quiet_NaN());
+}
+
+/// e^x - 1 without cancellation near 0, from exp and log only (so batches need nothing beyond
+/// `batch_traits`): with u = exp(x) rounded, (u - 1) x / log(u) is within a few ulps
+/// (W. Kahan's trick, see Higham, *Accuracy and Stability of Numerical Algorithms*, 1.14.1).
+/// Scalars at run time use std::expm1.
+template <real T>
+SPIRAL_HD constexpr T expm1(T x) noexcept {
+    if constexpr (std::floating_point<T>) {
+        if (!__builtin_is_constant_evaluated())
+            return std::expm1(x);
+        const T u = spiral::exp(x);
+        if (u == T(1))
+            return x;
+        if (u == T(0))
+            return T(-1);
+        const T um1 = u - T(1);
+        if (um1 == -T(1))
+            return T(-1);
+        return um1 * x / spiral::log(u);
+    } else {
+        const T u = spiral::exp(x);
+        const T um1 = u - T(1);
+        // Lanes where u is 1 or 0 (or inf) take the limit; the quotient there is discarded.
+        const T safe_log = select(u == T(1) || u == T(0), T(1), spiral::log(u));
+        const T value = um1 * x / safe_log;
+        return select(u == T(1), x, select(u == T(0), T(-1), select(u == infinity<T>(), u, value)));
+    }
+}
+
+/// u^p for u >= 0 and p > 0 (0^p = 0). Scalars at run time use std::pow; constant evaluation
+/// and batches use exp(p log u).
+template <real T>
+SPIRAL_HD constexpr T pow(T u, double p) noexcept {
+    if constexpr (std::floating_point<T>) {
+        if (!__builtin_is_constant_evaluated())
+            return std::pow(u, static_cast<T>(p));
+    }
+    return spiral::exp(splat<T>(p) * spiral::log(u));
+}
+
+// ------------------------------------------------------------------ validation
+
+/// "spiral: impact::<curve>: <field> = <value> (<why>)"
+template <class V>
+[[noreturn]] inline void fail(std::string_view curve, std::string_view field, const V& value,
+                              std::string_view why) {
+    spiral::detail::throw_invalid(curve, field, spiral::detail::no_row, value, why);
+}
+
+/// Like `fail`, for a member of element `index` of an array: field "<array>[<index>].<member>".
+template <class V>
+[[noreturn]] inline void fail_at(std::string_view curve, std::string_view array, std::size_t index,
+                                 std::string_view member, const V& value, std::string_view why) {
+    std::string field(array);
+    field += '[';
+    field += std::to_string(index);
+    field += "].";
+    field += member;
+    fail(curve, field, value, why);
+}
+
+inline constexpr bool is_finite(double v) noexcept {
+    return v == v && v - v == 0.0;
+}
+
+/// Requires 0 < v < inf.
+constexpr void require_positive(std::string_view curve, std::string_view field, double v) {
+    if (!(v > 0) || !is_finite(v))
+        fail(curve, field, v, "must be positive and finite");
+}
+
+/// Requires 0 <= v < inf.
+constexpr void require_non_negative(std::string_view curve, std::string_view field, double v) {
+    if (!(v >= 0) || !is_finite(v))
+        fail(curve, field, v, "must be non-negative and finite");
+}
+
+/// Requires 0 <= fee < 1.
+constexpr void require_fee(std::string_view curve, std::string_view field, double v) {
+    if (!(v >= 0 && v < 1))
+        fail(curve, field, v, "must be in [0, 1)");
+}
+
+} // namespace spiral::impact::detail
