@@ -1,0 +1,85 @@
+// Constant-product automated market maker (Uniswap v2), selling the base asset.
+#pragma once
+
+#include <spiral/core/config.hpp>
+#include <spiral/core/math.hpp>
+#include <spiral/core/real.hpp>
+#include <spiral/impact/detail.hpp>
+
+namespace spiral::impact {
+
+/// A pool holding x = `base_reserve` of the asset and y = `quote_reserve` of the quote
+/// currency with x y = k (Adams, Zinsmeister, Robinson, "Uniswap v2 Core", 2020). Selling dx
+/// pays `fee` on the input, so (1 - f) dx reaches the pool and the seller receives
+///
+///   amount_out(dx) = (1 - f) dx y / (x + (1 - f) dx)             (quote currency).
+///
+/// Relative to the pre-trade pool price y / x, with g = 1 - f:
+///
+///   proceeds(q)     = amount_out(q) / (y / x) = g q x / (x + g q)
+///   price_factor(q) = d proceeds / dq          = g x^2 / (x + g q)^2
+///
+/// so price_factor is the marginal *execution* price net of the fee: price_factor(0) = 1 - f,
+/// and proceeds is exactly its integral. The pool's own quoted price after the trade (what an
+/// oracle reading the reserves sees; the fee stays in the pool, as in v2) is
+/// `pool_price_factor(q) = x^2 / ((x + g q)(x + q))`; with f = 0 both coincide.
+///
+/// The pool never runs dry: the price tends to 0 and proceeds to x as q grows (q = +inf gives
+/// exactly 0 and x). Uniswap's contracts work in integers and round the output down; these
+/// are the exact real-number values. Kernels never throw; NaN in, NaN out.
+struct constant_product {
+    double base_reserve = 0;  ///< x, units of the asset in the pool, > 0
+    double quote_reserve = 0; ///< y, units of the quote currency in the pool, > 0
+    double fee = 0;           ///< fee on the input, in [0, 1) (Uniswap v2: 0.003)
+
+    /// y / x: the pre-trade pool price (quote per unit of the asset).
+    SPIRAL_HD constexpr double price() const noexcept { return quote_reserve / base_reserve; }
+
+    template <real T>
+    SPIRAL_HD constexpr T price_factor(T q) const noexcept {
+        const double g = 1 - fee;
+        const T ratio = detail::splat<T>(base_reserve) /
+                        (detail::splat<T>(base_reserve) + detail::splat<T>(g) * q);
+        return detail::splat<T>(g) * ratio * ratio;
+    }
+
+    template <real T>
+    SPIRAL_HD constexpr T proceeds(T q) const noexcept {
+        return share_out(q) * detail::splat<T>(base_reserve);
+    }
+
+    /// Quote currency received for selling q of the asset: (1 - f) q y / (x + (1 - f) q).
+    template <real T>
+    SPIRAL_HD constexpr T amount_out(T q) const noexcept {
+        return share_out(q) * detail::splat<T>(quote_reserve);
+    }
+
+    /// The pool's price after the sale, relative to y / x: x^2 / ((x + g q)(x + q)).
+    template <real T>
+    SPIRAL_HD constexpr T pool_price_factor(T q) const noexcept {
+        const T x = detail::splat<T>(base_reserve);
+        return (x / (x + detail::splat<T>(1 - fee) * q)) * (x / (x + q));
+    }
+
+    /// Throws spiral::invalid_argument naming the field unless both reserves are positive
+    /// and finite and 0 <= fee < 1.
+    void validate() const {
+        detail::require_positive("impact::constant_product", "base_reserve", base_reserve);
+        detail::require_positive("impact::constant_product", "quote_reserve", quote_reserve);
+        detail::require_fee("impact::constant_product", "fee", fee);
+    }
+
+private:
+    /// g q / (x + g q): the share of the quote reserve paid out; 1 at q = +inf.
+    template <real T>
+    SPIRAL_HD constexpr T share_out(T q) const noexcept {
+        const T gq = detail::splat<T>(1 - fee) * q;
+        const T share = gq / (detail::splat<T>(base_reserve) + gq);
+        if constexpr (std::floating_point<T>)
+            return gq == detail::infinity<T>() ? T(1) : share;
+        else
+            return select(gq == detail::infinity<T>(), T(1), share);
+    }
+};
+
+} // namespace spiral::impact

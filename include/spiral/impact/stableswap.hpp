@@ -1,0 +1,128 @@
+// Curve's StableSwap invariant for a pegged pair, selling the base asset.
+#pragma once
+
+#include <spiral/core/config.hpp>
+#include <spiral/core/math.hpp>
+#include <spiral/core/real.hpp>
+#include <spiral/impact/detail.hpp>
+
+namespace spiral::impact {
+
+/// A two-coin StableSwap pool (M. Egorov, "StableSwap — efficient mechanism for Stablecoin
+/// liquidity", 2019) holding x = `base_reserve` and y = `quote_reserve`, both in units of the
+/// peg, with the invariant
+///
+///   A n^n (x + y) + D = A D n^n + D^(n+1) / (n^n x y),     n = 2,
+///
+/// where A = `amplification` is the whitepaper's A. (Curve's deployed contracts store
+/// A n^(n-1), i.e. 2 A for two coins: a pool showing "A = 200" on chain has amplification 100.)
+/// D is found once per call by Newton's method from D = x + y (monotone convergence: the
+/// cubic is convex in D). For fixed D the invariant is a quadratic in y,
+///
+///   y^2 + (x + D/(4A) - D) y - k / x = 0,       k = D^3 / (16 A),
+///
+/// whose positive root y(x) is taken in closed form (no Newton iteration for y). Selling q
+/// moves x to x + q; Curve charges `fee` on the output, so the seller receives
+/// (1 - f)(y(x) - y(x + q)). The difference is computed without cancellation as
+///
+///   y(x) - y(x + q) = q (y1 + k / (x0 x1)) / (y1 + k / (x0 y0)),
+///
+/// (x0, y0) before and (x1, y1) after. The marginal price (quote per base) at (x, y) is
+/// m = (y + k / x^2) / (y + k / (x y)) (1 at balance), and relative to the pre-trade m0:
+///
+///   price_factor(q) = (1 - f) m(x0 + q, y(x0 + q)) / m0
+///   proceeds(q)     = (1 - f) (y(x0) - y(x0 + q)) / m0,
+///
+/// proceeds being exactly the integral of price_factor. Like the constant product, the pool
+/// never runs dry: the price tends to 0 and proceeds to (1 - f) y0 / m0 as q grows.
+/// y0 is the root y(x0) for the solved D (it differs from quote_reserve by rounding only).
+/// Kernels never throw; NaN in, NaN out.
+struct stableswap {
+    double amplification = 100; ///< A (whitepaper convention), > 0
+    double base_reserve = 0;    ///< x, > 0
+    double quote_reserve = 0;   ///< y, > 0
+    double fee = 0;             ///< fee on the output, in [0, 1) (Curve: e.g. 0.0004)
+
+    /// The invariant D of the reserves, by Newton's method on
+    /// g(D) = D^3 / (4 x y) + (4A - 1) D - 4A (x + y) from D = x + y, where g >= 0; g is
+    /// convex, so the iterates fall monotonically to the root and stop when they stop falling.
+    SPIRAL_HD constexpr double invariant() const noexcept {
+        const double x = base_reserve, y = quote_reserve, a4 = 4 * amplification;
+        const double s = x + y;
+        double d = s;
+        for (int i = 0; i < 200; ++i) {
+            const double g = d * d * d / (4 * x * y) + (a4 - 1) * d - a4 * s;
+            const double slope = 3 * d * d / (4 * x * y) + (a4 - 1);
+            const double next = d - g / slope;
+            if (!(next < d)) // converged (or NaN input): the iterates no longer fall
+                break;
+            d = next;
+        }
+        return d;
+    }
+
+    /// y(x): the quote reserve that keeps the invariant `d` when the base reserve is x.
+    template <real T>
+    SPIRAL_HD constexpr T quote_for(T x, double d) const noexcept {
+        const T k = detail::splat<T>(d * d * d / (16 * amplification));
+        const T b = x + detail::splat<T>(d / (4 * amplification) - d);
+        const T c = k / x;
+        const T root = spiral::sqrt(b * b + T(4) * c);
+        // positive root of y^2 + b y - c = 0, in the form that does not cancel
+        return select(b > T(0), T(2) * c / (b + root), T(0.5) * (root - b));
+    }
+
+    template <real T>
+    SPIRAL_HD constexpr T price_factor(T q) const noexcept {
+        const state s = start();
+        const T x1 = detail::splat<T>(base_reserve) + q;
+        const T y1 = quote_for(x1, s.d);
+        const T k = detail::splat<T>(s.k);
+        const T m1 = (y1 + k / (x1 * x1)) / (y1 + k / (x1 * y1));
+        // q = +inf: y1 = 0 and the quotient is NaN; the limit is 0.
+        return detail::splat<T>((1 - fee) / s.m0) * select(x1 == detail::infinity<T>(), T(0), m1);
+    }
+
+    template <real T>
+    SPIRAL_HD constexpr T proceeds(T q) const noexcept {
+        const state s = start();
+        const T x0 = detail::splat<T>(base_reserve);
+        const T x1 = x0 + q;
+        const T y1 = quote_for(x1, s.d);
+        const T k = detail::splat<T>(s.k);
+        const T out =
+            q * (y1 + k / (x0 * x1)) / (y1 + detail::splat<T>(s.k / (base_reserve * s.y0)));
+        // q = +inf: everything above is inf/inf; the limit is all of y0.
+        const T limit = detail::splat<T>(s.y0);
+        if constexpr (std::floating_point<T>)
+            return T((1 - fee) / s.m0) * (q == detail::infinity<T>() ? limit : out);
+        else
+            return detail::splat<T>((1 - fee) / s.m0) *
+                   select(q == detail::infinity<T>(), limit, out);
+    }
+
+    /// Throws spiral::invalid_argument naming the field unless amplification and both
+    /// reserves are positive and finite and 0 <= fee < 1.
+    void validate() const {
+        detail::require_positive("impact::stableswap", "amplification", amplification);
+        detail::require_positive("impact::stableswap", "base_reserve", base_reserve);
+        detail::require_positive("impact::stableswap", "quote_reserve", quote_reserve);
+        detail::require_fee("impact::stableswap", "fee", fee);
+    }
+
+private:
+    struct state {
+        double d, k, y0, m0;
+    };
+    SPIRAL_HD constexpr state start() const noexcept {
+        state s{};
+        s.d = invariant();
+        s.k = s.d * s.d * s.d / (16 * amplification);
+        const double x0 = base_reserve;
+        s.y0 = quote_for(x0, s.d);
+        s.m0 = (s.y0 + s.k / (x0 * x0)) / (s.y0 + s.k / (x0 * s.y0));
+        return s;
+    }
+};
+
+} // namespace spiral::impact
