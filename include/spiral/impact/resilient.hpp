@@ -1,0 +1,72 @@
+// Combinator: transient impact that decays between trades (Obizhaeva–Wang resilience).
+#pragma once
+
+#include <spiral/core/config.hpp>
+#include <spiral/core/math.hpp>
+#include <spiral/core/real.hpp>
+#include <spiral/impact/curve.hpp>
+#include <spiral/impact/detail.hpp>
+
+namespace spiral::impact {
+
+/// A curve whose liquidity refills over time, after Obizhaeva and Wang (2013), "Optimal
+/// trading strategy and supply/demand dynamics", J. Financial Markets 16(1): the book
+/// recovers exponentially at rate `rho`. The state is the `displaced` volume D: the quantity
+/// sold into the curve whose impact has not yet decayed. Trading q moves along the curve from
+/// D to D + q; between trades D decays as D exp(-rho dt). Relative to the undisturbed price:
+///
+///   price_factor(q) = curve.price_factor(D + q)               (next unit after selling q more)
+///   proceeds(q)     = curve.proceeds(D + q) - curve.proceeds(D)
+///
+/// so price_factor(0) = curve.price_factor(D) < 1 while earlier sales still weigh on the price.
+/// With rho = 0 the impact is permanent; rho -> inf gives a fresh curve for every trade. This
+/// is what makes a cascade's liquidation speed matter: the same total sold in fast rounds gets
+/// less than in slow ones. Write `impact::resilient{curve, rho}` (deduction guide).
+/// Precision: proceeds is a difference of two values of curve.proceeds, so its error is a few
+/// ulps of curve.proceeds(D), not of the (smaller) difference, when q << D.
+template <class C>
+struct resilient {
+    C curve{};
+    double rho = 0;       ///< recovery rate per unit of time, >= 0
+    double displaced = 0; ///< D, >= 0
+
+    SPIRAL_HD_TEMPLATE
+    template <real T>
+    requires impact_curve<C, T> SPIRAL_HD constexpr T price_factor(T q) const noexcept {
+        return curve.price_factor(detail::splat<T>(displaced) + q);
+    }
+
+    SPIRAL_HD_TEMPLATE
+    template <real T>
+    requires impact_curve<C, T> SPIRAL_HD constexpr T proceeds(T q) const noexcept {
+        const T before = detail::splat<T>(displaced);
+        return curve.proceeds(before + q) - curve.proceeds(before);
+    }
+
+    /// Sells q now: returns proceeds(q) and adds q to the displaced volume.
+    SPIRAL_HD_TEMPLATE
+    SPIRAL_HD constexpr double trade(double q) noexcept {
+        const double received = proceeds(q);
+        displaced += q;
+        return received;
+    }
+
+    /// Lets time dt pass: D <- D exp(-rho dt).
+    SPIRAL_HD constexpr void decay(double dt) noexcept { displaced *= spiral::exp(-rho * dt); }
+
+    /// Throws spiral::invalid_argument unless rho and displaced are non-negative and finite;
+    /// then validates the wrapped curve, if it has a `validate()`.
+    void validate() const {
+        detail::require_non_negative("impact::resilient", "rho", rho);
+        detail::require_non_negative("impact::resilient", "displaced", displaced);
+        if constexpr (requires { curve.validate(); })
+            curve.validate();
+    }
+};
+
+template <class C>
+resilient(C, double) -> resilient<C>;
+template <class C>
+resilient(C, double, double) -> resilient<C>;
+
+} // namespace spiral::impact

@@ -1,0 +1,49 @@
+// Combinator: the same curve with liquidity k times deeper (k > 1) or thinner (k < 1).
+#pragma once
+
+#include <spiral/core/config.hpp>
+#include <spiral/core/real.hpp>
+#include <spiral/impact/curve.hpp>
+#include <spiral/impact/detail.hpp>
+
+namespace spiral::impact {
+
+/// `curve` with every quantity scale multiplied by `depth`: k units now move the price as one
+/// unit did. The hook for liquidity that evaporates under stress (depth < 1).
+///
+///   price_factor(q) = curve.price_factor(q / k)
+///   proceeds(q)     = k curve.proceeds(q / k)      (still exactly the integral)
+///
+/// For a constant-product pool this equals scaling both reserves by k; for an order book,
+/// every level's size. Write `impact::scaled_depth{curve, 0.5}` (the deduction guide makes
+/// the curve type implicit). Kernels never throw; NaN in, NaN out.
+template <class C>
+struct scaled_depth {
+    C curve{};
+    double depth = 1; ///< k > 0
+
+    SPIRAL_HD_TEMPLATE
+    template <real T>
+    requires impact_curve<C, T> SPIRAL_HD constexpr T price_factor(T q) const noexcept {
+        return curve.price_factor(q / detail::splat<T>(depth));
+    }
+
+    SPIRAL_HD_TEMPLATE
+    template <real T>
+    requires impact_curve<C, T> SPIRAL_HD constexpr T proceeds(T q) const noexcept {
+        return detail::splat<T>(depth) * curve.proceeds(q / detail::splat<T>(depth));
+    }
+
+    /// Throws spiral::invalid_argument unless depth is positive and finite; then validates
+    /// the wrapped curve, if it has a `validate()`.
+    void validate() const {
+        detail::require_positive("impact::scaled_depth", "depth", depth);
+        if constexpr (requires { curve.validate(); })
+            curve.validate();
+    }
+};
+
+template <class C>
+scaled_depth(C, double) -> scaled_depth<C>;
+
+} // namespace spiral::impact
