@@ -33,8 +33,9 @@ enum class tail_law {
 /// quantile at `confidence` of a unit-variance return distribution (sigma = c.volatility is
 /// the standard deviation, as for `volatility`):
 ///   student_t:      m = t_nu^-1(confidence) * sqrt((nu - 2) / nu), nu = degrees_of_freedom > 2
-///                   (the Student-t scaled to variance 1). Above about 97% confidence m exceeds
-///                   the normal z; below it, it is smaller: a fat tail at equal variance puts
+///                   (the Student-t scaled to variance 1). m exceeds the normal z only
+///                   above a crossover confidence (98.2% for nu = 3, 97.5% for nu = 4, 96.4%
+///                   for nu = 10); below it m is smaller: at equal variance a fat tail puts
 ///                   less mass in the shoulders.
 ///   cornish_fisher: m = -w(-z), z = Phi^-1(confidence), with the Cornish-Fisher expansion of
 ///                   the return quantile (Cornish & Fisher 1938)
