@@ -79,7 +79,7 @@ enum class rating { aaa_to_aa, a_to_bbb, bb };
 /// The 10-day haircut of a debt security by issuer, rating band and residual maturity in
 /// years (<= 1, in (1, 5], > 5). NaN where the table has no entry (BB-rated non-sovereign debt
 /// is not eligible collateral) or the maturity is NaN or negative.
-SPIRAL_HD constexpr double debt_h10(issuer who, rating band, double residual_years) noexcept {
+constexpr double debt_h10(issuer who, rating band, double residual_years) noexcept {
     constexpr double nan = std::numeric_limits<double>::quiet_NaN();
     if (!(residual_years >= 0.0))
         return nan;
