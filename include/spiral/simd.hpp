@@ -50,6 +50,16 @@ struct batch_traits<xsimd::batch<T, A>> {
         return xsimd::abs(x);
     }
     static batch fma(const batch& a, const batch& b, const batch& c) noexcept {
+#if XSIMD_WITH_AVX512F
+        // xsimd 8.1 has no AVX-512 fma kernel: its generic fallback is a * b + c, rounded
+        // twice (two_product_error then returns 0). Use the instruction itself.
+        if constexpr (std::is_base_of_v<xsimd::avx512f, A>) {
+            if constexpr (std::is_same_v<T, double>)
+                return _mm512_fmadd_pd(a, b, c);
+            else
+                return _mm512_fmadd_ps(a, b, c);
+        }
+#endif
         return xsimd::fma(a, b, c);
     }
     static batch exp(const batch& x) noexcept {
