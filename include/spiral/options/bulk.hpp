@@ -1,0 +1,580 @@
+// Black–Scholes prices and first-order Greeks of many options at once, column by column.
+//
+//   spiral::black_scholes(spiral::bs_columns{...}, spiral::greeks_columns{...});
+//
+// Inputs and outputs are structure-of-arrays spans; an empty output span means "not wanted",
+// and the work that only unwanted outputs need is skipped. The entry point validates every
+// input before it computes anything and throws spiral::invalid_argument naming the column,
+// the row and the value. It allocates nothing.
+//
+// SIMD: include <spiral/simd.hpp> (and link spiral::simd) *before* this header, and the
+// columns are processed in xsimd batches of doubles of the architecture the compiler flags
+// select (SSE2: 2 lanes, AVX2: 4, AVX-512: 8); otherwise a scalar loop runs. Both use the
+// same kernel, `detail::black_scholes_first_order`. The public function lives in an inline
+// namespace named after that choice (`bulk_scalar`, `bulk_avx2_fma`, `bulk_avx512bw`, ...),
+// so translation units built with different choices never share one definition.
+#pragma once
+
+#include <spiral/core/config.hpp>
+#include <spiral/core/error.hpp>
+#include <spiral/core/math.hpp>
+#include <spiral/core/normal.hpp>
+#include <spiral/core/real.hpp>
+#include <spiral/options/black.hpp>
+#include <spiral/options/black_scholes.hpp>
+
+#include <array>
+#include <cstddef>
+#include <limits>
+#include <span>
+#include <string>
+#include <string_view>
+#include <utility>
+
+// ------------------------------------------------------------------ SIMD or scalar, and ABI tag
+
+#if defined(SPIRAL_SIMD_HPP_INCLUDED) &&                                                           \
+    (XSIMD_WITH_SSE2 || XSIMD_WITH_NEON64) // architectures with batches of double
+#define SPIRAL_BULK_USES_SIMD 1
+#if XSIMD_WITH_AVX512BW
+#define SPIRAL_BULK_ABI bulk_avx512bw
+#elif XSIMD_WITH_AVX512DQ
+#define SPIRAL_BULK_ABI bulk_avx512dq
+#elif XSIMD_WITH_AVX512CD
+#define SPIRAL_BULK_ABI bulk_avx512cd
+#elif XSIMD_WITH_AVX512F
+#define SPIRAL_BULK_ABI bulk_avx512f
+#elif XSIMD_WITH_FMA3_AVX2
+#define SPIRAL_BULK_ABI bulk_avx2_fma
+#elif XSIMD_WITH_AVX2
+#define SPIRAL_BULK_ABI bulk_avx2
+#elif XSIMD_WITH_FMA3_AVX
+#define SPIRAL_BULK_ABI bulk_avx_fma
+#elif XSIMD_WITH_AVX
+#define SPIRAL_BULK_ABI bulk_avx
+#elif XSIMD_WITH_FMA4
+#define SPIRAL_BULK_ABI bulk_fma4
+#elif XSIMD_WITH_FMA3_SSE
+#define SPIRAL_BULK_ABI bulk_sse4_2_fma
+#elif XSIMD_WITH_SSE4_2
+#define SPIRAL_BULK_ABI bulk_sse4_2
+#elif XSIMD_WITH_SSE4_1
+#define SPIRAL_BULK_ABI bulk_sse4_1
+#elif XSIMD_WITH_SSSE3
+#define SPIRAL_BULK_ABI bulk_ssse3
+#elif XSIMD_WITH_SSE3
+#define SPIRAL_BULK_ABI bulk_sse3
+#elif XSIMD_WITH_SSE2
+#define SPIRAL_BULK_ABI bulk_sse2
+#else
+#define SPIRAL_BULK_ABI bulk_neon64
+#endif
+#else
+#define SPIRAL_BULK_USES_SIMD 0
+#define SPIRAL_BULK_ABI bulk_scalar
+#endif
+
+// The loops inline the whole kernel (norm_cdf_given_exp included): a call in the loop body
+// would spill every vector register around it, and dead-code elimination of unwanted
+// outputs needs the kernel inlined.
+#if defined(__GNUC__) || defined(__clang__)
+#define SPIRAL_BULK_FLATTEN [[gnu::flatten]]
+#else
+#define SPIRAL_BULK_FLATTEN
+#endif
+
+namespace spiral {
+
+/// Input columns, one row per option; all the same length.
+struct bs_columns {
+    std::span<const option_type> type{};
+    std::span<const double> spot{}, strike{}, time{}, rate{}, dividend{}, vol{};
+};
+
+/// Output columns: each either empty (not wanted) or as long as the inputs.
+/// Units as in `spiral::greeks`: vega and rho per 1.00, theta per year (= -dV/dtime).
+/// An output may be the very same array as an input (each row is read before it is written);
+/// partial overlaps are not allowed.
+struct greeks_columns {
+    // The {} let `{.price = p, .delta = d}` leave the rest empty without
+    // -Wmissing-field-initializers.
+    std::span<double> price{}, delta{}, gamma{}, vega{}, theta{}, rho{};
+};
+
+#if SPIRAL_BULK_USES_SIMD
+namespace detail {
+
+/// N xsimd batches treated as one `real`: every operation is applied to each batch in turn,
+/// so the instruction stream carries N independent dependency chains. The Black–Scholes kernel
+/// is one long chain (sqrt, exp, log, exp, rational, division...) that a single batch runs at
+/// a fraction of the core's throughput; N = 4 was fastest with AVX-512 and AVX2 (1.9x and 1.6x
+/// over N = 1, see docs/performance.md).
+template <class B, std::size_t N>
+struct batch_group_mask {
+    std::array<typename B::batch_bool_type, N> part;
+
+    template <class F>
+    static batch_group_mask generate(F&& f) noexcept {
+        return [&]<std::size_t... k>(std::index_sequence<k...>) {
+            return batch_group_mask{{f(k)...}};
+        }
+        (std::make_index_sequence<N>{});
+    }
+    friend batch_group_mask operator&&(const batch_group_mask& a,
+                                       const batch_group_mask& b) noexcept {
+        return generate([&](std::size_t k) { return a.part[k] && b.part[k]; });
+    }
+    friend batch_group_mask operator||(const batch_group_mask& a,
+                                       const batch_group_mask& b) noexcept {
+        return generate([&](std::size_t k) { return a.part[k] || b.part[k]; });
+    }
+    friend batch_group_mask operator!(const batch_group_mask& a) noexcept {
+        return generate([&](std::size_t k) { return !a.part[k]; });
+    }
+};
+
+template <class B, std::size_t N>
+struct batch_group {
+    using scalar = typename B::value_type;
+    using mask = batch_group_mask<B, N>;
+    std::array<B, N> part;
+
+    batch_group() noexcept = default;
+    batch_group(scalar value) noexcept // NOLINT(google-explicit-constructor): like xsimd::batch
+        : part(generate([value](std::size_t) { return B(value); }).part) {}
+    explicit batch_group(const std::array<B, N>& parts) noexcept : part(parts) {}
+
+    template <class F>
+    static batch_group generate(F&& f) noexcept {
+        return [&]<std::size_t... k>(std::index_sequence<k...>) {
+            return batch_group(std::array<B, N>{f(k)...});
+        }
+        (std::make_index_sequence<N>{});
+    }
+    static batch_group load_unaligned(const scalar* from) noexcept {
+        return generate([from](std::size_t k) { return B::load_unaligned(from + k * B::size); });
+    }
+    static batch_group load_aligned(const scalar* from) noexcept {
+        return generate([from](std::size_t k) { return B::load_aligned(from + k * B::size); });
+    }
+    void store_unaligned(scalar* to) const noexcept {
+        for (std::size_t k = 0; k < N; ++k)
+            part[k].store_unaligned(to + k * B::size);
+    }
+    void store_aligned(scalar* to) const noexcept {
+        for (std::size_t k = 0; k < N; ++k)
+            part[k].store_aligned(to + k * B::size);
+    }
+
+#define SPIRAL_BULK_GROUP_BINARY(op, result)                                                       \
+    friend result operator op(const batch_group& a, const batch_group& b) noexcept {               \
+        return result::generate([&](std::size_t k) { return a.part[k] op b.part[k]; });            \
+    }
+    SPIRAL_BULK_GROUP_BINARY(+, batch_group)
+    SPIRAL_BULK_GROUP_BINARY(-, batch_group)
+    SPIRAL_BULK_GROUP_BINARY(*, batch_group)
+    SPIRAL_BULK_GROUP_BINARY(/, batch_group)
+    SPIRAL_BULK_GROUP_BINARY(<, mask)
+    SPIRAL_BULK_GROUP_BINARY(<=, mask)
+    SPIRAL_BULK_GROUP_BINARY(>, mask)
+    SPIRAL_BULK_GROUP_BINARY(>=, mask)
+    SPIRAL_BULK_GROUP_BINARY(==, mask)
+    SPIRAL_BULK_GROUP_BINARY(!=, mask)
+#undef SPIRAL_BULK_GROUP_BINARY
+    friend batch_group operator-(const batch_group& a) noexcept {
+        return generate([&](std::size_t k) { return -a.part[k]; });
+    }
+};
+
+} // namespace detail
+
+template <class B, std::size_t N>
+struct batch_traits<detail::batch_group<B, N>> {
+    using group = detail::batch_group<B, N>;
+    using scalar = typename B::value_type;
+    using mask = typename group::mask;
+    static constexpr bool is_batch = true;
+    static constexpr std::size_t size = N * B::size;
+    static constexpr bool has_fma = batch_traits<B>::has_fma;
+
+    static group select(const mask& m, const group& a, const group& b) noexcept {
+        return group::generate(
+            [&](std::size_t k) { return xsimd::select(m.part[k], a.part[k], b.part[k]); });
+    }
+    static group min(const group& a, const group& b) noexcept {
+        return group::generate([&](std::size_t k) { return xsimd::min(a.part[k], b.part[k]); });
+    }
+    static group max(const group& a, const group& b) noexcept {
+        return group::generate([&](std::size_t k) { return xsimd::max(a.part[k], b.part[k]); });
+    }
+    static group abs(const group& x) noexcept {
+        return group::generate([&](std::size_t k) { return xsimd::abs(x.part[k]); });
+    }
+    static group fma(const group& a, const group& b, const group& c) noexcept {
+        return group::generate(
+            [&](std::size_t k) { return batch_traits<B>::fma(a.part[k], b.part[k], c.part[k]); });
+    }
+    static group exp(const group& x) noexcept {
+        return group::generate([&](std::size_t k) { return xsimd::exp(x.part[k]); });
+    }
+    static group log(const group& x) noexcept {
+        return group::generate([&](std::size_t k) { return xsimd::log(x.part[k]); });
+    }
+    static group sqrt(const group& x) noexcept {
+        return group::generate([&](std::size_t k) { return xsimd::sqrt(x.part[k]); });
+    }
+};
+#endif
+
+namespace detail {
+
+// ------------------------------------------------------------------ the lean kernel
+
+/// What the wanted outputs need of the Black terms (bit flags).
+inline constexpr unsigned bs_need_cdf1 = 1; // Phi(theta d1): price, delta, theta
+inline constexpr unsigned bs_need_cdf2 = 2; // Phi(theta d2): price, theta, rho
+inline constexpr unsigned bs_need_pdf = 4;  // n(d1):         gamma, vega, theta
+inline constexpr unsigned bs_need_all = 7;
+
+/// The six outputs of the bulk entry point.
+template <class T>
+struct bs_first_order {
+    T price, delta, gamma, vega, theta, rho;
+};
+
+/// Price, delta, gamma, vega, theta and rho with theta = +1 (call) or -1 (put), computing only
+/// what `Needs` asks for; outputs that were not asked for are left 0 (price and theta need
+/// cdf1 | cdf2, theta also pdf, delta cdf1, rho cdf2, gamma and vega pdf). Every variant does
+/// the same operations for what it computes (the last bit may still differ between variants
+/// where the compiler contracts a * b + c into a fused multiply-add in one and not another).
+///
+/// Same formulas and conventions as `black_scholes_greeks`: time = 0 or vol = 0 give the
+/// limits (gamma 0). `Checked`: NaN unless spot > 0, strike > 0, time >= 0, vol >= 0 and all
+/// finite; the bulk entry point validates first and passes `false`. Shared factors:
+///   F = S e^{-qT}, K' = K e^{-rT}, x = ln(F/K'), s = vol sqrt(T);
+///   one division 1/(S s) serves d1 = x/s + s/2 and gamma = e^{-qT} n(d1) / (S s);
+///   one exponential serves n(d1), Phi(d1) and Phi(d2): exp(-d2^2/2) = exp(-d1^2/2) F/K'
+///   (F/K' is the argument of the log anyway; unlike black_terms, which carries the smaller
+///   of the two exponentials to the larger, this can lose exp(-d2^2/2) where exp(-d1^2/2)
+///   underflows, i.e. only where both are below 1e-307 and no output can see them);
+///   K' n(d2) = F n(d1), so every density term uses n(d1), and theta's first term
+///   -F n(d1) vol / (2 sqrt T) = -(vol S)^2 gamma / 2.
+template <unsigned Needs, bool Checked = true, real T>
+SPIRAL_HD constexpr bs_first_order<T> black_scholes_first_order(T theta,
+                                                                const bs_input<T>& in) noexcept {
+    constexpr bool need_cdf1 = (Needs & bs_need_cdf1) != 0;
+    constexpr bool need_cdf2 = (Needs & bs_need_cdf2) != 0;
+    constexpr bool need_pdf = (Needs & bs_need_pdf) != 0;
+    constexpr auto largest = std::numeric_limits<scalar_t<T>>::max();
+
+    T spot = in.spot;
+    if constexpr (Checked) {
+        const mask_t<T> valid = in.spot > T(0) && in.strike > T(0) && in.time >= T(0) &&
+                                in.vol >= T(0) && is_finite(in.spot) && is_finite(in.strike) &&
+                                is_finite(in.time) && is_finite(in.vol) && is_finite(in.rate) &&
+                                is_finite(in.dividend);
+        spot = spot + nan_unless<T>(valid);
+    }
+    const T sqrt_time = sqrt(in.time);
+    const T s = in.vol * sqrt_time;
+    const T dividend_discount = exp(-in.dividend * in.time);
+    const T forward = spot * dividend_discount;           // S e^{-qT}
+    const T strike = in.strike * exp(-in.rate * in.time); // K e^{-rT}
+    const T moneyness = forward / strike;
+    const T x = log(moneyness);
+
+    // d1, d2 as in black_terms: +-inf (or 0 at the money) when s = 0. 1/(S s) is capped so
+    // that a subnormal s cannot make 0 * inf.
+    const mask_t<T> degenerate = s == T(0);
+    const T inf = T(std::numeric_limits<scalar_t<T>>::infinity());
+    const T limit = select(x > T(0), inf, select(x < T(0), -inf, T(0)));
+    const T s_safe = select(degenerate, T(1), s);
+    const T inv_spot_s = min(T(largest), T(1) / (spot * s_safe));
+    const T d1 = select(degenerate, limit, x * (spot * inv_spot_s) + T(0.5) * s);
+    const T d2 = select(degenerate, limit, d1 - s);
+
+    // exp(-d1^2/2), and exp(-d2^2/2) from it (the cap keeps 0 * inf out when F/K' overflows).
+    const T e1 = exp_neg_half_square(d1);
+    const T e2 = e1 * min(T(largest), moneyness);
+
+    bs_first_order<T> out{T(0), T(0), T(0), T(0), T(0), T(0)};
+    T cdf1 = T(0), cdf2 = T(0);
+    if constexpr (need_cdf1) {
+        cdf1 = norm_cdf_given_exp(theta * d1, e1);
+        out.delta = theta * dividend_discount * cdf1;
+    }
+    const T spot_part = forward * cdf1; // F Phi(theta d1)
+    if constexpr (need_cdf2) {
+        cdf2 = norm_cdf_given_exp(theta * d2, e2);
+    }
+    const T strike_part = strike * cdf2; // K' Phi(theta d2)
+    if constexpr (need_cdf2)
+        out.rho = theta * in.time * strike_part;
+    if constexpr (need_cdf1 && need_cdf2)
+        out.price = theta * (spot_part - strike_part);
+    if constexpr (need_pdf) {
+        const T pdf1 = T(inv_sqrt_2pi) * e1;
+        out.vega = forward * pdf1 * sqrt_time;
+        out.gamma = select(degenerate, T(0), dividend_discount * pdf1 * inv_spot_s);
+        if constexpr (need_cdf1 && need_cdf2) {
+            const T vol_spot = in.vol * spot;
+            out.theta = theta * (in.dividend * spot_part - in.rate * strike_part) -
+                        T(0.5) * vol_spot * vol_spot * out.gamma;
+        }
+    }
+    return out;
+}
+
+// ------------------------------------------------------------------ validation
+
+inline constexpr std::string_view bulk_what = "black_scholes";
+
+/// "<column>.size() = <size> (must equal type.size() = <n>)", or "(must be 0 or <n>)" for an
+/// output. Strings are built only here, on the error path: validation allocates nothing.
+[[noreturn]] inline void throw_bad_size(std::string_view column, std::size_t size, std::size_t n,
+                                        bool output) {
+    const std::string why =
+        (output ? "must be 0 or " : "must equal type.size() = ") + std::to_string(n);
+    throw_invalid(bulk_what, std::string(column) + ".size()", no_row, size, why);
+}
+
+/// The first row in [0, size) where `ok(column[row])` is false, or `size`. Blocks are checked
+/// without branches (vectorised: `ok` must not short-circuit), a failing block row by row.
+template <class V, class Ok>
+std::size_t first_failing_row(std::span<const V> column, Ok ok) noexcept {
+    constexpr std::size_t block = 1024;
+    const std::size_t size = column.size();
+    const V* data = column.data();
+    for (std::size_t start = 0; start < size; start += block) {
+        const std::size_t count = size - start < block ? size - start : block;
+        std::size_t failures = 0;
+        for (std::size_t k = 0; k < count; ++k)
+            failures += !ok(data[start + k]);
+        if (failures != 0)
+            for (std::size_t k = 0; k < count; ++k)
+                if (!ok(data[start + k]))
+                    return start + k;
+    }
+    return size;
+}
+
+/// What a column's values must be: finite and > 0, finite and >= 0 (-0 included), finite.
+enum class bulk_bound { positive, non_negative, finite };
+
+/// Throws, naming the first offending row, unless every value of `column` is within `bound`.
+
+inline void check_bulk_column(std::string_view name, std::span<const double> column,
+                              bulk_bound bound) {
+    constexpr double inf = std::numeric_limits<double>::infinity();
+    std::size_t row = column.size();
+    switch (bound) {
+    case bulk_bound::positive:
+        row = first_failing_row(column, [](double v) { return (v > 0.0) & (v < inf); });
+        break;
+    case bulk_bound::non_negative:
+        row = first_failing_row(column, [](double v) { return (v >= 0.0) & (v < inf); });
+        break;
+    case bulk_bound::finite:
+        row = first_failing_row(column, [](double v) { return (v > -inf) & (v < inf); });
+        break;
+    }
+    if (row == column.size())
+        return;
+    const double value = column[row];
+    const bool finite = value > -inf && value < inf;
+    const std::string_view why = !finite                         ? "must be finite"
+                                 : bound == bulk_bound::positive ? "must be > 0"
+                                                                 : "must be >= 0";
+    throw_invalid(bulk_what, name, row, value, why);
+}
+
+/// Checks sizes, then the columns in the order type, spot, strike, time, rate, dividend, vol
+/// (each reporting its first offending row); returns the number of rows.
+inline std::size_t validate_bulk(const bs_columns& in, const greeks_columns& out) {
+    const std::size_t n = in.type.size();
+    const std::pair<std::string_view, std::size_t> inputs[] = {
+        {"spot", in.spot.size()}, {"strike", in.strike.size()},     {"time", in.time.size()},
+        {"rate", in.rate.size()}, {"dividend", in.dividend.size()}, {"vol", in.vol.size()}};
+    for (const auto& [name, size] : inputs)
+        if (size != n)
+            throw_bad_size(name, size, n, false);
+    const std::pair<std::string_view, std::size_t> outputs[] = {
+        {"price", out.price.size()}, {"delta", out.delta.size()}, {"gamma", out.gamma.size()},
+        {"vega", out.vega.size()},   {"theta", out.theta.size()}, {"rho", out.rho.size()}};
+    for (const auto& [name, size] : outputs)
+        if (size != 0 && size != n)
+            throw_bad_size(name, size, n, true);
+
+    const std::size_t bad_type = first_failing_row(in.type, [](option_type t) {
+        return static_cast<unsigned>(t) <= 1u; // call (0) or put (1)
+    });
+    if (bad_type != n)
+        throw_invalid(bulk_what, "type", bad_type, static_cast<int>(in.type[bad_type]),
+                      "must be option_type::call (0) or option_type::put (1)");
+    check_bulk_column("spot", in.spot, bulk_bound::positive);
+    check_bulk_column("strike", in.strike, bulk_bound::positive);
+    check_bulk_column("time", in.time, bulk_bound::non_negative);
+    check_bulk_column("rate", in.rate, bulk_bound::finite);
+    check_bulk_column("dividend", in.dividend, bulk_bound::finite);
+    check_bulk_column("vol", in.vol, bulk_bound::non_negative);
+    return n;
+}
+
+// ------------------------------------------------------------------ loops
+
+/// Which intermediate results the non-empty outputs need.
+inline unsigned bulk_needs(const greeks_columns& out) noexcept {
+    unsigned needs = 0;
+    if (!out.price.empty() || !out.theta.empty())
+        needs |= bs_need_cdf1 | bs_need_cdf2;
+    if (!out.theta.empty() || !out.gamma.empty() || !out.vega.empty())
+        needs |= bs_need_pdf;
+    if (!out.delta.empty())
+        needs |= bs_need_cdf1;
+    if (!out.rho.empty())
+        needs |= bs_need_cdf2;
+    return needs;
+}
+
+/// +1 for a call, -1 for a put (validated: nothing else occurs).
+inline double bulk_theta(option_type type) noexcept {
+    return 1.0 - 2.0 * static_cast<double>(static_cast<int>(type));
+}
+
+/// Rows [begin, end) one at a time.
+template <unsigned Needs>
+SPIRAL_BULK_FLATTEN void bulk_rows_scalar(const bs_columns& in, const greeks_columns& out,
+                                          std::size_t begin, std::size_t end) noexcept {
+    for (std::size_t i = begin; i < end; ++i) {
+        const bs_input<double> row{in.spot[i], in.strike[i],   in.time[i],
+                                   in.rate[i], in.dividend[i], in.vol[i]};
+        const auto g = black_scholes_first_order<Needs, false>(bulk_theta(in.type[i]), row);
+        if (!out.price.empty())
+            out.price[i] = g.price;
+        if (!out.delta.empty())
+            out.delta[i] = g.delta;
+        if (!out.gamma.empty())
+            out.gamma[i] = g.gamma;
+        if (!out.vega.empty())
+            out.vega[i] = g.vega;
+        if (!out.theta.empty())
+            out.theta[i] = g.theta;
+        if (!out.rho.empty())
+            out.rho[i] = g.rho;
+    }
+}
+
+#if SPIRAL_BULK_USES_SIMD
+/// Rows [0, n) in steps of lanes<B> rows. The last, partial step reads from and writes to
+/// padded buffers but runs the same code: the loop body holds one copy of the kernel, so every
+/// row gets bit-for-bit the same results wherever it sits (the compiler may contract a * b + c
+/// differently in two inlined copies).
+template <unsigned Needs, class B>
+SPIRAL_BULK_FLATTEN void bulk_rows_simd(const bs_columns& in, const greeks_columns& out,
+                                        std::size_t n) noexcept {
+    constexpr std::size_t width = lanes<B>;
+    const std::span<const double> columns[6] = {in.spot, in.strike,   in.time,
+                                                in.rate, in.dividend, in.vol};
+    constexpr double padding[6] = {1.0, 1.0, 1.0, 0.0, 0.0, 0.5}; // a harmless option
+    const std::span<double> results[6] = {out.price, out.delta, out.gamma,
+                                          out.vega,  out.theta, out.rho};
+    alignas(64) double type_sign[width];
+    alignas(64) double padded_in[6][width];
+    alignas(64) double padded_out[width];
+
+    for (std::size_t i = 0; i < n; i += width) {
+        const std::size_t count = n - i < width ? n - i : width;
+        const bool full = count == width;
+        const double* from[6];
+        if (full) {
+            for (std::size_t k = 0; k < width; ++k)
+                type_sign[k] = bulk_theta(in.type[i + k]);
+            for (std::size_t c = 0; c < 6; ++c)
+                from[c] = columns[c].data() + i;
+        } else {
+            for (std::size_t k = 0; k < width; ++k)
+                type_sign[k] = k < count ? bulk_theta(in.type[i + k]) : 1.0;
+            for (std::size_t c = 0; c < 6; ++c) {
+                for (std::size_t k = 0; k < width; ++k)
+                    padded_in[c][k] = k < count ? columns[c][i + k] : padding[c];
+                from[c] = padded_in[c];
+            }
+        }
+        const bs_input<B> row{B::load_unaligned(from[0]), B::load_unaligned(from[1]),
+                              B::load_unaligned(from[2]), B::load_unaligned(from[3]),
+                              B::load_unaligned(from[4]), B::load_unaligned(from[5])};
+        const bs_first_order<B> g =
+            black_scholes_first_order<Needs, false>(B::load_aligned(type_sign), row);
+        const B* values[6] = {&g.price, &g.delta, &g.gamma, &g.vega, &g.theta, &g.rho};
+        for (std::size_t j = 0; j < 6; ++j) {
+            if (results[j].empty())
+                continue;
+            if (full) {
+                values[j]->store_unaligned(results[j].data() + i);
+            } else {
+                values[j]->store_aligned(padded_out);
+                for (std::size_t k = 0; k < count; ++k)
+                    results[j][i + k] = padded_out[k];
+            }
+        }
+    }
+}
+
+#ifndef SPIRAL_BULK_GROUP
+#define SPIRAL_BULK_GROUP 4 // batches per loop step (see batch_group; 4 measured best)
+#endif
+using bulk_batch = batch_group<xsimd::batch<double>, SPIRAL_BULK_GROUP>;
+#endif
+
+/// Computes rows [0, n) of validated columns with the kernel specialised for `Needs`.
+/// `Simd`: batches where this translation unit has them, else the scalar loop.
+template <bool Simd, unsigned Needs>
+void bulk_compute_needs(const bs_columns& in, const greeks_columns& out, std::size_t n) noexcept {
+#if SPIRAL_BULK_USES_SIMD
+    if constexpr (Simd) {
+        bulk_rows_simd<Needs, bulk_batch>(in, out, n);
+        return;
+    }
+#endif
+    bulk_rows_scalar<Needs>(in, out, 0, n);
+}
+
+template <bool Simd>
+void bulk_compute(const bs_columns& in, const greeks_columns& out, std::size_t n) noexcept {
+    switch (bulk_needs(out)) {
+    case 1:
+        return bulk_compute_needs<Simd, 1>(in, out, n);
+    case 2:
+        return bulk_compute_needs<Simd, 2>(in, out, n);
+    case 3:
+        return bulk_compute_needs<Simd, 3>(in, out, n);
+    case 4:
+        return bulk_compute_needs<Simd, 4>(in, out, n);
+    case 5:
+        return bulk_compute_needs<Simd, 5>(in, out, n);
+    case 6:
+        return bulk_compute_needs<Simd, 6>(in, out, n);
+    case 7:
+        return bulk_compute_needs<Simd, 7>(in, out, n);
+    default:
+        return; // nothing wanted
+    }
+}
+
+} // namespace detail
+
+inline namespace SPIRAL_BULK_ABI {
+
+/// Prices and first-order Greeks of `in.type.size()` European options (Black–Scholes–Merton
+/// with continuous dividend yield), written to the non-empty columns of `out`.
+/// Throws spiral::invalid_argument, before writing anything, when an input column's length
+/// differs from `in.type.size()`, a non-empty output's length differs from it, a type is not
+/// call or put, or a value is out of range: NaN or infinite anywhere, spot <= 0, strike <= 0,
+/// time < 0, vol < 0. time = 0 and vol = 0 are valid (see `spiral::black_scholes`).
+inline void black_scholes(const bs_columns& in, const greeks_columns& out) {
+    const std::size_t n = detail::validate_bulk(in, out);
+    detail::bulk_compute<SPIRAL_BULK_USES_SIMD != 0>(in, out, n);
+}
+
+} // namespace SPIRAL_BULK_ABI
+} // namespace spiral
