@@ -1,23 +1,553 @@
-// Implied standard deviation of the Black-76 formula. (Placeholder: plain bisection,
-// to be replaced by the fast solver.)
+// Implied standard deviation of the Black-76 formula: the total stddev s = vol * sqrt(time)
+// that reproduces a given price, to a few 1e-15 relative, with a fixed amount of work.
+//
+// Method (after P. Jäckel, "Let's Be Rational", Wilmott 2015; written here from the paper's
+// mathematics). With x = ln(F/K) and the normalised price b = price / (discount sqrt(F K)),
+//   b(x, s) = e^{x/2} Phi(x/s + s/2) - e^{-x/2} Phi(x/s - s/2)        (call).
+// Put-call symmetry and subtracting the intrinsic value reduce every input to an
+// out-of-the-money call, x <= 0, 0 < b < b_max = e^{x/2}. b(s) is convex below
+// s_c = sqrt(2|x|) and concave above, so its tangent at s_c meets 0 at s_l and b_max at
+// s_u. These split the price range into four branches for the initial guess:
+//   b < b(s_l):   a rational cubic in b for f_l(s) = 2 pi |x| / 3^{3/2} Phi(-|x| / (sqrt(3) s))^3,
+//                 which has the asymptotics of b as s -> 0; then s = f_l^{-1}(f);
+//   the middle:   rational cubics for s itself through s_l, s_c, s_u, matching slopes 1/b';
+//   b > b(s_u):   a rational cubic for f_u(s) = Phi(-s/2) (b_max - b ~ 2 f_u as s -> inf).
+// Exactly two Householder steps of order three follow, on 1/ln b below s_l (nearly linear
+// there) and elsewhere on ln b or ln(b_max - b), whichever the evaluation has without
+// cancellation. Each step stays inside a bracket that shrinks with every evaluation, so no
+// input can take the iteration away from the root.
+//
+// The normalised price is evaluated without cancellation: with Y(z) = Phi(z)/phi(z) (the
+// lower-tail Mills ratio), h = x/s, t = s/2 and q = -(h^2 + t^2)/2,
+//   b         = e^q / sqrt(2 pi) (Y(h + t) - Y(h - t)),
+//   b_max - b = e^q / sqrt(2 pi) (Y(-h - t) + Y(h - t)),
+// and for small s near the money, where the difference cancels, by the odd Taylor series of
+// Y(h + t) - Y(h - t) in t. Logarithms of prices never underflow: ln b = q + ln(...).
 #pragma once
 
 #include <spiral/core/config.hpp>
 #include <spiral/core/math.hpp>
+#include <spiral/core/normal.hpp>
 #include <spiral/core/real.hpp>
 #include <spiral/options/black.hpp>
 
-namespace spiral {
+#include <concepts>
+#include <cstddef>
+#include <limits>
 
-template <std::floating_point T>
+namespace spiral {
+namespace detail {
+
+inline constexpr double sqrt_2pi = 2.5066282746310005024157652848110453;
+inline constexpr double log_sqrt_2pi = 0.91893853320467274178032973640561764;
+inline constexpr double sqrt_pi_over_2 = 1.2533141373155002512078826424055226;
+inline constexpr double sqrt_3 = 1.7320508075688772935274463415058723;
+inline constexpr double two_pi_over_3_sqrt_3 = 1.2091995761561452337293855050947737;
+
+// ---------------------------------------------------------------- lazy lane-wise branches
+
+/// True when some lane of `m` is set. Batches use their own `any` (found by argument-dependent
+/// lookup, as xsimd's); a batch type without one counts as "maybe", which is always safe.
+template <real T>
+SPIRAL_HD constexpr bool any_lane(const mask_t<T>& m) noexcept {
+    if constexpr (std::floating_point<T>)
+        return m;
+    else if constexpr (requires(const mask_t<T>& k) { static_cast<bool>(any(k)); })
+        return static_cast<bool>(any(m));
+    else
+        return true;
+}
+
+/// True when every lane of `m` is set (false when that cannot be told).
+template <real T>
+SPIRAL_HD constexpr bool all_lanes(const mask_t<T>& m) noexcept {
+    if constexpr (std::floating_point<T>)
+        return m;
+    else if constexpr (requires(const mask_t<T>& k) { static_cast<bool>(all(k)); })
+        return static_cast<bool>(all(m));
+    else
+        return false;
+}
+
+/// `select(m, if_set(), if_clear())`, calling a branch only when some lane takes it: scalars
+/// run one branch, batches whose lanes agree skip the other. Each branch is straight-line
+/// code, so the work stays bounded either way.
+template <real T, class IfSet, class IfClear>
+SPIRAL_HD constexpr T branch(const mask_t<T>& m, IfSet&& if_set, IfClear&& if_clear) noexcept {
+    if constexpr (std::floating_point<T>) {
+        return m ? if_set() : if_clear();
+    } else {
+        if (all_lanes<T>(m))
+            return if_set();
+        if (!any_lane<T>(m))
+            return if_clear();
+        return select(m, if_set(), if_clear());
+    }
+}
+
+/// ln v for v > 0, subnormal v included (xsimd's batch log gets those wrong): they are
+/// lifted by 2^64 first.
+template <real T>
+SPIRAL_HD constexpr T log_positive(T v) noexcept {
+    using S = scalar_t<T>;
+    const mask_t<T> subnormal = v < T(std::numeric_limits<S>::min());
+    return log(select(subnormal, v * T(S(18446744073709551616.0)), v)) -
+           select(subnormal, T(S(44.361419555836499802702855773323)), T(0));
+}
+
+/// -|ln(F/K)| = -ln(1 + v), v = (max - min)/min >= 0, to a few ulps relative also near the
+/// money (where an error e in x moves s by about e/s): max - min is exact there (Sterbenz),
+/// and with w = 1 + v rounded, ln(1 + v) = ln w + (v - (w - 1))/w to second order in the
+/// (exact) rounding error v - (w - 1).
+template <real T>
+SPIRAL_HD constexpr T minus_abs_log_ratio(T forward, T strike) noexcept {
+    const T smaller = min(forward, strike);
+    const T v = (max(forward, strike) - smaller) / smaller;
+    const T w = T(1) + v;
+    return -(log(w) + (v - (w - T(1))) / w);
+}
+
+/// True where some lane of `m` may need a value: `m` itself for scalars (so they skip the
+/// work), always for batches, which then overlap the work with what comes before instead of
+/// waiting to test the mask.
+template <real T>
+SPIRAL_HD constexpr bool worth_computing(const mask_t<T>& m) noexcept {
+    if constexpr (std::floating_point<T>)
+        return m;
+    else
+        return true;
+}
+
+// ---------------------------------------------------------------- the normalised Black price
+
+/// c[0] + c[1] x + ... + c[N-1] x^{N-1} (N <= 16) by Estrin's scheme: neighbours paired with
+/// x, the pairs with x^2, then x^4 and x^8. Horner's value with a dependency chain of four
+/// steps instead of N.
+template <real T, std::size_t N>
+SPIRAL_HD constexpr T estrin(T x, const double (&c)[N]) noexcept {
+    static_assert(N >= 1 && N <= 16);
+    using S = scalar_t<T>;
+    auto k = [&](std::size_t i) { return T(static_cast<S>(c[i < N ? i : 0])); };
+    auto pair = [&](std::size_t i) { return i + 1 < N ? k(i) + k(i + 1) * x : k(i); };
+    const T x2 = x * x;
+    auto quad = [&](std::size_t i) { return i + 2 < N ? pair(i) + x2 * pair(i + 2) : pair(i); };
+    const T x4 = x2 * x2;
+    auto oct = [&](std::size_t i) { return i + 4 < N ? quad(i) + x4 * quad(i + 4) : quad(i); };
+    if constexpr (N <= 2)
+        return pair(0);
+    else if constexpr (N <= 4)
+        return quad(0);
+    else if constexpr (N <= 8)
+        return oct(0);
+    else
+        return oct(0) + (x4 * x4) * oct(8);
+}
+
+/// Y(z) = Phi(z) / phi(z) for z <= 0: sqrt(pi/2) at 0, 1/|z| (1 - 1/z^2 + ...) far out, 0 at
+/// -inf; a few ulps relative. By ranges of y = |z|/sqrt(2), each evaluated only when some
+/// lane needs it:
+///   y <= 0.46875: the Taylor series of Y, from Y' = 1 + z Y: even part sqrt(pi/2) e^{z^2/2},
+///                 odd part sum z^{2k+1}/(2k+1)!!; 13 and 12 terms leave < 1e-18;
+///   y < 4:        W. J. Cody's rational approximation (Math. Comp. 23, 1969; the coefficients
+///                 of core/normal.hpp) Y = sqrt(pi/2) P(y)/Q(y);
+///   y >= 4:       Cody's Y = sqrt(pi/2) (1/sqrt(pi) - R(1/y^2)) / y, R rational, written
+///                 as a ratio of polynomials in y^2;
+///   y > 40:       the asymptotic series 1/|z| sum (-1)^k (2k-1)!! / z^{2k}, whose seventh
+///                 term is below 1e-19 there.
+template <real T>
+SPIRAL_HD constexpr T lower_mills_ratio(T z) noexcept {
+    using S = scalar_t<T>;
+    const T y = -z * T(S(inv_sqrt_2));
+    const mask_t<T> central = y <= T(0.46875);
+    const mask_t<T> middle = y < T(4) && !central;
+    const mask_t<T> tail = !(y < T(4)); // and NaN
+    const mask_t<T> far = y > T(40);
+    T num = T(1), den = T(1);
+    if (any_lane<T>(middle)) {
+        constexpr double p2[] = {1230.33935479799725, 2051.07837782607147,  1712.04761263407058,
+                                 881.95222124176909,  298.635138197400131,  66.1191906371416295,
+                                 8.88314979438837594, 0.564188496988670089, 2.15311535474403846e-8};
+        constexpr double q2[] = {1230.33935480374942, 3439.36767414372164, 4362.61909014324716,
+                                 3290.79923573345963, 1621.38957456669019, 537.181101862009858,
+                                 117.693950891312499, 15.7449261107098347, 1.0};
+        num = select(middle, estrin(y, p2), num);
+        den = select(middle, estrin(y, q2), den);
+    }
+    if (any_lane<T>(tail)) {
+        constexpr double p3[] = {0.0163153871373020978, 0.305326634961232344,
+                                 0.360344899949804439,  0.125781726111229246,
+                                 0.0160837851487422766, 6.58749161529837803e-4};
+        constexpr double q3[] = {1.0,
+                                 2.56852019228982242,
+                                 1.87295284992346047,
+                                 0.527905102951428412,
+                                 0.0605183413124413191,
+                                 0.00233520497626869185};
+        const T yc = min(y, T(40));
+        const T w = yc * yc;
+        const T q = w * estrin(w, q3);
+        num = select(tail, T(S(inv_sqrt_pi)) * q - estrin(w, p3), num);
+        den = select(tail, yc * q, den);
+    }
+    T value = T(S(sqrt_pi_over_2)) * num / den;
+    if (any_lane<T>(central)) {
+        constexpr double even[] = {
+            1.2533141373155002512,    1.2533141373155002512,     0.6266570686577501256,
+            0.2088856895525833752,    0.0522214223881458438,     0.01044428447762916876,
+            0.00174071407960486146,   0.00024867343994355163714, 3.1084179992943954643e-5,
+            3.4537977769937727381e-6, 3.4537977769937727381e-7,  3.1398161609034297619e-8,
+            2.6165134674195248016e-9};
+        constexpr double odd[] = {1.0,
+                                  0.33333333333333333333,
+                                  0.066666666666666666667,
+                                  0.0095238095238095238095,
+                                  0.0010582010582010582011,
+                                  9.6200096200096200096e-5,
+                                  7.4000074000074000074e-6,
+                                  4.9333382666716000049e-7,
+                                  2.9019636862774117676e-8,
+                                  1.5273493085670588251e-9,
+                                  7.2730919455574229765e-11,
+                                  3.1622138893727925985e-12};
+        const T w = min(z * z, T(1));
+        value = select(central, estrin(T(0.5) * w, even) + z * estrin(w, odd), value);
+    }
+    if (any_lane<T>(far)) {
+        constexpr double series[] = {1.0, -1.0, 3.0, -15.0, 105.0, -945.0, 10395.0};
+        const T inv = T(-1) / min(z, T(-56));
+        value = select(far, inv * estrin(inv * inv, series), value);
+    }
+    return value;
+}
+
+/// Y(h + t) - Y(h - t) for h <= 0 and small t, by its odd Taylor series in t, all of whose
+/// terms are positive. The derivatives follow from Y' = 1 + h Y by differentiating:
+/// Y^(k) = (k - 1) Y^(k-2) + h Y^(k-1). For t < 0.15 the first omitted term (t^15/15!
+/// Y^(15)) is below 2e-18 of the sum; the recursion's rounding grows like (|h| t)^k, small
+/// for |x| = 2 |h| t < 0.2, where the series is used.
+template <real T>
+SPIRAL_HD constexpr T mills_ratio_difference_series(T h, T t) noexcept {
+    using S = scalar_t<T>;
+    const T y0 = lower_mills_ratio(h);
+    const T y1 = T(1) + h * y0;
+    const T y2 = y0 + h * y1;
+    const T y3 = T(2) * y1 + h * y2;
+    const T y4 = T(3) * y2 + h * y3;
+    const T y5 = T(4) * y3 + h * y4;
+    const T y6 = T(5) * y4 + h * y5;
+    const T y7 = T(6) * y5 + h * y6;
+    const T y8 = T(7) * y6 + h * y7;
+    const T y9 = T(8) * y7 + h * y8;
+    const T y10 = T(9) * y8 + h * y9;
+    const T y11 = T(10) * y9 + h * y10;
+    const T y12 = T(11) * y10 + h * y11;
+    const T y13 = T(12) * y11 + h * y12;
+    const T t2 = t * t;
+    const T sum = y1 + t2 * (y3 * T(S(1.0 / 6)) +
+                             t2 * (y5 * T(S(1.0 / 120)) +
+                                   t2 * (y7 * T(S(1.0 / 5040)) +
+                                         t2 * (y9 * T(S(1.0 / 362880)) +
+                                               t2 * (y11 * T(S(1.0 / 39916800)) +
+                                                     t2 * (y13 * T(S(1.0 / 6227020800.0))))))));
+    return T(2) * t * sum;
+}
+
+/// Where the Taylor series replaces the difference of Mills ratios: s < 0.3 and |x| < 0.2.
+/// Outside, the difference costs at most ~5 ulps of s (its rounding is ~ulp(Y(d1)), which
+/// moves s by ulp(Y(d1))/1 relative to s, and Y(d1)/s <= 1.25/s near the money, 1/|x| away).
+template <real T>
+SPIRAL_HD constexpr mask_t<T> use_series(T x, T s) noexcept {
+    return s < T(scalar_t<T>(0.3)) && x > T(scalar_t<T>(-0.2));
+}
+
+/// The normalised out-of-the-money call price b(x, s), x <= 0, s > 0, in the parts the
+/// solver needs.
+template <real T>
+struct normalised_black_parts {
+    T h, t, inv_s;        // x/s, s/2, 1/s
+    T exponent;           // q = -(h^2 + t^2)/2: db/ds = e^q / sqrt(2 pi)
+    T lower;              // b = e^q lower / sqrt(2 pi)          (unless upper_form)
+    T upper;              // b_max - b = e^q upper / sqrt(2 pi)  (where d1 = h + t > 0)
+    mask_t<T> upper_form; // b is best taken as b_max - e^q upper / sqrt(2 pi)
+};
+
+template <real T>
+SPIRAL_HD constexpr normalised_black_parts<T> normalised_black(T x, T s) noexcept {
+    normalised_black_parts<T> p;
+    p.inv_s = T(1) / s;
+    p.h = x * p.inv_s;
+    p.t = T(0.5) * s;
+    p.exponent = T(-0.5) * (p.h * p.h + p.t * p.t);
+    const T d1 = p.h + p.t;
+    const T d2 = p.h - p.t;
+    const mask_t<T> series = use_series(x, s);
+    const T zero = T(0);
+    const T by_series = branch<T>(
+        series, [&] { return mills_ratio_difference_series(p.h, p.t); }, [&] { return zero; });
+    const T y1 = branch<T>(
+        !series, [&] { return lower_mills_ratio(-abs(d1)); }, [&] { return zero; });
+    const T y2 = branch<T>(
+        !series, [&] { return lower_mills_ratio(d2); }, [&] { return zero; });
+    p.lower = select(series, by_series, y1 - y2);
+    p.upper = y1 + y2; // Y(-d1) + Y(d2) where d1 > 0
+    p.upper_form = d1 > T(0) && !series;
+    return p;
+}
+
+// ---------------------------------------------------------------- initial guess
+
+/// Rational cubic interpolation (Delbourgo and Gregory) through (x_l, y_l), (x_r, y_r) with
+/// slopes d_l, d_r, at the point with u = (x - x_l)/w, u_bar = (x_r - x)/w, w = x_r - x_l
+/// (passed separately so either can come from an exact difference); the slopes come scaled
+/// to the interval, D = w d. The control parameter r is the smallest that keeps monotone data
+/// monotone and convex (concave) data convex (concave); for such data one end then has zero
+/// second derivative.
+template <real T>
+SPIRAL_HD constexpr T rational_cubic(T u, T u_bar, T y_l, T y_r, T D_l, T D_r) noexcept {
+    const T rise = y_r - y_l;
+    const T gap_l = rise - D_l;
+    const T gap_r = D_r - rise;
+    // Convex or concave data: r >= (D_r - D_l) / min(rise - D_l, D_r - rise), in size.
+    const mask_t<T> shaped = gap_l * gap_r > T(0);
+    const T r_shape =
+        select(shaped, (D_r - D_l) / select(abs(gap_l) < abs(gap_r), gap_l, gap_r), T(0));
+    const T r_monotone = (D_l + D_r) / rise;
+    // Large r tends to linear interpolation; the cap keeps r y finite.
+    const T r = min(max(r_shape, r_monotone), T(scalar_t<T>(1e12)));
+    const T numerator = y_r * u * u * u + (r * y_r - D_r) * u * u * u_bar +
+                        (r * y_l + D_l) * u * u_bar * u_bar + y_l * u_bar * u_bar * u_bar;
+    return numerator / (T(1) + (r - T(3)) * u * u_bar);
+}
+
+/// Phi^{-1}(p) = P(r)/Q(r) - r, r = sqrt(-2 ln p), for 0 < p <= 1/2 within 4.5e-4
+/// (Abramowitz and Stegun 26.2.23, after Hastings): enough for the initial guess, which the
+/// Householder steps refine. Returned as its parts so callers can fold the division.
+template <real T>
+struct rough_quantile_parts {
+    T r, p, q;
+};
+
+template <real T>
+SPIRAL_HD constexpr rough_quantile_parts<T> rough_lower_quantile(T log_p) noexcept {
+    const T r = sqrt(T(-2) * log_p);
+    return {r, polynomial(r, 2.515517, 0.802853, 0.010328),
+            polynomial(r, 1.0, 1.432788, 0.189269, 0.001308)};
+}
+
+/// A step is kept if inside [lo, hi] and above 0; otherwise the bracket is bisected.
+template <real T>
+SPIRAL_HD constexpr T keep_in_bracket(T s, T lo, T hi) noexcept {
+    const mask_t<T> inside = s >= lo && s <= hi && s > T(0);
+    return select(inside, s, T(0.5) * (lo + hi));
+}
+
+// ---------------------------------------------------------------- Householder steps
+
+/// What the steps aim at, lane by lane.
+template <real T>
+struct implied_target {
+    T log_beta;      // ln b
+    T log_gap;       // ln(b_max - b)
+    T inv_log_beta;  // 1 / ln b
+    mask_t<T> lower; // b < b(s_l): objective 1/ln b; elsewhere ln b or ln(b_max - b)
+};
+
+/// One Householder step of order three on the lane's objective g, from s inside [lo, hi]:
+///   s + nu (1 + h2 nu / 2) / (1 + nu (h2 + h3 nu / 6)),  nu = -g/g', h_k = g^(k)/g'.
+/// Objectives: 1/ln b - 1/ln beta below s_l (nearly linear there); elsewhere ln b - ln beta
+/// or ln(b_max - b) - ln(b_max - beta), whichever of b and b_max - b this evaluation has
+/// without cancellation (in the middle branches these converge like b - beta itself, and
+/// need a logarithm where b would need an exponential). The sign of nu (that of beta - b(s))
+/// first moves one end of the bracket to s.
+template <real T>
+SPIRAL_HD constexpr T householder_step(T x, T s, const implied_target<T>& aim, T& lo,
+                                       T& hi) noexcept {
+    using S = scalar_t<T>;
+    const auto p = normalised_black(x, s);
+    // b''/b' = x^2/s^3 - s/4 and b'''/b' = (b''/b')^2 - 3 x^2/s^4 - 1/4.
+    const T h_over_s = p.h * p.inv_s;
+    const T r2 = (p.h * p.h - p.t * p.t) * p.inv_s;
+    const T r3 = r2 * r2 - T(3) * h_over_s * h_over_s - T(0.25);
+
+    // L = ln b or ln(b_max - b) = q + ln(part) - ln sqrt(2 pi); lambda = L' = +-1/part.
+    const T part = select(p.upper_form, p.upper, p.lower);
+    const T lambda = select(p.upper_form, T(-1), T(1)) / part;
+    const T log_part = p.exponent + log(part) - T(S(log_sqrt_2pi));
+    const T log_target = select(p.upper_form, aim.log_gap, aim.log_beta);
+    // nu = -(L - L_target)/lambda; below s_l, g = 1/L - 1/L_beta gives nu = L (L_beta - L) /
+    // (L_beta lambda).
+    const T nu_log = (log_target - log_part) / lambda;
+    const T nu = select(aim.lower, nu_log * log_part * aim.inv_log_beta, nu_log);
+    // g''/g' = A and g'''/g' = B for g = L - const. For g = 1/L - const they become
+    // A - 2 lambda/L and B - 6 lambda A/L + 6 lambda^2/L^2; the step's fraction is then
+    // multiplied through by L^2 (e = lambda there; elsewhere L = 1, e = 0).
+    const T a = r2 - lambda;
+    const T b = r3 - T(3) * lambda * r2 + T(2) * lambda * lambda;
+    const T l = select(aim.lower, log_part, T(1));
+    const T e = select(aim.lower, lambda, T(0));
+    const T l2 = l * l;
+    const T numerator = l2 * (T(1) + T(0.5) * a * nu) - e * nu * l;
+    const T denominator = l2 * (T(1) + nu * (a + b * nu * T(S(1.0 / 6)))) -
+                          e * nu * l * (T(2) + a * nu) + e * e * nu * nu;
+
+    // nu < 0 means b(s) > beta: the root is below s.
+    const mask_t<T> above = nu < T(0);
+    hi = select(above, s, hi);
+    lo = select(above, lo, s);
+    return keep_in_bracket(s + nu * numerator / denominator, lo, hi);
+}
+
+/// The total stddev s with b(x, s) = beta for x <= 0, 0 < beta < b_max = e^{x/2}, given as
+/// beta = time_value / scale and b_max - beta = upper_gap / scale: the caller forms both
+/// numerators without cancellation, and their logarithms stay exact where beta underflows.
+template <real T>
+SPIRAL_HD constexpr T implied_stddev_scaled(T x, T b_max, T time_value, T upper_gap,
+                                            T scale) noexcept {
+    using S = scalar_t<T>;
+    const T inv_scale = T(1) / scale;
+    const T beta = time_value * inv_scale;
+    const T gap = upper_gap * inv_scale;
+    const T abs_x = -x;
+    // The targets' logarithms: of beta and gap themselves (an absolute error of ln(scale) would
+    // cost ~ulp(ln scale) relative), or where they are not normal numbers, of their parts.
+    implied_target<T> aim;
+    const T smallest = T(std::numeric_limits<S>::min());
+    aim.log_beta = log(max(beta, smallest));
+    aim.log_gap = log(max(gap, smallest));
+    const mask_t<T> tiny_target = beta < smallest || gap < smallest;
+    if (any_lane<T>(tiny_target)) {
+        const T log_scale = log(scale);
+        aim.log_beta = select(beta < smallest, log_positive(time_value) - log_scale, aim.log_beta);
+        aim.log_gap = select(gap < smallest, log_positive(upper_gap) - log_scale, aim.log_gap);
+    }
+    aim.inv_log_beta = T(1) / aim.log_beta;
+
+    // The inflection point s_c, where d1 = 0 and b' = b_max / sqrt(2 pi); its tangent meets
+    // 0 at s_l = s_c - b_c/b'_c and b_max at s_u = s_c + (b_max - b_c)/b'_c.
+    const T s_c = sqrt(T(2) * abs_x);
+    const T t_c = T(0.5) * s_c;
+    const T lower_c = branch<T>(
+        use_series(x, s_c), [&] { return mills_ratio_difference_series(-t_c, t_c); },
+        [&] { return T(S(sqrt_pi_over_2)) - lower_mills_ratio(-s_c); });
+    const T vega_c = b_max * T(S(1 / sqrt_2pi));
+    const T inv_vega_c = T(S(sqrt_2pi)) / b_max;
+    const T b_c = vega_c * lower_c;
+    const mask_t<T> below = beta <= b_c;
+
+    // One more evaluation serves both sides: at s_l below b_c, at s_u above.
+    const T s_side = select(below, max(s_c - lower_c, T(0)), s_c + (T(S(sqrt_2pi)) - lower_c));
+    // s_l = 0 only at the money, where no lane takes the lower side: evaluate at s_u instead.
+    const T s_eval = select(s_side > T(0), s_side, s_c + T(S(sqrt_2pi)));
+    const auto at_side = normalised_black(x, s_eval);
+    const T vega_side = exp(at_side.exponent) * T(S(1 / sqrt_2pi));
+    const T inv_vega_side = exp(-at_side.exponent) * T(S(sqrt_2pi));
+    const T b_side =
+        select(at_side.upper_form, b_max - vega_side * at_side.upper, vega_side * at_side.lower);
+    const mask_t<T> lower = below && beta < b_side;
+    const mask_t<T> upper = !below && beta > b_side;
+    const mask_t<T> outer = lower || upper;
+    aim.lower = lower;
+
+    // Outer lanes interpolate f_l or f_u, functions of z = -|x|/(sqrt(3) s_l) or -s_u/2:
+    // Phi(z) = Y(z) e^{-z^2/2} / sqrt(2 pi), phi(z)/Phi(z) = 1/Y(z). None of it waits for
+    // b_side, so batches compute it alongside.
+    const T lower_scale = T(S(two_pi_over_3_sqrt_3)) * abs_x; // f_l = lower_scale Phi(z)^3
+    T f_side = T(0), df_side = T(0), log_lower_scale = T(0);
+    if (worth_computing<T>(outer)) {
+        const T z = select(below, -abs_x * T(S(1 / sqrt_3)) * at_side.inv_s, T(-0.5) * s_eval);
+        const T mills = lower_mills_ratio(z);
+        const T density = exp(T(-0.5) * z * z) * T(S(1 / sqrt_2pi));
+        const T cdf = mills * density;
+        const T f_l = lower_scale * cdf * cdf * cdf;
+        // df_l/ds = -3 f_l (phi/Phi) z / s; d Phi(-s/2)/ds = -phi/2; per unit of b: / b'.
+        const T df_l = T(-3) * f_l / mills * z * at_side.inv_s;
+        f_side = select(below, f_l, cdf);
+        df_side = select(below, df_l, T(-0.5) * density) * inv_vega_side;
+        log_lower_scale = log(lower_scale);
+    }
+
+    // Interpolation data by branch: [0, b_l] lower, [b_l, b_c], [b_c, b_u], [b_u, b_max] upper.
+    const T x_left = select(below, select(lower, T(0), b_side), select(upper, b_side, b_c));
+    const T x_right = select(below, select(lower, b_side, b_c), select(upper, b_max, b_side));
+    const T y_left = select(below, select(lower, T(0), s_side), select(upper, f_side, s_c));
+    const T y_right = select(below, select(lower, f_side, s_c), select(upper, T(0), s_side));
+    const T d_left =
+        select(below, select(lower, T(1), inv_vega_side), select(upper, df_side, inv_vega_c));
+    const T d_right =
+        select(below, select(lower, df_side, inv_vega_c), select(upper, T(-0.5), inv_vega_side));
+    const T width = x_right - x_left;
+    const T inv_width = T(1) / width;
+    const T u_bar = select(upper, gap, x_right - beta) * inv_width;
+    const T interpolated = rational_cubic((beta - x_left) * inv_width, u_bar, y_left, y_right,
+                                          width * d_left, width * d_right);
+
+    // Outer lanes invert their maps: s = |x| / (sqrt(3) (-Phi^{-1}((f/lower_scale)^{1/3})))
+    // and s = -2 Phi^{-1}(f). Where f underflows (f ~ beta as beta -> 0, f ~ gap/2 as
+    // beta -> b_max), the target's logarithm stands in for ln f.
+    T guess = interpolated;
+    if (worth_computing<T>(outer)) {
+        const T tiny = T(S(1e3) * std::numeric_limits<S>::min());
+        const T log_f = select(interpolated > tiny, log(max(interpolated, tiny)),
+                               select(lower, aim.log_beta, aim.log_gap));
+        const T log_p = select(lower, (log_f - log_lower_scale) * T(S(1.0 / 3)), log_f);
+        const auto z = rough_lower_quantile(log_p); // Phi^{-1} = p/q - r
+        const T minus_z_q = z.r * z.q - z.p;        // -Phi^{-1} q
+        const T outer_guess = select(lower, abs_x * T(S(1 / sqrt_3)) * z.q, T(2) * minus_z_q) /
+                              select(lower, minus_z_q, z.q);
+        guess = select(outer, outer_guess, interpolated);
+    }
+
+    // Each branch's bracket: (0, s_l], [s_l, s_c], [s_c, s_u], [s_u, 100]. (No root exceeds
+    // ~77: b_max - beta is at least the least subnormal, and b_max - b ~ 2 Phi(-s/2).)
+    T lo = select(below, select(lower, T(0), s_side), select(upper, s_side, s_c));
+    T hi = select(below, select(lower, s_side, s_c), select(upper, T(100), s_side));
+    // Clamped, not bisected: the root is inside, so clamping only brings the guess closer.
+    const T s0 = keep_in_bracket(clamp(guess, lo, hi), lo, hi);
+    // Two steps: the guess is within ~10% (1e-3 typically) and each step takes the error e
+    // to about e^4, so the second lands below 1e-19 before rounding.
+    const T s1 = householder_step(x, s0, aim, lo, hi);
+    return householder_step(x, s1, aim, lo, hi);
+}
+
+} // namespace detail
+
+/// The total standard deviation s = vol * sqrt(time) for which
+/// `black(type, forward, strike, s, discount) == price`.
+///
+/// Element kernel: never throws, fixed work (no loop to convergence). Returns
+///  - 0 where the price equals the discounted intrinsic value discount * max(theta (F - K), 0);
+///  - NaN where no s exists: price below that intrinsic value, or at or above its limit as
+///    s -> inf (discount * forward for calls, discount * strike for puts); forward, strike or
+///    discount not > 0; any input NaN or infinite.
+/// Accuracy: relative error of s within a few 1e-15 wherever rounding the price to T moves s
+/// by less than that (see docs/implied_vol.md for the domain and the measurements); elsewhere
+/// the s found reproduces the price to its rounding.
+template <real T>
 SPIRAL_HD constexpr T implied_stddev(option_type type, T price, T forward, T strike,
                                      T discount) noexcept {
-    T lo = 0, hi = 50;
-    for (int i = 0; i < 200; ++i) {
-        const T mid = T(0.5) * (lo + hi);
-        (black(type, forward, strike, mid, discount) < price ? lo : hi) = mid;
-    }
-    return T(0.5) * (lo + hi);
+    using detail::is_finite;
+    const bool call = type == option_type::call;
+    const T theta = detail::sign_of<T>(type);
+    const T intrinsic = discount * max(theta * (forward - strike), T(0));
+    const T limit = discount * (call ? forward : strike);
+    const mask_t<T> valid = forward > T(0) && strike > T(0) && discount > T(0) &&
+                            is_finite(price) && is_finite(forward) && is_finite(strike) &&
+                            is_finite(discount) && price >= intrinsic && price < limit;
+    const mask_t<T> has_time_value = valid && price > intrinsic;
+    return detail::branch<T>(
+        has_time_value,
+        [&] {
+            // Out-of-the-money call in normalised terms: x = -|ln(F/K)|, b_max = e^{x/2} =
+            // sqrt(min/max), b = time value / (discount sqrt(F K)); discount sqrt(F K) =
+            // discount max(F, K) b_max. The distance to the limit comes straight from the inputs.
+            const T larger = max(forward, strike);
+            const T smaller = min(forward, strike);
+            const T x = detail::minus_abs_log_ratio(forward, strike);
+            const T b_max = sqrt(smaller / larger); // = e^{x/2}, without waiting for x
+            const T scale = discount * larger * b_max;
+            return detail::implied_stddev_scaled(x, b_max, price - intrinsic, limit - price, scale);
+        },
+        [&] { return select(valid, T(0), detail::quiet_nan<T>()); });
 }
 
 } // namespace spiral
