@@ -338,58 +338,40 @@ inline constexpr std::string_view bulk_what = "black_scholes";
     throw_invalid(bulk_what, std::string(column) + ".size()", no_row, size, why);
 }
 
-/// The first row in [0, size) where `ok(column[row])` is false, or `size`. Blocks are checked
-/// without branches (vectorised: `ok` must not short-circuit), a failing block row by row.
-template <class V, class Ok>
-std::size_t first_failing_row(std::span<const V> column, Ok ok) noexcept {
-    constexpr std::size_t block = 1024;
-    const std::size_t size = column.size();
-    const V* data = column.data();
-    for (std::size_t start = 0; start < size; start += block) {
-        const std::size_t count = size - start < block ? size - start : block;
-        std::size_t failures = 0;
-        for (std::size_t k = 0; k < count; ++k)
-            failures += !ok(data[start + k]);
-        if (failures != 0)
-            for (std::size_t k = 0; k < count; ++k)
-                if (!ok(data[start + k]))
-                    return start + k;
-    }
-    return size;
-}
-
 /// What a column's values must be: finite and > 0, finite and >= 0 (-0 included), finite.
 enum class bulk_bound { positive, non_negative, finite };
 
-/// Throws, naming the first offending row, unless every value of `column` is within `bound`.
-
-inline void check_bulk_column(std::string_view name, std::span<const double> column,
-                              bulk_bound bound) {
+/// Whether `v` is within `bound`, without short-circuits (so that loops over it vectorise).
+template <bulk_bound Bound>
+constexpr bool bulk_within(double v) noexcept {
     constexpr double inf = std::numeric_limits<double>::infinity();
-    std::size_t row = column.size();
-    switch (bound) {
-    case bulk_bound::positive:
-        row = first_failing_row(column, [](double v) { return (v > 0.0) & (v < inf); });
-        break;
-    case bulk_bound::non_negative:
-        row = first_failing_row(column, [](double v) { return (v >= 0.0) & (v < inf); });
-        break;
-    case bulk_bound::finite:
-        row = first_failing_row(column, [](double v) { return (v > -inf) & (v < inf); });
-        break;
-    }
-    if (row == column.size())
-        return;
-    const double value = column[row];
-    const bool finite = value > -inf && value < inf;
+    if constexpr (Bound == bulk_bound::positive)
+        return (v > 0.0) & (v < inf);
+    else if constexpr (Bound == bulk_bound::non_negative)
+        return (v >= 0.0) & (v < inf);
+    else
+        return (v > -inf) & (v < inf);
+}
+
+/// Throws for `column[row]`, which is out of `bound`.
+[[noreturn]] inline void throw_bad_value(std::string_view name, std::size_t row, double value,
+                                         bulk_bound bound) {
+    const bool finite = value > -std::numeric_limits<double>::infinity() &&
+                        value < std::numeric_limits<double>::infinity();
     const std::string_view why = !finite                         ? "must be finite"
                                  : bound == bulk_bound::positive ? "must be > 0"
                                                                  : "must be >= 0";
     throw_invalid(bulk_what, name, row, value, why);
 }
 
-/// Checks sizes, then the columns in the order type, spot, strike, time, rate, dividend, vol
-/// (each reporting its first offending row); returns the number of rows.
+/// Checks sizes, then every value; throws for the first offending row (and in it the first
+/// offending column, in the order type, spot, strike, time, rate, dividend, vol). Returns the
+/// number of rows.
+///
+/// One pass over all seven columns together, in blocks counted without branches (the loop
+/// vectorises): reading the columns side by side keeps seven memory streams in flight, which
+/// is about 1.5x faster than seven passes once the columns are larger than the caches.
+/// Only a block with a bad value is scanned again row by row.
 inline std::size_t validate_bulk(const bs_columns& in, const greeks_columns& out) {
     const std::size_t n = in.type.size();
     const std::pair<std::string_view, std::size_t> inputs[] = {
@@ -405,18 +387,46 @@ inline std::size_t validate_bulk(const bs_columns& in, const greeks_columns& out
         if (size != 0 && size != n)
             throw_bad_size(name, size, n, true);
 
-    const std::size_t bad_type = first_failing_row(in.type, [](option_type t) {
+    using enum bulk_bound;
+    const option_type* type = in.type.data();
+    const double* spot = in.spot.data();
+    const double* strike = in.strike.data();
+    const double* time = in.time.data();
+    const double* rate = in.rate.data();
+    const double* dividend = in.dividend.data();
+    const double* vol = in.vol.data();
+    const auto type_ok = [](option_type t) {
         return static_cast<unsigned>(t) <= 1u; // call (0) or put (1)
-    });
-    if (bad_type != n)
-        throw_invalid(bulk_what, "type", bad_type, static_cast<int>(in.type[bad_type]),
-                      "must be option_type::call (0) or option_type::put (1)");
-    check_bulk_column("spot", in.spot, bulk_bound::positive);
-    check_bulk_column("strike", in.strike, bulk_bound::positive);
-    check_bulk_column("time", in.time, bulk_bound::non_negative);
-    check_bulk_column("rate", in.rate, bulk_bound::finite);
-    check_bulk_column("dividend", in.dividend, bulk_bound::finite);
-    check_bulk_column("vol", in.vol, bulk_bound::non_negative);
+    };
+    constexpr std::size_t block = 1024;
+    for (std::size_t start = 0; start < n; start += block) {
+        const std::size_t end = n - start < block ? n : start + block;
+        std::size_t failures = 0;
+        for (std::size_t i = start; i < end; ++i)
+            failures += !(type_ok(type[i]) & bulk_within<positive>(spot[i]) &
+                          bulk_within<positive>(strike[i]) & bulk_within<non_negative>(time[i]) &
+                          bulk_within<finite>(rate[i]) & bulk_within<finite>(dividend[i]) &
+                          bulk_within<non_negative>(vol[i]));
+        if (failures == 0)
+            continue;
+        for (std::size_t i = start; i < end; ++i) {
+            if (!type_ok(type[i]))
+                throw_invalid(bulk_what, "type", i, static_cast<int>(type[i]),
+                              "must be option_type::call (0) or option_type::put (1)");
+            if (!bulk_within<positive>(spot[i]))
+                throw_bad_value("spot", i, spot[i], positive);
+            if (!bulk_within<positive>(strike[i]))
+                throw_bad_value("strike", i, strike[i], positive);
+            if (!bulk_within<non_negative>(time[i]))
+                throw_bad_value("time", i, time[i], non_negative);
+            if (!bulk_within<finite>(rate[i]))
+                throw_bad_value("rate", i, rate[i], finite);
+            if (!bulk_within<finite>(dividend[i]))
+                throw_bad_value("dividend", i, dividend[i], finite);
+            if (!bulk_within<non_negative>(vol[i]))
+                throw_bad_value("vol", i, vol[i], non_negative);
+        }
+    }
     return n;
 }
 
