@@ -262,6 +262,15 @@ TEST_CASE("bulk: bad values throw before anything is written, naming column, row
     // also caught as the standard exception it derives from
     CHECK_THROWS_AS(spiral::black_scholes(b.columns(), r.columns()), std::invalid_argument);
 
+    // The first offending row is reported, and in it the first column in the order
+    // type, spot, strike, time, rate, dividend, vol.
+    book both = good;
+    both.vol[5] = -1.0;
+    both.rate[5] = inf;
+    both.spot[9] = 0.0;
+    CHECK_THAT(message_of(both.columns(), r.columns()),
+               StartsWith("spiral: black_scholes: rate[5] = inf"));
+
     // -0.0 is a valid time and vol (>= 0)
     book zero = good;
     zero.time[row] = -0.0;

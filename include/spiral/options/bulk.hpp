@@ -341,16 +341,16 @@ inline constexpr std::string_view bulk_what = "black_scholes";
 /// What a column's values must be: finite and > 0, finite and >= 0 (-0 included), finite.
 enum class bulk_bound { positive, non_negative, finite };
 
-/// Whether `v` is within `bound`, without short-circuits (so that loops over it vectorise).
+/// 1 if `v` is within `bound`, else 0; no short-circuits, so that loops over it vectorise.
 template <bulk_bound Bound>
-constexpr bool bulk_within(double v) noexcept {
+constexpr unsigned bulk_within(double v) noexcept {
     constexpr double inf = std::numeric_limits<double>::infinity();
     if constexpr (Bound == bulk_bound::positive)
-        return (v > 0.0) & (v < inf);
+        return static_cast<unsigned>((v > 0.0) & (v < inf));
     else if constexpr (Bound == bulk_bound::non_negative)
-        return (v >= 0.0) & (v < inf);
+        return static_cast<unsigned>((v >= 0.0) & (v < inf));
     else
-        return (v > -inf) & (v < inf);
+        return static_cast<unsigned>((v > -inf) & (v < inf));
 }
 
 /// Throws for `column[row]`, which is out of `bound`.
@@ -396,17 +396,17 @@ inline std::size_t validate_bulk(const bs_columns& in, const greeks_columns& out
     const double* dividend = in.dividend.data();
     const double* vol = in.vol.data();
     const auto type_ok = [](option_type t) {
-        return static_cast<unsigned>(t) <= 1u; // call (0) or put (1)
+        return static_cast<unsigned>(static_cast<unsigned>(t) <= 1u); // call (0) or put (1)
     };
     constexpr std::size_t block = 1024;
     for (std::size_t start = 0; start < n; start += block) {
         const std::size_t end = n - start < block ? n : start + block;
         std::size_t failures = 0;
         for (std::size_t i = start; i < end; ++i)
-            failures += !(type_ok(type[i]) & bulk_within<positive>(spot[i]) &
-                          bulk_within<positive>(strike[i]) & bulk_within<non_negative>(time[i]) &
-                          bulk_within<finite>(rate[i]) & bulk_within<finite>(dividend[i]) &
-                          bulk_within<non_negative>(vol[i]));
+            failures += 1u - (type_ok(type[i]) & bulk_within<positive>(spot[i]) &
+                              bulk_within<positive>(strike[i]) &
+                              bulk_within<non_negative>(time[i]) & bulk_within<finite>(rate[i]) &
+                              bulk_within<finite>(dividend[i]) & bulk_within<non_negative>(vol[i]));
         if (failures == 0)
             continue;
         for (std::size_t i = start; i < end; ++i) {
