@@ -16,6 +16,7 @@
 // different choices never share one definition.
 #pragma once
 
+#include <spiral/core/bulk_abi.hpp>
 #include <spiral/core/config.hpp>
 #include <spiral/core/error.hpp>
 #include <spiral/core/real.hpp>
@@ -29,46 +30,8 @@
 
 // ------------------------------------------------------------------ SIMD or scalar, and ABI tag
 
-#if defined(SPIRAL_SIMD_HPP_INCLUDED) &&                                                           \
-    (XSIMD_WITH_SSE2 || XSIMD_WITH_NEON64) // architectures with batches of double
-#define SPIRAL_HAIRCUT_BULK_USES_SIMD 1
-#if XSIMD_WITH_AVX512BW
-#define SPIRAL_HAIRCUT_BULK_ABI haircut_bulk_avx512bw
-#elif XSIMD_WITH_AVX512DQ
-#define SPIRAL_HAIRCUT_BULK_ABI haircut_bulk_avx512dq
-#elif XSIMD_WITH_AVX512CD
-#define SPIRAL_HAIRCUT_BULK_ABI haircut_bulk_avx512cd
-#elif XSIMD_WITH_AVX512F
-#define SPIRAL_HAIRCUT_BULK_ABI haircut_bulk_avx512f
-#elif XSIMD_WITH_FMA3_AVX2
-#define SPIRAL_HAIRCUT_BULK_ABI haircut_bulk_avx2_fma
-#elif XSIMD_WITH_AVX2
-#define SPIRAL_HAIRCUT_BULK_ABI haircut_bulk_avx2
-#elif XSIMD_WITH_FMA3_AVX
-#define SPIRAL_HAIRCUT_BULK_ABI haircut_bulk_avx_fma
-#elif XSIMD_WITH_AVX
-#define SPIRAL_HAIRCUT_BULK_ABI haircut_bulk_avx
-#elif XSIMD_WITH_FMA4
-#define SPIRAL_HAIRCUT_BULK_ABI haircut_bulk_fma4
-#elif XSIMD_WITH_FMA3_SSE
-#define SPIRAL_HAIRCUT_BULK_ABI haircut_bulk_sse4_2_fma
-#elif XSIMD_WITH_SSE4_2
-#define SPIRAL_HAIRCUT_BULK_ABI haircut_bulk_sse4_2
-#elif XSIMD_WITH_SSE4_1
-#define SPIRAL_HAIRCUT_BULK_ABI haircut_bulk_sse4_1
-#elif XSIMD_WITH_SSSE3
-#define SPIRAL_HAIRCUT_BULK_ABI haircut_bulk_ssse3
-#elif XSIMD_WITH_SSE3
-#define SPIRAL_HAIRCUT_BULK_ABI haircut_bulk_sse3
-#elif XSIMD_WITH_SSE2
-#define SPIRAL_HAIRCUT_BULK_ABI haircut_bulk_sse2
-#else
-#define SPIRAL_HAIRCUT_BULK_ABI haircut_bulk_neon64
-#endif
-#else
-#define SPIRAL_HAIRCUT_BULK_USES_SIMD 0
-#define SPIRAL_HAIRCUT_BULK_ABI haircut_bulk_scalar
-#endif
+#define SPIRAL_HAIRCUT_BULK_USES_SIMD SPIRAL_BULK_USES_SIMD
+#define SPIRAL_HAIRCUT_BULK_ABI SPIRAL_BULK_NAME(haircut_bulk)
 
 namespace spiral::haircut {
 

@@ -15,6 +15,7 @@
 // so translation units built with different choices never share one definition.
 #pragma once
 
+#include <spiral/core/bulk_abi.hpp>
 #include <spiral/core/config.hpp>
 #include <spiral/core/error.hpp>
 #include <spiral/core/math.hpp>
@@ -33,51 +34,13 @@
 
 // ------------------------------------------------------------------ SIMD or scalar, and ABI tag
 
-#if defined(SPIRAL_SIMD_HPP_INCLUDED) &&                                                           \
-    (XSIMD_WITH_SSE2 || XSIMD_WITH_NEON64) // architectures with batches of double
-#define SPIRAL_BULK_USES_SIMD 1
-#if XSIMD_WITH_AVX512BW
-#define SPIRAL_BULK_ABI bulk_avx512bw
-#elif XSIMD_WITH_AVX512DQ
-#define SPIRAL_BULK_ABI bulk_avx512dq
-#elif XSIMD_WITH_AVX512CD
-#define SPIRAL_BULK_ABI bulk_avx512cd
-#elif XSIMD_WITH_AVX512F
-#define SPIRAL_BULK_ABI bulk_avx512f
-#elif XSIMD_WITH_FMA3_AVX2
-#define SPIRAL_BULK_ABI bulk_avx2_fma
-#elif XSIMD_WITH_AVX2
-#define SPIRAL_BULK_ABI bulk_avx2
-#elif XSIMD_WITH_FMA3_AVX
-#define SPIRAL_BULK_ABI bulk_avx_fma
-#elif XSIMD_WITH_AVX
-#define SPIRAL_BULK_ABI bulk_avx
-#elif XSIMD_WITH_FMA4
-#define SPIRAL_BULK_ABI bulk_fma4
-#elif XSIMD_WITH_FMA3_SSE
-#define SPIRAL_BULK_ABI bulk_sse4_2_fma
-#elif XSIMD_WITH_SSE4_2
-#define SPIRAL_BULK_ABI bulk_sse4_2
-#elif XSIMD_WITH_SSE4_1
-#define SPIRAL_BULK_ABI bulk_sse4_1
-#elif XSIMD_WITH_SSSE3
-#define SPIRAL_BULK_ABI bulk_ssse3
-#elif XSIMD_WITH_SSE3
-#define SPIRAL_BULK_ABI bulk_sse3
-#elif XSIMD_WITH_SSE2
-#define SPIRAL_BULK_ABI bulk_sse2
-#else
-#define SPIRAL_BULK_ABI bulk_neon64
-#endif
-#else
-#define SPIRAL_BULK_USES_SIMD 0
-#define SPIRAL_BULK_ABI bulk_scalar
-#endif
+#define SPIRAL_BULK_ABI SPIRAL_BULK_NAME(bulk)
 
 // The loops inline the whole kernel (norm_cdf_given_exp included): a call in the loop body
 // would spill every vector register around it, and dead-code elimination of unwanted
-// outputs needs the kernel inlined.
-#if defined(__GNUC__) || defined(__clang__)
+// outputs needs the kernel inlined. Not under AddressSanitizer, where the flattened loops only
+// cost minutes of compile time.
+#if (defined(__GNUC__) || defined(__clang__)) && !defined(__SANITIZE_ADDRESS__)
 #define SPIRAL_BULK_FLATTEN [[gnu::flatten]]
 #else
 #define SPIRAL_BULK_FLATTEN
