@@ -1,5 +1,9 @@
 // spiral — umbrella header for the parts that need only the standard library.
-// SIMD batches: also include <spiral/simd.hpp> (target spiral::simd).
+//
+// Not included here: <spiral/simd.hpp> (xsimd batches, target spiral::simd) and the bulk
+// entry points <spiral/options/bulk.hpp> and <spiral/haircut/bulk.hpp>, which choose SIMD or
+// scalar code when they are included — include simd.hpp before them — and
+// <spiral/haircut/fat_tailed.hpp>, which needs Boost.Math.
 #pragma once
 
 #include <spiral/version.hpp>
@@ -13,3 +17,14 @@
 #include <spiral/options/black.hpp>
 #include <spiral/options/black_scholes.hpp>
 #include <spiral/options/implied_vol.hpp>
+
+#include <spiral/impact/impact.hpp>
+
+#include <spiral/haircut/basel_scaled.hpp>
+#include <spiral/haircut/collateral.hpp>
+#include <spiral/haircut/combinators.hpp>
+#include <spiral/haircut/depeg.hpp>
+#include <spiral/haircut/fixed.hpp>
+#include <spiral/haircut/liquidity.hpp>
+#include <spiral/haircut/volatility.hpp>
+#include <spiral/haircut/wrong_way.hpp>
