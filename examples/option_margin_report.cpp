@@ -94,7 +94,8 @@ int main(int argc, char** argv) {
         for (double shift : {-0.3, 0.0, 0.3}) {
             const double ds = spot * move, dv = vol * shift;
             const double full = book_value(spot + ds, vol + dv, rate) - base;
-            const double taylor = total.delta * ds + 0.5 * total.gamma * ds * ds + total.vega * dv;
+            const double taylor =
+                total.delta * ds + 0.5 * total.gamma * ds * ds + total.vega * dv + 0.0; // no -0
             std::printf(" %10.0f / %8.0f", full, taylor);
             if (full < worst_full) {
                 worst_full = full;

@@ -206,7 +206,7 @@ TEST_CASE("almgren_chriss: validate names the field") {
     p = paper_example(1e-6);
     p.temporary = 1e-7; // below gamma tau / 2 = 1.25e-7
     CHECK_THAT(invalid_message([&] { p.validate(); }),
-               Catch::Contains("temporary = 9.9999999999999995e-08 (must exceed"));
+               Catch::Contains("temporary = 1e-07 (must exceed"));
     p = paper_example(std::nan(""));
     CHECK_THAT(invalid_message([&] { p.validate(); }), Catch::Contains("risk_aversion = nan"));
     p = paper_example(1e-6);

@@ -1,11 +1,13 @@
 // The one exception type the library throws, at its boundaries only.
 #pragma once
 
+#include <charconv>
 #include <cstddef>
 #include <sstream>
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <type_traits>
 
 namespace spiral {
 
@@ -24,11 +26,18 @@ template <class V>
 [[noreturn]] void throw_invalid(std::string_view what, std::string_view field, std::size_t row,
                                 const V& value, std::string_view why) {
     std::ostringstream out;
-    out.precision(17);
     out << "spiral: " << what << ": " << field;
     if (row != no_row)
         out << '[' << row << ']';
-    out << " = " << value << " (" << why << ')';
+    out << " = ";
+    if constexpr (std::is_floating_point_v<V>) { // shortest text that reads back exactly: -0.2
+        char text[64];
+        const auto end = std::to_chars(text, text + sizeof text, value).ptr;
+        out << std::string_view(text, static_cast<std::size_t>(end - text));
+    } else {
+        out << value;
+    }
+    out << " (" << why << ')';
     throw invalid_argument(out.str());
 }
 
