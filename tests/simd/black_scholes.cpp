@@ -15,6 +15,8 @@
 #include <spiral/options/black_scholes.hpp>
 #include <spiral/options/bulk.hpp>
 
+#include "support/option_book.hpp"
+
 #include <boost/math/constants/constants.hpp>
 #include <boost/math/special_functions/erf.hpp>
 #include <boost/multiprecision/cpp_bin_float.hpp>
@@ -40,31 +42,8 @@ using group = spiral::detail::bulk_batch; // what the bulk loop runs on
 constexpr double not_a_number = std::numeric_limits<double>::quiet_NaN();
 constexpr double inf = std::numeric_limits<double>::infinity();
 
-struct book {
-    std::vector<option_type> type;
-    std::vector<double> spot, strike, time, rate, dividend, vol;
-
-    void add(option_type t, const spiral::bs_input<double>& in) {
-        type.push_back(t);
-        spot.push_back(in.spot);
-        strike.push_back(in.strike);
-        time.push_back(in.time);
-        rate.push_back(in.rate);
-        dividend.push_back(in.dividend);
-        vol.push_back(in.vol);
-    }
-    std::size_t size() const { return type.size(); }
-    spiral::bs_input<double> row(std::size_t i) const {
-        return {spot[i], strike[i], time[i], rate[i], dividend[i], vol[i]};
-    }
-    spiral::bs_columns columns() const { return {type, spot, strike, time, rate, dividend, vol}; }
-};
-
-struct results {
-    std::vector<double> price, delta, gamma, vega, theta, rho;
-    explicit results(std::size_t n) : price(n), delta(n), gamma(n), vega(n), theta(n), rho(n) {}
-    spiral::greeks_columns columns() { return {price, delta, gamma, vega, theta, rho}; }
-};
+using book = test_support::option_book;
+using results = test_support::greeks_results;
 
 // Spots 3.25, 100, 4000; strikes 10%-1000% of spot; one day to five years (and 0); vols
 // 5%-200% (and 0); three carries. Calls and puts in an irregular pattern, so every batch mixes

@@ -4,6 +4,8 @@
 #include <spiral/options/black_scholes.hpp>
 #include <spiral/options/bulk.hpp>
 
+#include "support/option_book.hpp"
+
 #include <catch2/catch.hpp>
 
 #include <cmath>
@@ -20,33 +22,8 @@ using spiral::option_type;
 constexpr double not_a_number = std::numeric_limits<double>::quiet_NaN();
 constexpr double inf = std::numeric_limits<double>::infinity();
 
-struct book {
-    std::vector<option_type> type;
-    std::vector<double> spot, strike, time, rate, dividend, vol;
-
-    void add(option_type t, const spiral::bs_input<double>& in) {
-        type.push_back(t);
-        spot.push_back(in.spot);
-        strike.push_back(in.strike);
-        time.push_back(in.time);
-        rate.push_back(in.rate);
-        dividend.push_back(in.dividend);
-        vol.push_back(in.vol);
-    }
-    std::size_t size() const { return type.size(); }
-    spiral::bs_input<double> row(std::size_t i) const {
-        return {spot[i], strike[i], time[i], rate[i], dividend[i], vol[i]};
-    }
-    spiral::bs_columns columns() const { return {type, spot, strike, time, rate, dividend, vol}; }
-};
-
-struct results {
-    std::vector<double> price, delta, gamma, vega, theta, rho;
-    explicit results(std::size_t n, double fill = 0.0)
-        : price(n, fill), delta(n, fill), gamma(n, fill), vega(n, fill), theta(n, fill),
-          rho(n, fill) {}
-    spiral::greeks_columns columns() { return {price, delta, gamma, vega, theta, rho}; }
-};
+using book = test_support::option_book;
+using results = test_support::greeks_results;
 
 // Calls and puts interleaved; strikes 10%-1000% of spot, one day to five years, vols 5%-200%,
 // positive, zero and negative carry, and the time = 0 / vol = 0 limits.
