@@ -63,6 +63,32 @@ SPIRAL_HD constexpr T abs(T x) noexcept {
 
 namespace detail {
 
+// ---------------------------------------------------------------- device-safe limits
+
+/// Limits of float and double that CUDA device code may use (std::numeric_limits and
+/// std::bit_cast are host functions for nvcc).
+template <class S>
+struct scalar_limits;
+template <>
+struct scalar_limits<double> {
+    static constexpr double infinity = __builtin_huge_val();
+    static constexpr double quiet_nan = __builtin_nan("");
+    static constexpr double min_normal = 2.2250738585072014e-308;
+    static constexpr double max = 1.7976931348623157e308;
+};
+template <>
+struct scalar_limits<float> {
+    static constexpr float infinity = __builtin_huge_valf();
+    static constexpr float quiet_nan = __builtin_nanf("");
+    static constexpr float min_normal = 1.17549435e-38f;
+    static constexpr float max = 3.40282347e38f;
+};
+
+template <class To, class From>
+SPIRAL_HD constexpr To bit_cast(const From& from) noexcept {
+    return __builtin_bit_cast(To, from);
+}
+
 // ---------------------------------------------------------------- constexpr scalar kernels
 
 inline constexpr double ln2_hi = 6.93147180369123816490e-01; // ln 2 with its low bits zero
@@ -71,7 +97,7 @@ inline constexpr double ln2_lo = 1.90821492927058770002e-10; // ln 2 - ln2_hi
 /// x * 2^k for any int k, by exact multiplications with powers of two.
 SPIRAL_HD constexpr double scale_by_power_of_two(double x, int k) noexcept {
     auto power = [](int e) { // 2^e for -1022 <= e <= 1023
-        return std::bit_cast<double>(static_cast<std::uint64_t>(e + 1023) << 52);
+        return bit_cast<double>(static_cast<std::uint64_t>(e + 1023) << 52);
     };
     while (k > 1023) {
         x *= power(1023);
@@ -90,7 +116,7 @@ SPIRAL_HD constexpr double constexpr_exp(double x) noexcept {
     if (x != x)
         return x;
     if (x > 709.782712893384)
-        return std::numeric_limits<double>::infinity();
+        return spiral::detail::scalar_limits<double>::infinity;
     if (x < -745.2)
         return 0.0;
     const double kf = x * 1.4426950408889634074;
@@ -104,20 +130,20 @@ SPIRAL_HD constexpr double constexpr_exp(double x) noexcept {
 
 /// log by x = m 2^e, m in [sqrt(1/2), sqrt(2)), and the series of 2 atanh((m-1)/(m+1)).
 SPIRAL_HD constexpr double constexpr_log(double x) noexcept {
-    if (x != x || x == std::numeric_limits<double>::infinity())
+    if (x != x || x == spiral::detail::scalar_limits<double>::infinity)
         return x;
     if (x < 0)
-        return std::numeric_limits<double>::quiet_NaN();
+        return spiral::detail::scalar_limits<double>::quiet_nan;
     if (x == 0)
-        return -std::numeric_limits<double>::infinity();
+        return -spiral::detail::scalar_limits<double>::infinity;
     int e = 0;
-    if (x < std::numeric_limits<double>::min()) { // subnormal: make it normal first
-        x *= 18014398509481984.0;                 // 2^54
+    if (x < spiral::detail::scalar_limits<double>::min_normal) { // subnormal: make it normal first
+        x *= 18014398509481984.0;                                // 2^54
         e -= 54;
     }
-    const auto bits = std::bit_cast<std::uint64_t>(x);
+    const auto bits = bit_cast<std::uint64_t>(x);
     e += static_cast<int>((bits >> 52) & 0x7ff) - 1023;
-    double m = std::bit_cast<double>((bits & 0x000fffffffffffffULL) | 0x3ff0000000000000ULL);
+    double m = bit_cast<double>((bits & 0x000fffffffffffffULL) | 0x3ff0000000000000ULL);
     if (m > 1.4142135623730950488) {
         m *= 0.5;
         ++e;
@@ -132,19 +158,19 @@ SPIRAL_HD constexpr double constexpr_log(double x) noexcept {
 
 /// sqrt by Newton's iteration from an exponent-halving first guess.
 SPIRAL_HD constexpr double constexpr_sqrt(double x) noexcept {
-    if (x != x || x == 0 || x == std::numeric_limits<double>::infinity())
+    if (x != x || x == 0 || x == spiral::detail::scalar_limits<double>::infinity)
         return x;
     if (x < 0)
-        return std::numeric_limits<double>::quiet_NaN();
+        return spiral::detail::scalar_limits<double>::quiet_nan;
     if (x < 1e-290) // tiny: scale by 2^108, exactly, so the residual below cannot underflow
         return constexpr_sqrt(x * 324518553658426726783156020576256.0) * 5.5511151231257827e-17;
-    double y = std::bit_cast<double>((std::bit_cast<std::uint64_t>(x) >> 1) +
-                                     (static_cast<std::uint64_t>(1023) << 51));
+    double y = bit_cast<double>((bit_cast<std::uint64_t>(x) >> 1) +
+                                (static_cast<std::uint64_t>(1023) << 51));
     for (int i = 0; i < 8; ++i)
         y = 0.5 * (y + x / y);
     // Newton lands within an ulp; step to the neighbour that is closer if there is one.
-    const double below = std::bit_cast<double>(std::bit_cast<std::uint64_t>(y) - 1);
-    const double above = std::bit_cast<double>(std::bit_cast<std::uint64_t>(y) + 1);
+    const double below = bit_cast<double>(bit_cast<std::uint64_t>(y) - 1);
+    const double above = bit_cast<double>(bit_cast<std::uint64_t>(y) + 1);
     auto miss = [x](double c) { // |c^2 - x| with c^2 kept exact (Dekker), so ties resolve
         const double split = 134217729.0 * c;
         const double hi = split - (split - c);

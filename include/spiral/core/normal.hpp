@@ -12,8 +12,6 @@
 #include <spiral/core/math.hpp>
 #include <spiral/core/real.hpp>
 
-#include <limits>
-
 namespace spiral {
 namespace detail {
 
@@ -143,7 +141,7 @@ SPIRAL_HD constexpr T norm_quantile(T p) noexcept {
     const T ratio = select(central, central_num, select(near, near_num, far_num)) /
                     select(central, central_den, select(near, near_den, far_den));
     const T value = select(central, ratio, select(q < T(0), -ratio, ratio));
-    constexpr auto inf = std::numeric_limits<scalar_t<T>>::infinity();
+    constexpr auto inf = spiral::detail::scalar_limits<scalar_t<T>>::infinity;
     return select(p == T(0), T(-inf), select(p == T(1), T(inf), value));
 }
 

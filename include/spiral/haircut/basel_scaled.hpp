@@ -10,8 +10,6 @@
 #include <spiral/haircut/fixed.hpp>
 #include <spiral/haircut/kernel.hpp>
 
-#include <limits>
-
 namespace spiral::haircut {
 
 /// H = h10 * sqrt((N_R + T_M - 1) / 10), clamped to [0, 1] (Basel II paragraph 169), with
@@ -80,7 +78,7 @@ enum class rating { aaa_to_aa, a_to_bbb, bb };
 /// years (<= 1, in (1, 5], > 5). NaN where the table has no entry (BB-rated non-sovereign debt
 /// is not eligible collateral) or the maturity is NaN or negative.
 constexpr double debt_h10(issuer who, rating band, double residual_years) noexcept {
-    constexpr double nan = std::numeric_limits<double>::quiet_NaN();
+    constexpr double nan = spiral::detail::scalar_limits<double>::quiet_nan;
     if (!(residual_years >= 0.0))
         return nan;
     const int bucket = residual_years <= 1.0 ? 0 : residual_years <= 5.0 ? 1 : 2;

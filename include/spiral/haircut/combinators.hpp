@@ -149,30 +149,33 @@ template <class M>
 floored(M, double) -> floored<M>;
 
 /// `a + b`: sum{a, b}.
+SPIRAL_HD_TEMPLATE
 template <class A, class B>
-requires haircut_model<A, double> && haircut_model<B, double>
-constexpr sum<A, B> operator+(const A& a, const B& b) {
+requires haircut_model<A, double> && haircut_model<B, double> SPIRAL_HD constexpr sum<A, B>
+operator+(const A& a, const B& b) {
     return {a, b};
 }
 
 /// max(a, b): max_of{a, b}.
+SPIRAL_HD_TEMPLATE
 template <class A, class B>
-requires haircut_model<A, double> && haircut_model<B, double>
-constexpr max_of<A, B> max(const A& a, const B& b) {
+requires haircut_model<A, double> && haircut_model<B, double> SPIRAL_HD constexpr max_of<A, B>
+max(const A& a, const B& b) {
     return {a, b};
 }
 
 /// cap(model, limit): capped{model, limit}.
+SPIRAL_HD_TEMPLATE
 template <class M>
-requires haircut_model<M, double>
-constexpr capped<M> cap(const M& model, double limit) {
+requires haircut_model<M, double> SPIRAL_HD constexpr capped<M> cap(const M& model, double limit) {
     return {model, limit};
 }
 
 /// floor(model, limit): floored{model, limit}.
+SPIRAL_HD_TEMPLATE
 template <class M>
-requires haircut_model<M, double>
-constexpr floored<M> floor(const M& model, double limit) {
+requires haircut_model<M, double> SPIRAL_HD constexpr floored<M> floor(const M& model,
+                                                                       double limit) {
     return {model, limit};
 }
 

@@ -18,7 +18,6 @@
 #include <spiral/core/real.hpp>
 #include <spiral/haircut/collateral.hpp>
 
-#include <limits>
 #include <string_view>
 
 namespace spiral::haircut {
@@ -47,7 +46,7 @@ SPIRAL_HD constexpr double diffusive_scale(double confidence, double horizon_day
 
 // ------------------------------------------------------------------ parameter checks
 
-inline constexpr double infinity = std::numeric_limits<double>::infinity();
+inline constexpr double infinity = spiral::detail::scalar_limits<double>::infinity;
 
 constexpr bool is_finite(double v) noexcept {
     return v > -infinity && v < infinity; // false for NaN

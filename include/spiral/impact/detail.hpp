@@ -8,7 +8,6 @@
 #include <spiral/core/real.hpp>
 
 #include <cmath>
-#include <limits>
 #include <string>
 #include <string_view>
 
@@ -22,12 +21,12 @@ SPIRAL_HD constexpr T splat(double v) noexcept {
 
 template <real T>
 SPIRAL_HD constexpr T infinity() noexcept {
-    return T(std::numeric_limits<scalar_t<T>>::infinity());
+    return T(spiral::detail::scalar_limits<scalar_t<T>>::infinity);
 }
 
 template <real T>
 SPIRAL_HD constexpr T quiet_nan() noexcept {
-    return T(std::numeric_limits<scalar_t<T>>::quiet_NaN());
+    return T(spiral::detail::scalar_limits<scalar_t<T>>::quiet_nan);
 }
 
 /// e^x - 1 without cancellation near 0, from exp and log only (so batches need nothing beyond

@@ -6,8 +6,6 @@
 #include <spiral/core/normal.hpp>
 #include <spiral/core/real.hpp>
 
-#include <limits>
-
 namespace spiral {
 
 enum class option_type { call, put };
@@ -22,7 +20,7 @@ SPIRAL_HD constexpr T sign_of(option_type type) noexcept {
 
 template <real T>
 SPIRAL_HD constexpr T quiet_nan() noexcept {
-    return T(std::numeric_limits<scalar_t<T>>::quiet_NaN());
+    return T(spiral::detail::scalar_limits<scalar_t<T>>::quiet_nan);
 }
 
 /// 0 where `valid`, NaN elsewhere: added to an input, it makes every output NaN.
@@ -33,7 +31,7 @@ SPIRAL_HD constexpr T nan_unless(mask_t<T> valid) noexcept {
 
 template <real T>
 SPIRAL_HD constexpr mask_t<T> is_finite(T x) noexcept {
-    return abs(x) < T(std::numeric_limits<scalar_t<T>>::infinity());
+    return abs(x) < T(spiral::detail::scalar_limits<scalar_t<T>>::infinity);
 }
 
 /// What the Black formula needs of d1 = ln(F/K)/s + s/2 and d2 = d1 - s, given the
@@ -57,7 +55,7 @@ SPIRAL_HD constexpr black_d_terms<T> black_terms(T theta, T forward, T strike, T
     t.log_moneyness = log(forward / strike);
     const T x = t.log_moneyness;
     t.degenerate = s == T(0);
-    const T inf = T(std::numeric_limits<scalar_t<T>>::infinity());
+    const T inf = T(spiral::detail::scalar_limits<scalar_t<T>>::infinity);
     const T limit = select(x > T(0), inf, select(x < T(0), -inf, T(0)));
     const T s_safe = select(t.degenerate, T(1), s);
     t.d1 = select(t.degenerate, limit, x / s_safe + T(0.5) * s);

@@ -26,7 +26,6 @@
 
 #include <array>
 #include <cstddef>
-#include <limits>
 #include <span>
 #include <string>
 #include <string_view>
@@ -228,7 +227,7 @@ SPIRAL_HD constexpr bs_first_order<T> black_scholes_first_order(T theta,
     constexpr bool need_cdf1 = (Needs & bs_need_cdf1) != 0;
     constexpr bool need_cdf2 = (Needs & bs_need_cdf2) != 0;
     constexpr bool need_pdf = (Needs & bs_need_pdf) != 0;
-    constexpr auto largest = std::numeric_limits<scalar_t<T>>::max();
+    constexpr auto largest = spiral::detail::scalar_limits<scalar_t<T>>::max;
 
     T spot = in.spot;
     if constexpr (Checked) {
@@ -249,7 +248,7 @@ SPIRAL_HD constexpr bs_first_order<T> black_scholes_first_order(T theta,
     // d1, d2 as in black_terms: +-inf (or 0 at the money) when s = 0. 1/(S s) is capped so
     // that a subnormal s cannot make 0 * inf.
     const mask_t<T> degenerate = s == T(0);
-    const T inf = T(std::numeric_limits<scalar_t<T>>::infinity());
+    const T inf = T(spiral::detail::scalar_limits<scalar_t<T>>::infinity);
     const T limit = select(x > T(0), inf, select(x < T(0), -inf, T(0)));
     const T s_safe = select(degenerate, T(1), s);
     const T inv_spot_s = min(T(largest), T(1) / (spot * s_safe));
@@ -307,7 +306,7 @@ enum class bulk_bound { positive, non_negative, finite };
 /// 1 if `v` is within `bound`, else 0; no short-circuits, so that loops over it vectorise.
 template <bulk_bound Bound>
 constexpr unsigned bulk_within(double v) noexcept {
-    constexpr double inf = std::numeric_limits<double>::infinity();
+    constexpr double inf = spiral::detail::scalar_limits<double>::infinity;
     if constexpr (Bound == bulk_bound::positive)
         return static_cast<unsigned>((v > 0.0) & (v < inf));
     else if constexpr (Bound == bulk_bound::non_negative)
@@ -319,8 +318,8 @@ constexpr unsigned bulk_within(double v) noexcept {
 /// Throws for `column[row]`, which is out of `bound`.
 [[noreturn]] inline void throw_bad_value(std::string_view name, std::size_t row, double value,
                                          bulk_bound bound) {
-    const bool finite = value > -std::numeric_limits<double>::infinity() &&
-                        value < std::numeric_limits<double>::infinity();
+    const bool finite = value > -spiral::detail::scalar_limits<double>::infinity &&
+                        value < spiral::detail::scalar_limits<double>::infinity;
     const std::string_view why = !finite                         ? "must be finite"
                                  : bound == bulk_bound::positive ? "must be > 0"
                                                                  : "must be >= 0";

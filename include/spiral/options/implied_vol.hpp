@@ -33,7 +33,6 @@
 
 #include <concepts>
 #include <cstddef>
-#include <limits>
 
 namespace spiral {
 namespace detail {
@@ -90,7 +89,7 @@ SPIRAL_HD constexpr T branch(const mask_t<T>& m, IfSet&& if_set, IfClear&& if_cl
 template <real T>
 SPIRAL_HD constexpr T log_positive(T v) noexcept {
     using S = scalar_t<T>;
-    const mask_t<T> subnormal = v < T(std::numeric_limits<S>::min());
+    const mask_t<T> subnormal = v < T(spiral::detail::scalar_limits<S>::min_normal);
     return log(select(subnormal, v * T(S(18446744073709551616.0)), v)) -
            select(subnormal, T(S(44.361419555836499802702855773323)), T(0));
 }
@@ -411,7 +410,7 @@ SPIRAL_HD constexpr T implied_stddev_scaled(T x, T b_max, T time_value, T upper_
     // The targets' logarithms: of beta and gap themselves (an absolute error of ln(scale) would
     // cost ~ulp(ln scale) relative), or where they are not normal numbers, of their parts.
     implied_target<T> aim;
-    const T smallest = T(std::numeric_limits<S>::min());
+    const T smallest = T(spiral::detail::scalar_limits<S>::min_normal);
     aim.log_beta = log(max(beta, smallest));
     aim.log_gap = log(max(gap, smallest));
     const mask_t<T> tiny_target = beta < smallest || gap < smallest;
@@ -486,7 +485,7 @@ SPIRAL_HD constexpr T implied_stddev_scaled(T x, T b_max, T time_value, T upper_
     // beta -> b_max), the target's logarithm stands in for ln f.
     T guess = interpolated;
     if (worth_computing<T>(outer)) {
-        const T tiny = T(S(1e3) * std::numeric_limits<S>::min());
+        const T tiny = T(S(1e3) * spiral::detail::scalar_limits<S>::min_normal);
         const T log_f = select(interpolated > tiny, log(max(interpolated, tiny)),
                                select(lower, aim.log_beta, aim.log_gap));
         const T log_p = select(lower, (log_f - log_lower_scale) * T(S(1.0 / 3)), log_f);
