@@ -13,6 +13,7 @@
 // after simd.hpp: the bulk entry point uses batches
 #include <spiral/haircut/fat_tailed.hpp>
 #include <spiral/haircut/haircut.hpp>
+#include <spiral/impact/exponential.hpp>
 
 #include <benchmark/benchmark.h>
 
@@ -29,19 +30,6 @@ namespace {
 
 namespace hc = spiral::haircut;
 constexpr std::size_t row_count = 1'000'000;
-
-/// Exponential impact exp(-alpha q), proceeds (1 - exp(-alpha q)) / alpha: one exp per row.
-struct exponential_curve {
-    double alpha;
-    template <spiral::real T>
-    T price_factor(T q) const noexcept {
-        return spiral::exp(T(-alpha) * q);
-    }
-    template <spiral::real T>
-    T proceeds(T q) const noexcept {
-        return (T(1.0) - spiral::exp(T(-alpha) * q)) / T(alpha);
-    }
-};
 
 struct rows {
     std::vector<double> quantity, price, volatility, correlation;
@@ -132,7 +120,7 @@ void element_loop(benchmark::State& state, Model model) {
     finish(state, out);
 }
 
-const exponential_curve curve{1e-4};
+const spiral::impact::exponential curve{1e-4};
 const auto market_and_liquidity = hc::volatility{} + hc::liquidity{curve};
 const auto composite =
     hc::cap(hc::max(hc::volatility{} + hc::liquidity{curve}, hc::wrong_way{0.6}), 0.9);

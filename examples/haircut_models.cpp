@@ -8,6 +8,7 @@
 // Writes DIR/haircut_vs_volatility.csv, DIR/haircut_vs_quantity.csv, DIR/haircuts.gp and,
 // with gnuplot, DIR/haircuts.png.
 #include <spiral/haircut/haircut.hpp>
+#include <spiral/impact/exponential.hpp>
 #if __has_include(<boost/math/distributions/students_t.hpp>)
 #include <spiral/haircut/fat_tailed.hpp>
 #define SPIRAL_EXAMPLE_HAS_BOOST 1
@@ -27,23 +28,9 @@ namespace {
 namespace hc = spiral::haircut;
 using spiral::collateral;
 
-/// Exponential price impact exp(-alpha q) (Cifuentes, Ferrucci and Shin 2005):
-/// proceeds(q) = (1 - exp(-alpha q)) / alpha.
-struct exponential_impact {
-    double alpha;
-    template <spiral::real T>
-    T price_factor(T q) const noexcept {
-        return spiral::exp(T(-alpha) * q);
-    }
-    template <spiral::real T>
-    T proceeds(T q) const noexcept {
-        return static_cast<T>(-std::expm1(-alpha * q) / alpha);
-    }
-};
-
-constexpr double horizon = 5;             // days: a repo-style / CCP margin period of risk
-constexpr double confidence = 0.99;       // Basel II paragraph 156
-const exponential_impact eth_depth{1e-4}; // selling 1,000 ETH moves the price by 9.5%
+constexpr double horizon = 5;                      // days: a repo-style / CCP margin period of risk
+constexpr double confidence = 0.99;                // Basel II paragraph 156
+const spiral::impact::exponential eth_depth{1e-4}; // selling 1,000 ETH moves the price by 9.5%
 
 const char* option_text(int argc, char** argv, const char* flag, const char* fallback) {
     for (int i = 1; i + 1 < argc; ++i)

@@ -5,9 +5,7 @@
 
 #include <spiral/haircut/fat_tailed.hpp>
 #include <spiral/haircut/haircut.hpp>
-#if __has_include(<spiral/impact/exponential.hpp>)
 #include <spiral/impact/exponential.hpp>
-#endif
 
 #include <catch2/catch.hpp>
 
@@ -27,22 +25,6 @@ using batch_f = xsimd::batch<float>;
 constexpr std::size_t width = batch::size;
 
 static_assert(SPIRAL_HAIRCUT_BULK_USES_SIMD == 1, "simd.hpp included first: batches expected");
-
-/// exp(-alpha q) impact with proceeds -expm1(-alpha q) / alpha, on scalars and batches.
-struct exponential_curve {
-    double alpha;
-    template <spiral::real T>
-    T price_factor(T q) const noexcept {
-        return spiral::exp(T(-alpha) * q);
-    }
-    template <spiral::real T>
-    T proceeds(T q) const noexcept {
-        if constexpr (std::floating_point<T>)
-            return static_cast<T>(-std::expm1(-alpha * q) / alpha);
-        else
-            return -xsimd::expm1(T(-alpha) * q) / T(alpha);
-    }
-};
 
 struct columns {
     std::vector<double> quantity, price, volatility, correlation;
@@ -91,7 +73,7 @@ void check_lanes(const Model& model, const std::string& name) {
 } // namespace
 
 TEST_CASE("haircut models: batch lanes equal scalar evaluations") {
-    const exponential_curve curve{1e-3};
+    const spiral::impact::exponential curve{1e-3};
     check_lanes(hc::fixed{0.3}, "fixed");
     check_lanes(hc::volatility{.confidence = 0.995, .horizon_days = 3}, "volatility");
     check_lanes(hc::basel_scaled{.h10 = 0.15, .remargin_days = 3}, "basel_scaled");
@@ -103,9 +85,6 @@ TEST_CASE("haircut models: batch lanes equal scalar evaluations") {
                 "cap(max(volatility + liquidity, wrong_way))");
     check_lanes(hc::prepare(hc::floor(hc::depeg{0.2, 0.02} + hc::fixed{0.01}, 0.05)),
                 "prepared floor(depeg + fixed)");
-#if __has_include(<spiral/impact/exponential.hpp>)
-    check_lanes(hc::liquidity{spiral::impact::exponential{1e-3}}, "liquidity, impact::exponential");
-#endif
 }
 
 TEST_CASE("haircut models: float batches") {
@@ -120,9 +99,10 @@ TEST_CASE("haircut models: float batches") {
 
 TEST_CASE("haircut::apply: SIMD loop vs scalar loop, every remainder") {
     std::mt19937_64 rng(9);
-    const auto model = hc::cap(
-        hc::max(hc::volatility{} + hc::liquidity{exponential_curve{2e-4}}, hc::wrong_way{0.9}),
-        0.8);
+    const auto model =
+        hc::cap(hc::max(hc::volatility{} + hc::liquidity{spiral::impact::exponential{2e-4}},
+                        hc::wrong_way{0.9}),
+                0.8);
     std::vector<std::size_t> sizes;
     for (std::size_t n = 0; n <= 3 * width + 1; ++n)
         sizes.push_back(n);

@@ -4,12 +4,8 @@
 // quantity and wrong-way correlation, for the models and for combinations of them.
 #include <spiral/haircut/haircut.hpp>
 // impact/ curves, when present, are tested as liquidity curves too.
-#if __has_include(<spiral/impact/exponential.hpp>)
-#include <spiral/impact/exponential.hpp>
-#endif
-#if __has_include(<spiral/impact/constant_product.hpp>)
 #include <spiral/impact/constant_product.hpp>
-#endif
+#include <spiral/impact/exponential.hpp>
 
 #include <catch2/catch.hpp>
 
@@ -218,7 +214,6 @@ TEST_CASE("haircut::liquidity: 1 - proceeds(q) / q") {
 }
 
 // The library's own curves, when impact/ provides them.
-#if __has_include(<spiral/impact/exponential.hpp>)
 TEST_CASE("haircut::liquidity over impact::exponential") {
     // H = 1 - (1 - e^{-x}) / x, x = alpha q: series for small x, long double for large x.
     const hc::liquidity model{spiral::impact::exponential{2e-4}};
@@ -243,9 +238,7 @@ TEST_CASE("haircut::liquidity over impact::exponential") {
     }
     CHECK(model(holding(0.5, 0, 0)) == 0.0);
 }
-#endif
 
-#if __has_include(<spiral/impact/constant_product.hpp>)
 TEST_CASE("haircut::liquidity over impact::constant_product (Uniswap v2)") {
     // Uniswap v2 getAmountOut with the 0.3% fee: out = 997 q y / (1000 x + 997 q), against
     // the pre-trade value q y / x. H starts at the fee and rises with the size sold.
@@ -259,7 +252,6 @@ TEST_CASE("haircut::liquidity over impact::constant_product (Uniswap v2)") {
     }
     CHECK(model(holding(0.5, 0, 1e-9)) == Approx(0.003).epsilon(1e-6));
 }
-#endif
 
 TEST_CASE("haircut::wrong_way: incremental quantile of exposure plus collateral") {
     const double tau = 10.0 / 365.0;
