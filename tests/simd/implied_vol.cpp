@@ -10,6 +10,8 @@
 // after simd.hpp
 #include <spiral/options/implied_vol.hpp>
 
+#include "support/black76_reference.hpp"
+
 #include <catch2/catch.hpp>
 
 #include <algorithm>
@@ -30,20 +32,8 @@ using batch_float = xsimd::batch<float>;
 constexpr double u = 0x1p-53;
 constexpr double solver_relative = 1e-14;
 
-long double reference_price(option_type type, long double f, long double k, long double s,
-                            long double d) {
-    const long double d1 = std::log(f / k) / s + s / 2;
-    const long double d2 = d1 - s;
-    auto cdf = [](long double z) { return 0.5L * std::erfc(-z / std::sqrt(2.0L)); };
-    return type == option_type::call ? d * (f * cdf(d1) - k * cdf(d2))
-                                     : d * (k * cdf(-d2) - f * cdf(-d1));
-}
-
-double reference_vega(long double f, long double k, long double s, long double d) {
-    const long double d1 = std::log(f / k) / s + s / 2;
-    return static_cast<double>(d * f * std::exp(-d1 * d1 / 2) /
-                               std::sqrt(2 * 3.14159265358979323846264338327950288L));
-}
+using test_support::black76_price;
+using test_support::black76_vega;
 
 struct option_row {
     double price, forward, strike, discount, s;
@@ -84,7 +74,7 @@ std::vector<option_row> grid(option_type type, double discount) {
         for (int j = 0; j <= 60; ++j) {
             const double s = 1e-3 * std::pow(8000.0, j / 60.0);
             const double price =
-                static_cast<double>(reference_price(type, forward, strike, s, discount));
+                static_cast<double>(black76_price(type, forward, strike, s, discount));
             rows.push_back({price, forward, strike, discount, s});
         }
     }
@@ -109,7 +99,7 @@ ARCH_TEST("every lane within 1e-14 s (plus input rounding) of the true s") {
                          0.0);
             if (!(r.price > low) || r.price < 1e-290 * r.forward)
                 continue;
-            const double vega = reference_vega(r.forward, r.strike, r.s, r.discount);
+            const double vega = black76_vega(r.forward, r.strike, r.s, r.discount);
             const double x = std::log(r.forward / r.strike);
             const double tolerance = solver_relative * r.s + 4 * u * r.price / vega +
                                      4 * 0x1p-64 * (1 + std::abs(x) / r.s);
@@ -137,7 +127,7 @@ ARCH_TEST("batch equals scalar lane by lane, special lanes included") {
             const double strike = forward * std::exp(-10 + 20 * unit(rng));
             const double discount = 0.5 + 0.5 * unit(rng);
             const double s = std::exp(std::log(1e-3) + std::log(1e4) * unit(rng));
-            double price = static_cast<double>(reference_price(type, forward, strike, s, discount));
+            double price = static_cast<double>(black76_price(type, forward, strike, s, discount));
             const double low =
                 discount *
                 std::max(type == option_type::call ? forward - strike : strike - forward, 0.0);
@@ -179,7 +169,7 @@ ARCH_TEST("batch equals scalar lane by lane, special lanes included") {
                 continue;
             // Both within 1e-14 relative of the root (plus input rounding): compare with twice
             // that, where vega is evaluated at the root found.
-            const double vega = reference_vega(r.forward, r.strike, scalar, r.discount);
+            const double vega = black76_vega(r.forward, r.strike, scalar, r.discount);
             const double tolerance = 2 * solver_relative * scalar + 8 * u * r.price / vega;
             worst = std::max(worst, std::abs(batched[i] - scalar) / tolerance);
         }
@@ -207,7 +197,7 @@ ARCH_TEST("float batches equal float scalars") {
             REQUIRE(std::isnan(scalar) == std::isnan(batched[i]));
             if (std::isnan(scalar) || scalar == 0)
                 continue;
-            const double vega = reference_vega(f, k, scalar, d);
+            const double vega = black76_vega(f, k, scalar, d);
             const double tolerance = 8e-6 * scalar + 8 * 0x1p-24 * p / vega;
             worst = std::max(worst, std::abs(static_cast<double>(batched[i]) - scalar) / tolerance);
         }

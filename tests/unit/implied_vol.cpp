@@ -21,6 +21,8 @@
 
 #include "../support/oracle.hpp"
 
+#include "support/black76_reference.hpp"
+
 #include <catch2/catch.hpp>
 
 #include <algorithm>
@@ -39,22 +41,8 @@ constexpr double not_a_number = std::numeric_limits<double>::quiet_NaN();
 constexpr double infinity = std::numeric_limits<double>::infinity();
 constexpr double solver_relative = 1e-14; // the accuracy claimed in docs/implied_vol.md
 
-// Black-76 in long double, straight from the formula (independent of spiral).
-long double reference_price(option_type type, long double f, long double k, long double s,
-                            long double d) {
-    const long double d1 = std::log(f / k) / s + s / 2;
-    const long double d2 = d1 - s;
-    auto cdf = [](long double z) { return 0.5L * std::erfc(-z / std::sqrt(2.0L)); };
-    return type == option_type::call ? d * (f * cdf(d1) - k * cdf(d2))
-                                     : d * (k * cdf(-d2) - f * cdf(-d1));
-}
-
-// d price / d s = discount F phi(d1), in long double.
-double reference_vega(long double f, long double k, long double s, long double d) {
-    const long double d1 = std::log(f / k) / s + s / 2;
-    return static_cast<double>(d * f * std::exp(-d1 * d1 / 2) /
-                               std::sqrt(2 * 3.14159265358979323846264338327950288L));
-}
+using test_support::black76_price;
+using test_support::black76_vega;
 
 double intrinsic(option_type type, double f, double k, double d) {
     return d * std::max(type == option_type::call ? f - k : k - f, 0.0);
@@ -95,13 +83,13 @@ TEST_CASE("implied_vol: round trip over |x| <= 8, s in [1e-3, 8], calls and puts
             const double s = 1e-3 * std::pow(8000.0, j / 180.0);
             for (option_type type : {option_type::call, option_type::put}) {
                 const double price =
-                    static_cast<double>(reference_price(type, forward, strike, s, discount));
+                    static_cast<double>(black76_price(type, forward, strike, s, discount));
                 // No time value left in double, or a price too small to carry 15 digits.
                 if (!(price > intrinsic(type, forward, strike, discount)) ||
                     price < 1e-290 * forward)
                     continue;
                 const double found = spiral::implied_stddev(type, price, forward, strike, discount);
-                const double vega = reference_vega(forward, strike, s, discount);
+                const double vega = black76_vega(forward, strike, s, discount);
                 const double from_price = 4 * u * price / vega;
                 const double tolerance = solver_relative * s + from_price +
                                          4 * unit_roundoff_long * (1 + std::abs(x) / s);
@@ -116,8 +104,8 @@ TEST_CASE("implied_vol: round trip over |x| <= 8, s in [1e-3, 8], calls and puts
                 if (from_price > 1e-6 * s) {
                     // s barely moves the price: check that the s found reproduces it.
                     ++undetermined;
-                    const double repriced = static_cast<double>(
-                        reference_price(type, forward, strike, found, discount));
+                    const double repriced =
+                        static_cast<double>(black76_price(type, forward, strike, found, discount));
                     CHECK(std::abs(repriced - price) <= 8 * u * price);
                 }
             }
@@ -184,8 +172,8 @@ TEST_CASE("implied_vol: any price between the bounds gives an s that reproduces 
         REQUIRE(std::isfinite(found));
         REQUIRE(found > 0);
         const double repriced =
-            static_cast<double>(reference_price(type, forward, strike, found, discount));
-        const double vega = reference_vega(forward, strike, found, discount);
+            static_cast<double>(black76_price(type, forward, strike, found, discount));
+        const double vega = black76_vega(forward, strike, found, discount);
         CHECK(std::abs(repriced - price) <= 1e-12 * price + 1e-13 * found * vega);
     }
 }
@@ -195,7 +183,7 @@ TEST_CASE("implied_vol: NaN where no s exists or an input is invalid") {
     for (option_type type : {option_type::call, option_type::put}) {
         const double low = intrinsic(type, f, k, d);
         const double high = limit(type, f, k, d);
-        const double mid = static_cast<double>(reference_price(type, f, k, 0.3, d));
+        const double mid = static_cast<double>(black76_price(type, f, k, 0.3, d));
         CHECK(std::isnan(spiral::implied_stddev(type, std::nextafter(low, -infinity), f, k, d)));
         CHECK(std::isnan(spiral::implied_stddev(type, -1.0, f, k, d)));
         CHECK(std::isnan(spiral::implied_stddev(type, high, f, k, d)));
@@ -240,11 +228,11 @@ TEST_CASE("implied_vol: puts and calls agree through put-call parity") {
     const double f = 64, d = 0.5;
     for (double k : {16.0, 48.0, 64.0, 80.0, 256.0})
         for (double s : {0.01, 0.2, 1.0, 3.0}) {
-            const double call = static_cast<double>(reference_price(option_type::call, f, k, s, d));
+            const double call = static_cast<double>(black76_price(option_type::call, f, k, s, d));
             const double put = call - d * (f - k);
             const double from_call = spiral::implied_stddev(option_type::call, call, f, k, d);
             const double from_put = spiral::implied_stddev(option_type::put, put, f, k, d);
-            const double vega = reference_vega(f, k, s, d);
+            const double vega = black76_vega(f, k, s, d);
             INFO("K " << k << " s " << s);
             CHECK(std::abs(from_call - from_put) <=
                   solver_relative * s + 4 * u * std::max(call, put) / vega);
@@ -280,12 +268,12 @@ TEST_CASE("implied_vol: float") {
         for (int j = 0; j <= 40; ++j) {
             const float s = static_cast<float>(0.01 * std::pow(500.0, j / 40.0));
             for (option_type type : {option_type::call, option_type::put}) {
-                const float price = static_cast<float>(reference_price(type, f, k, s, d));
+                const float price = static_cast<float>(black76_price(type, f, k, s, d));
                 const float low = d * std::max(type == option_type::call ? f - k : k - f, 0.0f);
                 if (!(price > low) || price < 1e-30f * f)
                     continue;
                 const float found = spiral::implied_stddev(type, price, f, k, d);
-                const double vega = reference_vega(f, k, s, d);
+                const double vega = black76_vega(f, k, s, d);
                 const double tolerance = 4e-6 * s + 4 * u_float * price / vega;
                 INFO("x " << x << " s " << s << " found " << found);
                 REQUIRE(std::isfinite(found));
