@@ -137,17 +137,15 @@ big_greeks oracle_greeks(option_type type, const spiral::bs_input<double>& in) {
     return g;
 }
 
-} // namespace
-
-ARCH_TEST("matches the scalar element kernel over a wide grid") {
-    const book b = wide_grid();
-    results r(b.size());
-    spiral::black_scholes(b.columns(), r.columns());
+/// Every row of `r` within 1e-12 |ref| + 1e-15 spot of `reference(type, input)` for price and
+/// the first-order Greeks (gamma: 1e-11 |ref| + 1e-15 / spot), reporting the worst row.
+template <class Reference>
+void check_rows_against(const book& b, const results& r, Reference reference) {
     bound_check price{"price", 1e-12, 1e-15}, delta{"delta", 1e-12, 1e-15},
         vega{"vega", 1e-12, 1e-15}, theta{"theta", 1e-12, 1e-15}, rho{"rho", 1e-12, 1e-15},
         gamma{"gamma", 1e-11, 1e-15};
     for (std::size_t i = 0; i < b.size(); ++i) {
-        const auto ref = spiral::black_scholes(b.type[i], b.row(i));
+        const auto ref = reference(b.type[i], b.row(i));
         const double s = b.spot[i];
         const std::string row = describe(b, i);
         price.add(r.price[i], ref.price, s, row);
@@ -161,6 +159,17 @@ ARCH_TEST("matches the scalar element kernel over a wide grid") {
         INFO(c->name << ": worst error / bound = " << c->worst << " at " << c->where);
         CHECK(c->ok());
     }
+}
+
+} // namespace
+
+ARCH_TEST("matches the scalar element kernel over a wide grid") {
+    const book b = wide_grid();
+    results r(b.size());
+    spiral::black_scholes(b.columns(), r.columns());
+    check_rows_against(b, r, [](option_type type, const spiral::bs_input<double>& in) {
+        return spiral::black_scholes(type, in);
+    });
 }
 
 ARCH_TEST("every prefix, suffix and remainder gives the same rows, bit for bit") {
@@ -443,24 +452,7 @@ ARCH_TEST("price and first-order Greeks within 1e-12 rel + 1e-15 spot of 50 digi
     results r(b.size());
     spiral::black_scholes(b.columns(), r.columns());
 
-    bound_check price{"price", 1e-12, 1e-15}, delta{"delta", 1e-12, 1e-15},
-        vega{"vega", 1e-12, 1e-15}, theta{"theta", 1e-12, 1e-15}, rho{"rho", 1e-12, 1e-15},
-        gamma{"gamma", 1e-11, 1e-15};
-    for (std::size_t i = 0; i < b.size(); ++i) {
-        const big_greeks ref = oracle_greeks(b.type[i], b.row(i));
-        const double s = b.spot[i];
-        const std::string row = describe(b, i);
-        price.add(r.price[i], ref.price, s, row);
-        delta.add(r.delta[i], ref.delta, s, row);
-        vega.add(r.vega[i], ref.vega, s, row);
-        theta.add(r.theta[i], ref.theta, s, row);
-        rho.add(r.rho[i], ref.rho, s, row);
-        gamma.add(r.gamma[i], ref.gamma, 1.0 / s, row);
-    }
-    for (const bound_check* c : {&price, &delta, &vega, &theta, &rho, &gamma}) {
-        INFO(c->name << ": worst error / bound = " << c->worst << " at " << c->where);
-        CHECK(c->ok());
-    }
+    check_rows_against(b, r, oracle_greeks);
 }
 
 namespace {
