@@ -1,0 +1,9 @@
+// spiral/cascade — the liquidation cascade engine (umbrella header).
+#pragma once
+
+#include <spiral/cascade/book.hpp>
+#include <spiral/cascade/position.hpp>
+#include <spiral/cascade/prepared_book.hpp>
+#include <spiral/cascade/result.hpp>
+#include <spiral/cascade/rules.hpp>
+#include <spiral/cascade/simulate.hpp>

@@ -1,0 +1,232 @@
+// cascade::simulate — one price shock through a book of leveraged positions.
+#pragma once
+
+#include <spiral/cascade/book.hpp>
+#include <spiral/cascade/market.hpp>
+#include <spiral/cascade/position.hpp>
+#include <spiral/cascade/prepared_book.hpp>
+#include <spiral/cascade/result.hpp>
+#include <spiral/cascade/rules.hpp>
+#include <spiral/core/error.hpp>
+#include <spiral/impact/curve.hpp>
+
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <limits>
+#include <span>
+#include <string>
+#include <tuple>
+#include <utility>
+#include <vector>
+
+namespace spiral::cascade {
+
+/// Where simulate writes the book after the cascade, in book row order (optional).
+struct position_columns {
+    std::span<double> collateral{}, debt{};
+};
+
+namespace detail {
+
+// Candidates are picked by liquidation price with this relative margin, then decided by the
+// health expression itself, so the choice matches a plain scan of every position exactly.
+inline constexpr double candidate_margin = 1e-12;
+
+struct candidate {
+    double health;
+    std::uint32_t k; // position in the prepared order
+    std::uint32_t row;
+};
+
+// Round totals.
+struct round_totals {
+    std::size_t liquidations = 0;
+    double seized = 0, repaid = 0, bad_debt = 0;
+};
+
+/// Applies the round's liquidations, worst health first when a per-round cap binds. Returns
+/// the totals; `state` is updated in place. Shared by the engines so both size each
+/// liquidation and apply each cap identically.
+template <class State>
+round_totals liquidate_round(std::span<candidate> due, const rules& r, double oracle,
+                             double multiplier, State&& state) {
+    constexpr double inf = std::numeric_limits<double>::infinity();
+    const bool capped =
+        r.max_liquidations_per_round < due.size() || r.max_collateral_per_round < inf;
+    // Book row order makes the round's sums, and so every later price, independent of how
+    // the candidates were found (bit for bit the same as a plain scan of the book).
+    if (capped)
+        std::sort(due.begin(), due.end(), [](const candidate& x, const candidate& y) {
+            return x.health < y.health || (x.health == y.health && x.row < y.row);
+        });
+    else
+        std::sort(due.begin(), due.end(),
+                  [](const candidate& x, const candidate& y) { return x.row < y.row; });
+    round_totals total;
+    for (const candidate& c : due) {
+        if (total.liquidations == r.max_liquidations_per_round)
+            break;
+        const double room = r.max_collateral_per_round - total.seized;
+        if (!(room > 0))
+            break;
+        auto [collateral, debt, threshold] = state.get(c.k);
+        const double t = threshold * multiplier;
+        const double b = bonus_at(r, c.health);
+        double f = close_fraction(r, c.health, t, b);
+        if (room < inf && oracle > 0) { // seize at most `room`: f debt (1 + b) / oracle <= room
+            const double most = room * oracle / (debt * (1 + b));
+            f = most < f ? most : f;
+        }
+        const liquidation<double> l = liquidate(collateral, debt, oracle, f, b);
+        state.set(c.k, l.collateral_left, l.debt_left);
+        ++total.liquidations;
+        total.seized += l.seized;
+        total.repaid += l.repaid;
+        total.bad_debt += l.bad_debt;
+    }
+    return total;
+}
+
+} // namespace detail
+
+/// Runs the cascade that `shock` (relative, in [0, 1)) to `price` starts in the prepared book,
+/// selling seized collateral into `curve`, under `r`. Only positions whose liquidation price
+/// the cascade's oracle prices reach are touched, so a further shock on the same prepared book
+/// costs at most one pass over it. Throws spiral::invalid_argument for a price that is not
+/// positive and finite, a shock outside [0, 1), or invalid rules or curve; an empty book is a
+/// no-op. When `final_positions` has non-empty spans (each of the book's size), the book after
+/// the cascade is written there in book row order.
+template <impact_curve<double> C>
+result simulate(const prepared_book& b, double price, double shock, const C& curve, const rules& r,
+                const position_columns& final_positions) {
+    constexpr std::string_view what = "cascade::simulate";
+    detail::validate_market(what, price, shock);
+    r.validate();
+    detail::validate_curve(curve);
+    const std::size_t n = b.size(), live = b.indebted();
+    const auto check_out = [&](std::span<double> out, std::string_view field) {
+        if (!out.empty() && out.size() != n)
+            spiral::detail::throw_invalid(what, field, spiral::detail::no_row, out.size(),
+                                          "must be 0 or the book's size " + std::to_string(n));
+    };
+    check_out(final_positions.collateral, "final_positions.collateral.size()");
+    check_out(final_positions.debt, "final_positions.debt.size()");
+
+    const std::span<const double> key = b.liquidation_price(), threshold = b.threshold();
+    // Touched positions are copied, in order, into `collateral`/`debt` as the frontier (the
+    // first position not yet reached) advances; the rest of the book is never written.
+    std::vector<double> collateral, debt;
+    std::size_t frontier = 0;
+    // Touched positions still open, as a max-heap on their current liquidation price.
+    std::vector<std::pair<double, std::uint32_t>> open;
+    std::vector<detail::candidate> due;
+    std::vector<std::uint32_t> waiting;
+
+    struct touched_state {
+        std::vector<double>& c;
+        std::vector<double>& d;
+        std::span<const double> t;
+        std::tuple<double, double, double> get(std::uint32_t k) const { return {c[k], d[k], t[k]}; }
+        void set(std::uint32_t k, double new_c, double new_d) {
+            c[k] = new_c;
+            d[k] = new_d;
+        }
+    } state{collateral, debt, threshold};
+
+    detail::market<C> m(curve, price, shock);
+    detail::tightening_state tightening(r, price);
+    result out;
+    out.initial_price = price;
+    out.shocked_price = m.base();
+    out.final_price = m.base();
+    std::size_t quiet = 0;
+    bool ended = false;
+    for (std::size_t round = 1; round <= r.max_rounds; ++round) {
+        if (round > 1)
+            m.next_round(r.round_days);
+        const double oracle = m.oracle(r.oracle_delay);
+        const double multiplier = tightening.observe(oracle, round);
+        // Pick candidates: open touched positions and new ones the frontier reaches.
+        const double reach = oracle * multiplier * (1 - detail::candidate_margin);
+        waiting.clear();
+        due.clear();
+        while (!open.empty() && open.front().first >= reach) {
+            std::pop_heap(open.begin(), open.end());
+            waiting.push_back(open.back().second);
+            open.pop_back();
+        }
+        while (frontier < live && key[frontier] >= reach) {
+            collateral.push_back(b.collateral()[frontier]);
+            debt.push_back(b.debt()[frontier]);
+            waiting.push_back(static_cast<std::uint32_t>(frontier));
+            ++frontier;
+        }
+        for (const std::uint32_t k : waiting) {
+            const double h = health(collateral[k], oracle, threshold[k] * multiplier, debt[k]);
+            if (debt[k] > 0 && h < 1)
+                due.push_back({h, k, b.row()[k]});
+        }
+        const detail::round_totals t =
+            detail::liquidate_round(std::span(due), r, oracle, multiplier, state);
+        // Everything picked and still open goes back on the heap at its (new) liquidation price.
+        for (const std::uint32_t k : waiting) {
+            if (debt[k] > 0) {
+                open.emplace_back(cascade::liquidation_price(collateral[k], debt[k], threshold[k]),
+                                  k);
+                std::push_heap(open.begin(), open.end());
+            }
+        }
+        round_record rec{oracle,   m.price(), multiplier, t.liquidations,
+                         t.seized, t.repaid,  t.bad_debt, 0};
+        if (t.liquidations > 0) {
+            rec.proceeds = m.sell(t.seized);
+            rec.price = m.price();
+            quiet = 0;
+            out.rounds = round;
+            out.final_price = rec.price;
+            out.liquidations += t.liquidations;
+            out.collateral_sold += t.seized;
+            out.debt_repaid += t.repaid;
+            out.bad_debt += t.bad_debt;
+            out.proceeds += rec.proceeds;
+        } else {
+            ++quiet;
+        }
+        out.path.push_back(rec);
+        // Done once the oracle has shown every price and nothing is due; or nothing is left.
+        if (quiet > r.oracle_delay || (open.empty() && frontier == live)) {
+            ended = true;
+            break;
+        }
+    }
+    out.truncated = !ended;
+    out.path.resize(out.rounds);
+
+    if (!final_positions.collateral.empty() || !final_positions.debt.empty()) {
+        const auto rows = b.row();
+        for (std::size_t k = 0; k < n; ++k) {
+            const bool touched = k < frontier;
+            if (!final_positions.collateral.empty())
+                final_positions.collateral[rows[k]] = touched ? collateral[k] : b.collateral()[k];
+            if (!final_positions.debt.empty())
+                final_positions.debt[rows[k]] = touched ? debt[k] : b.debt()[k];
+        }
+    }
+    return out;
+}
+
+template <impact_curve<double> C>
+result simulate(const prepared_book& b, double price, double shock, const C& curve,
+                const rules& r = {}) {
+    return simulate(b, price, shock, curve, r, position_columns{});
+}
+
+/// The same on a plain book: validates and prepares it first (a sort). To run many shocks on
+/// one book, prepare it once and call the prepared_book overload.
+template <impact_curve<double> C>
+result simulate(const book& b, double price, double shock, const C& curve, const rules& r = {}) {
+    return simulate(prepared_book(b), price, shock, curve, r, position_columns{});
+}
+
+} // namespace spiral::cascade
