@@ -71,9 +71,11 @@ cascade::result rescan_cascade(rescan_book& book, double price, double shock, co
             std::size_t row;
         };
         std::vector<due> list;
+        std::size_t open = 0;
         for (std::size_t i = 0; i < n; ++i) {
             if (!(book.debt[i] > 0))
                 continue;
+            ++open;
             const double h = cascade::health(book.collateral[i], oracle,
                                              book.threshold[i] * multiplier, book.debt[i]);
             if (h < 1)
@@ -101,6 +103,7 @@ cascade::result rescan_cascade(rescan_book& book, double price, double shock, co
             const auto l = cascade::liquidate(book.collateral[i], book.debt[i], oracle, f, b);
             book.collateral[i] = l.collateral_left;
             book.debt[i] = l.debt_left;
+            open -= l.debt_left > 0 ? 0 : 1;
             ++rec.liquidations;
             rec.collateral_sold += l.seized;
             rec.debt_repaid += l.repaid;
@@ -131,9 +134,7 @@ cascade::result rescan_cascade(rescan_book& book, double price, double shock, co
             ++quiet;
         }
         out.path.push_back(rec);
-        const bool any_open =
-            std::any_of(book.debt.begin(), book.debt.end(), [](double d) { return d > 0; });
-        if (quiet > r.oracle_delay || !any_open) {
+        if (quiet > r.oracle_delay || open == 0) {
             ended = true;
             break;
         }

@@ -383,21 +383,26 @@ TEST_CASE("cascade: the fast engine equals the plain rescan on random books", "[
             CHECK(close(fast.debt_repaid, slow.debt_repaid, 1e-12));
             CHECK(close(fast.bad_debt, slow.bad_debt, 1e-12));
             CHECK(close(fast.proceeds, slow.proceeds, 1e-12));
+            // Within a round the two sum in different orders, so a round's or a position's
+            // small remainder may differ in its last bits: compare those on the scale of the
+            // cascade's totals and of the position's original size.
+            const auto near = [](double a, double x, double scale) {
+                return std::abs(a - x) <= 1e-12 * scale;
+            };
             for (std::size_t k = 0; k < fast.rounds; ++k) {
+                INFO("round " << k);
                 CHECK(fast.path[k].liquidations == slow.path[k].liquidations);
                 CHECK(close(fast.path[k].oracle_price, slow.path[k].oracle_price, 1e-12));
-                INFO("round " << k << " fast " << fast.path[k].collateral_sold << " slow "
-                              << slow.path[k].collateral_sold << " liq "
-                              << fast.path[k].liquidations);
-                CHECK(close(fast.path[k].collateral_sold, slow.path[k].collateral_sold, 1e-12));
+                CHECK(near(fast.path[k].collateral_sold, slow.path[k].collateral_sold,
+                           slow.collateral_sold));
+                CHECK(near(fast.path[k].debt_repaid, slow.path[k].debt_repaid, slow.debt_repaid));
                 CHECK(close(fast.path[k].threshold_multiplier, slow.path[k].threshold_multiplier,
                             1e-12));
             }
             for (std::size_t i = 0; i < n; ++i) {
-                INFO("row " << i << " fast " << after.collateral[i] << " slow "
-                            << plain.collateral[i] << " orig " << b.collateral[i]);
-                CHECK(close(after.collateral[i], plain.collateral[i], 1e-12));
-                CHECK(close(after.debt[i], plain.debt[i], 1e-12));
+                INFO("row " << i);
+                CHECK(near(after.collateral[i], plain.collateral[i], b.collateral[i]));
+                CHECK(near(after.debt[i], plain.debt[i], b.debt[i]));
             }
             max_rounds_seen = std::max(max_rounds_seen, fast.rounds);
             cascades += fast.liquidations > 0 ? 1 : 0;

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <spiral/cascade/book.hpp>
+#include <spiral/cascade/detail/price_buckets.hpp>
 #include <spiral/cascade/market.hpp>
 #include <spiral/cascade/position.hpp>
 #include <spiral/cascade/prepared_book.hpp>
@@ -54,15 +55,11 @@ round_totals liquidate_round(std::span<candidate> due, const rules& r, double or
     constexpr double inf = std::numeric_limits<double>::infinity();
     const bool capped =
         r.max_liquidations_per_round < due.size() || r.max_collateral_per_round < inf;
-    // Book row order makes the round's sums, and so every later price, independent of how
-    // the candidates were found (bit for bit the same as a plain scan of the book).
+    // Worst first, then by book row: which positions wait does not depend on how they were found.
     if (capped)
         std::sort(due.begin(), due.end(), [](const candidate& x, const candidate& y) {
             return x.health < y.health || (x.health == y.health && x.row < y.row);
         });
-    else
-        std::sort(due.begin(), due.end(),
-                  [](const candidate& x, const candidate& y) { return x.row < y.row; });
     round_totals total;
     for (const candidate& c : due) {
         if (total.liquidations == r.max_liquidations_per_round)
@@ -90,6 +87,31 @@ round_totals liquidate_round(std::span<candidate> due, const rules& r, double or
 
 } // namespace detail
 
+/// Scratch memory for simulate. Pass the same workspace to many simulations (the Monte Carlo
+/// case) and, once grown, it allocates nothing and its pages are already mapped. Not for use
+/// by two simulations at once.
+class workspace {
+public:
+    workspace() = default;
+
+private:
+    std::vector<double> collateral_, debt_;
+    detail::price_buckets open_;
+    std::vector<detail::candidate> due_;
+    std::vector<std::uint32_t> waiting_;
+
+    void clear() noexcept {
+        collateral_.clear();
+        debt_.clear();
+        due_.clear();
+        waiting_.clear();
+    }
+
+    template <impact_curve<double> C>
+    friend result simulate(const prepared_book&, double, double, const C&, const rules&,
+                           const position_columns&, workspace&);
+};
+
 /// Runs the cascade that `shock` (relative, in [0, 1)) to `price` starts in the prepared book,
 /// selling seized collateral into `curve`, under `r`. Only positions whose liquidation price
 /// the cascade's oracle prices reach are touched, so a further shock on the same prepared book
@@ -99,7 +121,7 @@ round_totals liquidate_round(std::span<candidate> due, const rules& r, double or
 /// the cascade is written there in book row order.
 template <impact_curve<double> C>
 result simulate(const prepared_book& b, double price, double shock, const C& curve, const rules& r,
-                const position_columns& final_positions) {
+                const position_columns& final_positions, workspace& ws) {
     constexpr std::string_view what = "cascade::simulate";
     detail::validate_market(what, price, shock);
     r.validate();
@@ -116,12 +138,15 @@ result simulate(const prepared_book& b, double price, double shock, const C& cur
     const std::span<const double> key = b.liquidation_price(), threshold = b.threshold();
     // Touched positions are copied, in order, into `collateral`/`debt` as the frontier (the
     // first position not yet reached) advances; the rest of the book is never written.
-    std::vector<double> collateral, debt;
+    // Touched positions still open wait in `open`, bucketed by liquidation price.
+    ws.clear();
+    auto& collateral = ws.collateral_;
+    auto& debt = ws.debt_;
+    auto& open = ws.open_;
+    auto& due = ws.due_;
+    auto& waiting = ws.waiting_;
+    open.reset(price);
     std::size_t frontier = 0;
-    // Touched positions still open, as a max-heap on their current liquidation price.
-    std::vector<std::pair<double, std::uint32_t>> open;
-    std::vector<detail::candidate> due;
-    std::vector<std::uint32_t> waiting;
 
     struct touched_state {
         std::vector<double>& c;
@@ -151,17 +176,20 @@ result simulate(const prepared_book& b, double price, double shock, const C& cur
         const double reach = oracle * multiplier * (1 - detail::candidate_margin);
         waiting.clear();
         due.clear();
-        while (!open.empty() && open.front().first >= reach) {
-            std::pop_heap(open.begin(), open.end());
-            waiting.push_back(open.back().second);
-            open.pop_back();
-        }
-        while (frontier < live && key[frontier] >= reach) {
-            collateral.push_back(b.collateral()[frontier]);
-            debt.push_back(b.debt()[frontier]);
+        open.take_at_or_above(reach, waiting);
+        // The frontier moves to the first position below reach (keys are sorted, highest first).
+        const std::size_t reached = static_cast<std::size_t>(
+            std::partition_point(key.begin() + static_cast<std::ptrdiff_t>(frontier),
+                                 key.begin() + static_cast<std::ptrdiff_t>(live),
+                                 [reach](double x) { return x >= reach; }) -
+            key.begin());
+        collateral.insert(collateral.end(),
+                          b.collateral().begin() + static_cast<std::ptrdiff_t>(frontier),
+                          b.collateral().begin() + static_cast<std::ptrdiff_t>(reached));
+        debt.insert(debt.end(), b.debt().begin() + static_cast<std::ptrdiff_t>(frontier),
+                    b.debt().begin() + static_cast<std::ptrdiff_t>(reached));
+        for (; frontier < reached; ++frontier)
             waiting.push_back(static_cast<std::uint32_t>(frontier));
-            ++frontier;
-        }
         for (const std::uint32_t k : waiting) {
             const double h = health(collateral[k], oracle, threshold[k] * multiplier, debt[k]);
             if (debt[k] > 0 && h < 1)
@@ -169,14 +197,10 @@ result simulate(const prepared_book& b, double price, double shock, const C& cur
         }
         const detail::round_totals t =
             detail::liquidate_round(std::span(due), r, oracle, multiplier, state);
-        // Everything picked and still open goes back on the heap at its (new) liquidation price.
-        for (const std::uint32_t k : waiting) {
-            if (debt[k] > 0) {
-                open.emplace_back(cascade::liquidation_price(collateral[k], debt[k], threshold[k]),
-                                  k);
-                std::push_heap(open.begin(), open.end());
-            }
-        }
+        // Everything picked and still open goes back at its (new) liquidation price.
+        for (const std::uint32_t k : waiting)
+            if (debt[k] > 0)
+                open.push(cascade::liquidation_price(collateral[k], debt[k], threshold[k]), k);
         round_record rec{oracle,   m.price(), multiplier, t.liquidations,
                          t.seized, t.repaid,  t.bad_debt, 0};
         if (t.liquidations > 0) {
@@ -217,16 +241,25 @@ result simulate(const prepared_book& b, double price, double shock, const C& cur
 }
 
 template <impact_curve<double> C>
+result simulate(const prepared_book& b, double price, double shock, const C& curve, const rules& r,
+                const position_columns& final_positions) {
+    workspace ws;
+    return simulate(b, price, shock, curve, r, final_positions, ws);
+}
+
+template <impact_curve<double> C>
 result simulate(const prepared_book& b, double price, double shock, const C& curve,
                 const rules& r = {}) {
-    return simulate(b, price, shock, curve, r, position_columns{});
+    workspace ws;
+    return simulate(b, price, shock, curve, r, position_columns{}, ws);
 }
 
 /// The same on a plain book: validates and prepares it first (a sort). To run many shocks on
 /// one book, prepare it once and call the prepared_book overload.
 template <impact_curve<double> C>
 result simulate(const book& b, double price, double shock, const C& curve, const rules& r = {}) {
-    return simulate(prepared_book(b), price, shock, curve, r, position_columns{});
+    workspace ws;
+    return simulate(prepared_book(b), price, shock, curve, r, position_columns{}, ws);
 }
 
 } // namespace spiral::cascade

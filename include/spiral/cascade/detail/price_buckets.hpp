@@ -1,0 +1,96 @@
+// Open positions of a running cascade, bucketed by liquidation price.
+#pragma once
+
+#include <bit>
+#include <cstddef>
+#include <cstdint>
+#include <utility>
+#include <vector>
+
+namespace spiral::cascade::detail {
+
+/// A priority queue specialised for the cascade: positions are put in buckets of
+/// geometrically spaced liquidation prices (256 per octave, 0.27% wide, found from the bits
+/// of the double: no log), and a round takes every bucket above its reach plus the matching
+/// part of the boundary bucket. Insertion is O(1) and a round costs O(positions it takes +
+/// buckets it crosses), with no sorting.
+class price_buckets {
+public:
+    using entry = std::pair<double, std::uint32_t>; // liquidation price, position
+
+    /// Starts empty; prices at or above `top_price` share the first bucket.
+    void reset(double top_price) {
+        top_bits_ = std::bit_cast<std::uint64_t>(top_price);
+        if (buckets_.empty())
+            buckets_.resize(bucket_count);
+        for (std::size_t i = first_; i <= last_ && i < bucket_count; ++i)
+            buckets_[i].clear();
+        first_ = bucket_count;
+        last_ = 0;
+        size_ = 0;
+    }
+
+    bool empty() const noexcept { return size_ == 0; }
+
+    void push(double price, std::uint32_t position) {
+        const std::size_t i = index(price);
+        buckets_[i].emplace_back(price, position);
+        first_ = i < first_ ? i : first_;
+        last_ = i > last_ ? i : last_;
+        ++size_;
+    }
+
+    /// Moves every position priced at or above `reach` to `out` (appends).
+    template <class Out>
+    void take_at_or_above(double reach, Out& out) {
+        if (size_ == 0)
+            return;
+        const std::size_t boundary = index(reach);
+        std::size_t i = first_;
+        for (; i < boundary && i <= last_; ++i) {
+            for (const entry& e : buckets_[i])
+                out.push_back(e.second);
+            size_ -= buckets_[i].size();
+            buckets_[i].clear();
+        }
+        if (i == boundary && i <= last_) {
+            std::vector<entry>& b = buckets_[i];
+            std::size_t kept = 0;
+            for (const entry& e : b) {
+                if (e.first >= reach)
+                    out.push_back(e.second);
+                else
+                    b[kept++] = e;
+            }
+            size_ -= b.size() - kept;
+            b.resize(kept);
+        }
+        while (first_ <= last_ && buckets_[first_].empty())
+            ++first_;
+        if (first_ > last_) {
+            first_ = bucket_count;
+            last_ = 0;
+        }
+    }
+
+private:
+    static constexpr unsigned sub_bits = 8;    // 2^8 buckets per octave
+    static constexpr std::size_t octaves = 80; // then everything lower shares one
+    static constexpr std::size_t bucket_count = (octaves << sub_bits) + 2;
+
+    // Non-negative doubles order like their bit patterns, so the bits' distance below the top
+    // price, shifted, is a log-spaced bucket index. NaN never comes here.
+    std::size_t index(double price) const noexcept {
+        const std::uint64_t bits = std::bit_cast<std::uint64_t>(price < 0 ? 0.0 : price);
+        if (bits >= top_bits_)
+            return 0;
+        const std::uint64_t below = (top_bits_ - bits) >> (52 - sub_bits);
+        return below + 1 < bucket_count ? static_cast<std::size_t>(below + 1) : bucket_count - 1;
+    }
+
+    std::vector<std::vector<entry>> buckets_;
+    std::uint64_t top_bits_ = 0;
+    std::size_t first_ = bucket_count, last_ = 0, size_ = 0;
+};
+
+} // namespace spiral::cascade::detail

@@ -1,0 +1,97 @@
+// cascade::synthetic_book — a reproducible book with the shape of a lending market's: a few
+// large positions and many small ones, health factors bunched just above 1.
+#pragma once
+
+#include <spiral/cascade/book.hpp>
+#include <spiral/core/error.hpp>
+#include <spiral/core/math.hpp>
+#include <spiral/core/normal.hpp>
+
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <limits>
+
+namespace spiral::cascade {
+
+/// Parameters of synthetic_book. Defaults: ETH-like collateral at 2000, positions of median
+/// 5 units (log-normal, sigma 1.6: the top 1% holds about a quarter of the collateral), health
+/// 1 + a log-normal excess of median 0.25, so that about 10% of positions sit within 5% of
+/// liquidation, and thresholds from Aave v3-like tiers.
+struct synthetic_book_params {
+    std::size_t positions = 10000;
+    double price = 2000;                ///< price at which the health factors hold, > 0
+    double median_collateral = 5;       ///< asset units, > 0
+    double collateral_dispersion = 1.6; ///< sigma of log collateral, >= 0
+    double median_excess_health = 0.25; ///< median of health - 1, > 0
+    double health_dispersion = 1.0;     ///< sigma of log(health - 1), >= 0
+    double threshold = 0.825;           ///< base liquidation threshold, in (0, 1]
+    double threshold_spread = 0.05;     ///< thresholds spread uniformly over threshold -/+ this
+    std::uint64_t seed = 20200312;
+
+    /// Throws spiral::invalid_argument naming the first field out of its domain.
+    void validate() const {
+        constexpr double inf = std::numeric_limits<double>::infinity();
+        constexpr std::string_view what = "cascade::synthetic_book_params";
+        const auto need = [&](bool ok, std::string_view field, double v, std::string_view why) {
+            if (!ok)
+                spiral::detail::throw_invalid(what, field, spiral::detail::no_row, v, why);
+        };
+        need(price > 0 && price < inf, "price", price, "must be > 0 and finite");
+        need(median_collateral > 0 && median_collateral < inf, "median_collateral",
+             median_collateral, "must be > 0 and finite");
+        need(collateral_dispersion >= 0 && collateral_dispersion < inf, "collateral_dispersion",
+             collateral_dispersion, "must be >= 0 and finite");
+        need(median_excess_health > 0 && median_excess_health < inf, "median_excess_health",
+             median_excess_health, "must be > 0 and finite");
+        need(health_dispersion >= 0 && health_dispersion < inf, "health_dispersion",
+             health_dispersion, "must be >= 0 and finite");
+        need(threshold_spread >= 0 && threshold - threshold_spread > 0 &&
+                 threshold + threshold_spread <= 1,
+             "threshold_spread", threshold_spread,
+             "threshold -/+ threshold_spread must lie in (0, 1]");
+    }
+};
+
+namespace detail {
+
+/// splitmix64 (Steele, Lea and Flood 2014): tiny, and the same sequence on every platform,
+/// which the standard library's distributions do not promise.
+struct splitmix64 {
+    std::uint64_t state;
+    std::uint64_t next() noexcept {
+        std::uint64_t z = (state += 0x9E3779B97F4A7C15ULL);
+        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+        z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+        return z ^ (z >> 31);
+    }
+    /// Uniform on (0, 1): 53 random bits, offset by half a step so 0 never comes out.
+    double uniform() noexcept { return (double(next() >> 11) + 0.5) * 0x1.0p-53; }
+    double normal() noexcept { return spiral::norm_quantile(uniform()); }
+};
+
+} // namespace detail
+
+/// A book drawn from `p`: collateral log-normal, health 1 + log-normal excess at `p.price`,
+/// threshold uniform in [threshold - spread, threshold + spread], debt = collateral * price *
+/// threshold / health. The same seed gives the same book everywhere.
+inline book synthetic_book(const synthetic_book_params& p) {
+    p.validate();
+    detail::splitmix64 rng{p.seed};
+    book b;
+    b.collateral.resize(p.positions);
+    b.debt.resize(p.positions);
+    b.threshold.resize(p.positions);
+    using std::exp;
+    for (std::size_t i = 0; i < p.positions; ++i) {
+        const double c = p.median_collateral * exp(p.collateral_dispersion * rng.normal());
+        const double h = 1 + p.median_excess_health * exp(p.health_dispersion * rng.normal());
+        const double t = p.threshold + p.threshold_spread * (2 * rng.uniform() - 1);
+        b.collateral[i] = c;
+        b.threshold[i] = t;
+        b.debt[i] = c * p.price * t / h;
+    }
+    return b;
+}
+
+} // namespace spiral::cascade
