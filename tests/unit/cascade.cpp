@@ -374,7 +374,9 @@ TEST_CASE("cascade: the fast engine equals the plain rescan on random books", "[
                 spiral::test::rescan_cascade(plain, 100.0, shock, curve, r);
             cascade::book after;
             const cascade::result fast = run_checked(b, 100.0, shock, curve, r, &after);
-            INFO("trial " << trial);
+            INFO("trial " << trial << " cap " << r.max_liquidations_per_round << " capc "
+                          << r.max_collateral_per_round << " delay " << r.oracle_delay << " sizing "
+                          << int(r.size_by) << " n " << n);
             REQUIRE(fast.rounds == slow.rounds);
             REQUIRE(fast.liquidations == slow.liquidations);
             CHECK(fast.truncated == slow.truncated);

@@ -46,21 +46,26 @@ struct round_totals {
     double seized = 0, repaid = 0, bad_debt = 0;
 };
 
-/// Applies the round's liquidations, worst health first when a per-round cap binds. Returns
-/// the totals; `state` is updated in place. Shared by the engines so both size each
-/// liquidation and apply each cap identically.
+/// True when a rule limits liquidations per round: candidates are then taken worst first.
+inline bool capped(const rules& r) noexcept {
+    return r.max_liquidations_per_round != std::numeric_limits<std::size_t>::max() ||
+           r.max_collateral_per_round < std::numeric_limits<double>::infinity();
+}
+
+/// Worst health first, then book row: the order per-round caps serve positions in.
+inline void sort_worst_first(std::span<candidate> due) {
+    std::sort(due.begin(), due.end(), [](const candidate& x, const candidate& y) {
+        return x.health < y.health || (x.health == y.health && x.row < y.row);
+    });
+}
+
+/// Liquidates `due` in order, adding to `total`, until a per-round cap binds. Returns how
+/// many were liquidated (a prefix of `due`); `state` is updated in place.
 template <class State>
-round_totals liquidate_round(std::span<candidate> due, const rules& r, double oracle,
-                             double multiplier, State&& state) {
+std::size_t liquidate_in_order(std::span<const candidate> due, const rules& r, double oracle,
+                               double multiplier, State& state, round_totals& total) {
     constexpr double inf = std::numeric_limits<double>::infinity();
-    const bool capped =
-        r.max_liquidations_per_round < due.size() || r.max_collateral_per_round < inf;
-    // Worst first, then by book row: which positions wait does not depend on how they were found.
-    if (capped)
-        std::sort(due.begin(), due.end(), [](const candidate& x, const candidate& y) {
-            return x.health < y.health || (x.health == y.health && x.row < y.row);
-        });
-    round_totals total;
+    std::size_t done = 0;
     for (const candidate& c : due) {
         if (total.liquidations == r.max_liquidations_per_round)
             break;
@@ -77,12 +82,19 @@ round_totals liquidate_round(std::span<candidate> due, const rules& r, double or
         }
         const liquidation<double> l = liquidate(collateral, debt, oracle, f, b);
         state.set(c.k, l.collateral_left, l.debt_left);
+        ++done;
         ++total.liquidations;
         total.seized += l.seized;
         total.repaid += l.repaid;
         total.bad_debt += l.bad_debt;
     }
-    return total;
+    return done;
+}
+
+/// True once a per-round cap is used up.
+inline bool cap_reached(const rules& r, const round_totals& total) noexcept {
+    return total.liquidations == r.max_liquidations_per_round ||
+           !(r.max_collateral_per_round - total.seized > 0);
 }
 
 } // namespace detail
@@ -147,6 +159,7 @@ result simulate(const prepared_book& b, double price, double shock, const C& cur
     auto& waiting = ws.waiting_;
     open.reset(price);
     std::size_t frontier = 0;
+    const bool capped = detail::capped(r);
 
     struct touched_state {
         std::vector<double>& c;
@@ -175,8 +188,6 @@ result simulate(const prepared_book& b, double price, double shock, const C& cur
         // Pick candidates: open touched positions and new ones the frontier reaches.
         const double reach = oracle * multiplier * (1 - detail::candidate_margin);
         waiting.clear();
-        due.clear();
-        open.take_at_or_above(reach, waiting);
         // The frontier moves to the first position below reach (keys are sorted, highest first).
         const std::size_t reached = static_cast<std::size_t>(
             std::partition_point(key.begin() + static_cast<std::ptrdiff_t>(frontier),
@@ -188,15 +199,47 @@ result simulate(const prepared_book& b, double price, double shock, const C& cur
                           b.collateral().begin() + static_cast<std::ptrdiff_t>(reached));
         debt.insert(debt.end(), b.debt().begin() + static_cast<std::ptrdiff_t>(frontier),
                     b.debt().begin() + static_cast<std::ptrdiff_t>(reached));
-        for (; frontier < reached; ++frontier)
-            waiting.push_back(static_cast<std::uint32_t>(frontier));
-        for (const std::uint32_t k : waiting) {
-            const double h = health(collateral[k], oracle, threshold[k] * multiplier, debt[k]);
-            if (debt[k] > 0 && h < 1)
-                due.push_back({h, k, b.row()[k]});
+        const auto due_now = [&](std::uint32_t k, double& h) {
+            h = health(collateral[k], oracle, threshold[k] * multiplier, debt[k]);
+            return debt[k] > 0 && h < 1;
+        };
+        detail::round_totals t;
+        // At a zero oracle price every health is 0: the caps' tie-break by row then needs
+        // all the candidates at once, which the uncapped gathering gives.
+        if (!capped || !(oracle * multiplier > 0)) {
+            // Everything reached is due at once (in any order unless capped).
+            open.take_at_or_above(reach, waiting);
+            for (; frontier < reached; ++frontier)
+                waiting.push_back(static_cast<std::uint32_t>(frontier));
+            due.clear();
+            for (const std::uint32_t k : waiting) {
+                double h;
+                if (due_now(k, h))
+                    due.push_back({h, k, b.row()[k]});
+            }
+            if (capped)
+                detail::sort_worst_first(due);
+            detail::liquidate_in_order(std::span<const detail::candidate>(due), r, oracle,
+                                       multiplier, state, t);
+        } else {
+            // Worst first (highest liquidation price first, i.e. lowest health): walk the
+            // buckets from the top and stop where the cap binds; the rest are not touched.
+            for (; frontier < reached; ++frontier)
+                open.push(key[frontier], static_cast<std::uint32_t>(frontier));
+            open.drain(reach, [&](std::span<const detail::price_buckets::entry> bucket) {
+                due.clear();
+                for (const auto& e : bucket) {
+                    double h;
+                    if (due_now(e.second, h))
+                        due.push_back({h, e.second, b.row()[e.second]});
+                    waiting.push_back(e.second);
+                }
+                detail::sort_worst_first(due);
+                detail::liquidate_in_order(std::span<const detail::candidate>(due), r, oracle,
+                                           multiplier, state, t);
+                return !detail::cap_reached(r, t);
+            });
         }
-        const detail::round_totals t =
-            detail::liquidate_round(std::span(due), r, oracle, multiplier, state);
         // Everything picked and still open goes back at its (new) liquidation price.
         for (const std::uint32_t k : waiting)
             if (debt[k] > 0)

@@ -4,6 +4,7 @@
 #include <bit>
 #include <cstddef>
 #include <cstdint>
+#include <span>
 #include <utility>
 #include <vector>
 
@@ -73,6 +74,40 @@ public:
         }
     }
 
+    /// Takes the buckets from the top down to `reach`, one at a time: each bucket's entries
+    /// priced at or above `reach` are removed and passed to `visit` (a span of entry), and
+    /// the walk stops when `visit` returns false. Entries must be pushed back only after the
+    /// walk (a position pushed during it could be visited twice).
+    template <class Visit>
+    void drain(double reach, Visit&& visit) {
+        if (size_ == 0)
+            return;
+        const std::size_t boundary = index(reach);
+        for (std::size_t i = first_; i <= boundary && i <= last_; ++i) {
+            std::vector<entry>& b = buckets_[i];
+            if (b.empty())
+                continue;
+            chunk_.clear();
+            std::size_t kept = 0;
+            for (const entry& e : b) {
+                if (e.first >= reach)
+                    chunk_.push_back(e);
+                else
+                    b[kept++] = e;
+            }
+            size_ -= b.size() - kept;
+            b.resize(kept);
+            if (!chunk_.empty() && !visit(std::span<const entry>(chunk_)))
+                break;
+        }
+        while (first_ <= last_ && buckets_[first_].empty())
+            ++first_;
+        if (first_ > last_) {
+            first_ = bucket_count;
+            last_ = 0;
+        }
+    }
+
 private:
     static constexpr unsigned sub_bits = 8;    // 2^8 buckets per octave
     static constexpr std::size_t octaves = 80; // then everything lower shares one
@@ -89,6 +124,7 @@ private:
     }
 
     std::vector<std::vector<entry>> buckets_;
+    std::vector<entry> chunk_;
     std::uint64_t top_bits_ = 0;
     std::size_t first_ = bucket_count, last_ = 0, size_ = 0;
 };
