@@ -59,36 +59,56 @@ inline void sort_worst_first(std::span<candidate> due) {
     });
 }
 
-/// Liquidates `due` in order, adding to `total`, until a per-round cap binds. Returns how
-/// many were liquidated (a prefix of `due`); `state` is updated in place.
-template <class State>
-std::size_t liquidate_in_order(std::span<const candidate> due, const rules& r, double oracle,
-                               double multiplier, State& state, round_totals& total) {
-    constexpr double inf = std::numeric_limits<double>::infinity();
-    std::size_t done = 0;
-    for (const candidate& c : due) {
-        if (total.liquidations == r.max_liquidations_per_round)
-            break;
-        const double room = r.max_collateral_per_round - total.seized;
-        if (!(room > 0))
-            break;
-        auto [collateral, debt, threshold] = state.get(c.k);
-        const double t = threshold * multiplier;
-        const double b = bonus_at(r, c.health);
-        double f = close_fraction(r, c.health, t, b);
-        if (room < inf && oracle > 0) { // seize at most `room`: f debt (1 + b) / oracle <= room
-            const double most = room * oracle / (debt * (1 + b));
-            f = most < f ? most : f;
-        }
-        const liquidation<double> l = liquidate(collateral, debt, oracle, f, b);
-        state.set(c.k, l.collateral_left, l.debt_left);
-        ++done;
-        ++total.liquidations;
-        total.seized += l.seized;
-        total.repaid += l.repaid;
-        total.bad_debt += l.bad_debt;
+/// Puts the candidates a capped round serves first at the front of `due`: all of them in
+/// order under a collateral cap (where the running total decides the cut); under a count cap
+/// only the set matters, and selecting it is linear.
+inline void select_worst_first(std::span<candidate> due, const rules& r,
+                               const round_totals& total) {
+    if (r.max_collateral_per_round < std::numeric_limits<double>::infinity()) {
+        sort_worst_first(due);
+        return;
     }
-    return done;
+    const std::size_t room = r.max_liquidations_per_round - total.liquidations;
+    if (due.size() > room)
+        std::nth_element(due.begin(), due.begin() + static_cast<std::ptrdiff_t>(room), due.end(),
+                         [](const candidate& x, const candidate& y) {
+                             return x.health < y.health || (x.health == y.health && x.row < y.row);
+                         });
+}
+
+/// Liquidates position k (health h) at `oracle`, within what is left of the round's caps,
+/// and adds it to `total`.
+template <class State>
+void liquidate_one(std::uint32_t k, double h, const rules& r, double oracle, double multiplier,
+                   State& state, round_totals& total) {
+    constexpr double inf = std::numeric_limits<double>::infinity();
+    auto [collateral, debt, threshold] = state.get(k);
+    const double t = threshold * multiplier;
+    const double b = bonus_at(r, h);
+    double f = close_fraction(r, h, t, b);
+    const double room = r.max_collateral_per_round - total.seized;
+    if (room < inf && oracle > 0) { // seize at most `room`: f debt (1 + b) / oracle <= room
+        const double most = room * oracle / (debt * (1 + b));
+        f = most < f ? most : f;
+    }
+    const liquidation<double> l = liquidate(collateral, debt, oracle, f, b);
+    state.set(k, l.collateral_left, l.debt_left);
+    ++total.liquidations;
+    total.seized += l.seized;
+    total.repaid += l.repaid;
+    total.bad_debt += l.bad_debt;
+}
+
+/// Liquidates `due` in order until a per-round cap binds.
+template <class State>
+void liquidate_in_order(std::span<const candidate> due, const rules& r, double oracle,
+                        double multiplier, State& state, round_totals& total) {
+    for (const candidate& c : due) {
+        if (total.liquidations == r.max_liquidations_per_round ||
+            !(r.max_collateral_per_round - total.seized > 0))
+            break;
+        liquidate_one(c.k, c.health, r, oracle, multiplier, state, total);
+    }
 }
 
 /// True once a per-round cap is used up.
@@ -206,8 +226,28 @@ result simulate(const prepared_book& b, double price, double shock, const C& cur
         detail::round_totals t;
         // At a zero oracle price every health is 0: the caps' tie-break by row then needs
         // all the candidates at once, which the uncapped gathering gives.
-        if (!capped || !(oracle * multiplier > 0)) {
-            // Everything reached is due at once (in any order unless capped).
+        const auto reopen = [&](std::uint32_t k) {
+            if (debt[k] > 0)
+                open.push(cascade::liquidation_price(collateral[k], debt[k], threshold[k]), k);
+        };
+        if (!capped) {
+            // Everything reached is due at once, in any order: one pass over what the round
+            // takes, each position liquidated and put back as it comes.
+            open.take_at_or_above(reach, waiting);
+            const auto visit = [&](std::uint32_t k) {
+                double h;
+                if (due_now(k, h))
+                    detail::liquidate_one(k, h, r, oracle, multiplier, state, t);
+                reopen(k);
+            };
+            for (const std::uint32_t k : waiting)
+                visit(k);
+            for (; frontier < reached; ++frontier)
+                visit(static_cast<std::uint32_t>(frontier));
+            waiting.clear();
+        } else if (!(oracle * multiplier > 0)) {
+            // A zero oracle price makes every health 0: the caps' tie-break by row then needs
+            // all the candidates at once.
             open.take_at_or_above(reach, waiting);
             for (; frontier < reached; ++frontier)
                 waiting.push_back(static_cast<std::uint32_t>(frontier));
@@ -217,8 +257,7 @@ result simulate(const prepared_book& b, double price, double shock, const C& cur
                 if (due_now(k, h))
                     due.push_back({h, k, b.row()[k]});
             }
-            if (capped)
-                detail::sort_worst_first(due);
+            detail::sort_worst_first(due);
             detail::liquidate_in_order(std::span<const detail::candidate>(due), r, oracle,
                                        multiplier, state, t);
         } else {
@@ -234,7 +273,7 @@ result simulate(const prepared_book& b, double price, double shock, const C& cur
                         due.push_back({h, e.second, b.row()[e.second]});
                     waiting.push_back(e.second);
                 }
-                detail::sort_worst_first(due);
+                detail::select_worst_first(due, r, t);
                 detail::liquidate_in_order(std::span<const detail::candidate>(due), r, oracle,
                                            multiplier, state, t);
                 return !detail::cap_reached(r, t);
@@ -242,8 +281,7 @@ result simulate(const prepared_book& b, double price, double shock, const C& cur
         }
         // Everything picked and still open goes back at its (new) liquidation price.
         for (const std::uint32_t k : waiting)
-            if (debt[k] > 0)
-                open.push(cascade::liquidation_price(collateral[k], debt[k], threshold[k]), k);
+            reopen(k);
         round_record rec{oracle,   m.price(), multiplier, t.liquidations,
                          t.seized, t.repaid,  t.bad_debt, 0};
         if (t.liquidations > 0) {

@@ -1,0 +1,156 @@
+// The liquidation cascade on a 1M-position synthetic book (cascade::synthetic_book defaults:
+// log-normal sizes, health bunched just above 1), selling into exponential impact whose depth
+// is a multiple of the book's collateral:
+//   prepare                   cascade::prepared_book: validation + sort by liquidation price
+//   stream_columns            one pass reading collateral, debt and threshold: the floor a
+//                             "one streaming pass per shock" budget is measured against
+//   fast/<scenario>           cascade::simulate on the prepared book, reusing a workspace
+//                             (the Monte Carlo case)
+//   fast_cold/<scenario>      the same with a fresh workspace per call
+//   rescan/<scenario>         the plain engine of tests/support/cascade_rescan.hpp: every open
+//                             position checked every round
+// Scenarios (counters show rounds and liquidations):
+//   small_shock     5% shock, depth 3x the book: a mild cascade (the common Monte Carlo draw)
+//   creep           8% shock, depth 2x: a long, near-critical cascade
+//   capped          5% shock, depth 2x, at most 1000 liquidations per round: 100+ rounds
+//   black_thursday  43% shock, depth 1x: most of the book goes in a few rounds
+#include <spiral/cascade/cascade.hpp>
+#include <spiral/cascade/synthetic.hpp>
+#include <spiral/impact/exponential.hpp>
+
+#include "support/cascade_rescan.hpp"
+
+#include <benchmark/benchmark.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <numeric>
+#include <vector>
+
+namespace {
+
+namespace cascade = spiral::cascade;
+constexpr std::size_t positions = 1'000'000;
+
+struct market_data {
+    cascade::synthetic_book_params params;
+    cascade::book book;
+    cascade::prepared_book prepared;
+    double total_collateral;
+};
+
+const market_data& data() {
+    static const market_data d = [] {
+        market_data m;
+        m.params.positions = positions;
+        m.book = cascade::synthetic_book(m.params);
+        m.prepared = cascade::prepared_book(m.book);
+        m.total_collateral =
+            std::accumulate(m.book.collateral.begin(), m.book.collateral.end(), 0.0);
+        return m;
+    }();
+    return d;
+}
+
+struct scenario {
+    double shock;
+    double depth; // impact depth as a multiple of the book's collateral
+    std::size_t cap = static_cast<std::size_t>(-1);
+};
+
+spiral::impact::exponential curve_for(const scenario& s) {
+    return {1.0 / (s.depth * data().total_collateral)};
+}
+
+cascade::rules rules_for(const scenario& s) {
+    cascade::rules r;
+    r.max_liquidations_per_round = s.cap;
+    return r;
+}
+
+void report(benchmark::State& state, const cascade::result& r) {
+    state.counters["rounds"] = static_cast<double>(r.rounds);
+    state.counters["liquidations"] = static_cast<double>(r.liquidations);
+    state.counters["amplification"] = r.amplification();
+}
+
+void prepare(benchmark::State& state) {
+    const market_data& d = data();
+    for (auto _ : state) {
+        cascade::prepared_book p(d.book);
+        benchmark::DoNotOptimize(p.total_debt());
+    }
+}
+
+void stream_columns(benchmark::State& state) {
+    const market_data& d = data();
+    for (auto _ : state) {
+        double c = 0, debt = 0, t = 0;
+        for (std::size_t i = 0; i < positions; ++i) {
+            c += d.book.collateral[i];
+            debt += d.book.debt[i];
+            t += d.book.threshold[i];
+        }
+        benchmark::DoNotOptimize(c + debt + t);
+    }
+}
+
+void fast(benchmark::State& state, scenario s) {
+    const market_data& d = data();
+    const auto curve = curve_for(s);
+    const cascade::rules r = rules_for(s);
+    cascade::workspace ws;
+    cascade::result res = // warm the workspace: later shocks on a book reuse it
+        cascade::simulate(d.prepared, d.params.price, s.shock, curve, r, {}, ws);
+    for (auto _ : state) {
+        res = cascade::simulate(d.prepared, d.params.price, s.shock, curve, r, {}, ws);
+        benchmark::DoNotOptimize(res.final_price);
+    }
+    report(state, res);
+}
+
+void fast_cold(benchmark::State& state, scenario s) {
+    const market_data& d = data();
+    const auto curve = curve_for(s);
+    const cascade::rules r = rules_for(s);
+    cascade::result res;
+    for (auto _ : state) {
+        res = cascade::simulate(d.prepared, d.params.price, s.shock, curve, r);
+        benchmark::DoNotOptimize(res.final_price);
+    }
+    report(state, res);
+}
+
+void rescan(benchmark::State& state, scenario s) {
+    const market_data& d = data();
+    const auto curve = curve_for(s);
+    const cascade::rules r = rules_for(s);
+    cascade::result res;
+    spiral::test::rescan_book book;
+    for (auto _ : state) {
+        state.PauseTiming();
+        book = {d.book.collateral, d.book.debt, d.book.threshold};
+        state.ResumeTiming();
+        res = spiral::test::rescan_cascade(book, d.params.price, s.shock, curve, r);
+        benchmark::DoNotOptimize(res.final_price);
+    }
+    report(state, res);
+}
+
+const scenario small_shock{0.05, 3.0};
+const scenario creep{0.08, 2.0};
+const scenario capped{0.05, 2.0, 1000};
+const scenario black_thursday{0.43, 1.0};
+
+} // namespace
+
+BENCHMARK(prepare)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(stream_columns)->Unit(benchmark::kMillisecond)->UseRealTime();
+#define SPIRAL_CASCADE_BENCH(name)                                                                 \
+    BENCHMARK_CAPTURE(fast, name, name)->Unit(benchmark::kMillisecond)->UseRealTime();             \
+    BENCHMARK_CAPTURE(fast_cold, name, name)->Unit(benchmark::kMillisecond)->UseRealTime();        \
+    BENCHMARK_CAPTURE(rescan, name, name)->Unit(benchmark::kMillisecond)->UseRealTime()
+SPIRAL_CASCADE_BENCH(small_shock);
+SPIRAL_CASCADE_BENCH(creep);
+SPIRAL_CASCADE_BENCH(capped);
+SPIRAL_CASCADE_BENCH(black_thursday);
