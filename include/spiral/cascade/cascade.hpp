@@ -1,9 +1,12 @@
 // spiral/cascade — the liquidation cascade engine (umbrella header).
 #pragma once
 
+#include <spiral/cascade/analysis.hpp>
 #include <spiral/cascade/book.hpp>
+#include <spiral/cascade/multi_asset.hpp>
 #include <spiral/cascade/position.hpp>
 #include <spiral/cascade/prepared_book.hpp>
 #include <spiral/cascade/result.hpp>
 #include <spiral/cascade/rules.hpp>
 #include <spiral/cascade/simulate.hpp>
+#include <spiral/cascade/synthetic.hpp>

@@ -1,0 +1,108 @@
+// Reading a book before the crash: where the liquidation cliffs are, how much a shock of each
+// size would liquidate, and which positions a liquidation would only make worse.
+#pragma once
+
+#include <spiral/cascade/book.hpp>
+#include <spiral/cascade/position.hpp>
+#include <spiral/cascade/prepared_book.hpp>
+#include <spiral/cascade/result.hpp>
+#include <spiral/cascade/rules.hpp>
+#include <spiral/cascade/simulate.hpp>
+#include <spiral/core/error.hpp>
+#include <spiral/impact/curve.hpp>
+
+#include <cstddef>
+#include <limits>
+#include <span>
+#include <string_view>
+#include <vector>
+
+namespace spiral::cascade {
+
+/// Positions whose liquidation price lies `drop_from` to `drop_to` below the current price
+/// (as fractions of it): what a fall into that band puts up for liquidation.
+struct profile_bin {
+    double drop_from, drop_to;
+    std::size_t positions = 0;
+    double collateral = 0, debt = 0;
+};
+
+/// The book's liquidation-price distribution: `bins` equal bands of the drop that makes each
+/// position liquidatable, from 0 to `max_drop`. Positions already liquidatable count in the
+/// first band; those beyond `max_drop` (or without debt) in none. Cliffs show up as bands
+/// holding much collateral.
+inline std::vector<profile_bin> liquidation_profile(const book& b, double price, std::size_t bins,
+                                                    double max_drop = 1.0) {
+    constexpr std::string_view what = "cascade::liquidation_profile";
+    detail::validate_book(what, b);
+    detail::validate_market(what, price, 0.0);
+    if (bins == 0)
+        spiral::detail::throw_invalid(what, "bins", spiral::detail::no_row, bins, "must be > 0");
+    if (!(max_drop > 0 && max_drop <= 1))
+        spiral::detail::throw_invalid(what, "max_drop", spiral::detail::no_row, max_drop,
+                                      "must be in (0, 1]");
+    std::vector<profile_bin> out(bins);
+    const double width = max_drop / static_cast<double>(bins);
+    for (std::size_t j = 0; j < bins; ++j)
+        out[j] = {static_cast<double>(j) * width, static_cast<double>(j + 1) * width};
+    for (std::size_t i = 0; i < b.size(); ++i) {
+        if (!(b.debt[i] > 0))
+            continue;
+        const double at = liquidation_price(b.collateral[i], b.debt[i], b.threshold[i]);
+        const double drop = at >= price ? 0.0 : 1 - at / price;
+        if (drop >= max_drop)
+            continue;
+        std::size_t j = static_cast<std::size_t>(drop / width);
+        j = j < bins ? j : bins - 1;
+        ++out[j].positions;
+        out[j].collateral += b.collateral[i];
+        out[j].debt += b.debt[i];
+    }
+    return out;
+}
+
+/// One point of the liquidations-at-risk curve.
+struct at_risk_point {
+    double shock;
+    result outcome;
+};
+
+/// Liquidations at risk: the cascade each shock in `shocks` starts in the prepared book, for a
+/// curve of collateral liquidated (or bad debt, or final price) against shock size. The book
+/// is prepared once and one workspace serves every shock.
+template <impact_curve<double> C>
+std::vector<at_risk_point> liquidations_at_risk(const prepared_book& b, double price,
+                                                std::span<const double> shocks, const C& curve,
+                                                const rules& r = {}) {
+    std::vector<at_risk_point> out;
+    out.reserve(shocks.size());
+    workspace ws;
+    for (const double s : shocks)
+        out.push_back({s, simulate(b, price, s, curve, r, position_columns{}, ws)});
+    return out;
+}
+
+/// True when liquidating the position at `price` would lower its health: its collateral is
+/// worth less than its debt plus the bonus (health < (1 + bonus) * threshold). Every further
+/// liquidation then makes it worse until the collateral runs out: the toxic spiral.
+template <real T>
+SPIRAL_HD constexpr auto is_toxic(T collateral, T debt, T price, T bonus) noexcept {
+    return collateral * price < debt * (T(1) + bonus) && debt > T(0);
+}
+
+/// Rows of the book that are toxic at `price` under `bonus`.
+inline std::vector<std::size_t> toxic_positions(const book& b, double price, double bonus) {
+    constexpr std::string_view what = "cascade::toxic_positions";
+    detail::validate_book(what, b);
+    detail::validate_market(what, price, 0.0);
+    if (!(bonus >= 0 && bonus < std::numeric_limits<double>::infinity()))
+        spiral::detail::throw_invalid(what, "bonus", spiral::detail::no_row, bonus,
+                                      "must be >= 0 and finite");
+    std::vector<std::size_t> rows;
+    for (std::size_t i = 0; i < b.size(); ++i)
+        if (is_toxic(b.collateral[i], b.debt[i], price, bonus))
+            rows.push_back(i);
+    return rows;
+}
+
+} // namespace spiral::cascade
