@@ -22,3 +22,22 @@ __global__ void every_family(const double* spot, double* out, int n) {
              rule(spiral::collateral<double>{spot[i], 3000.0, 0.8, 0.0}) +
              spiral::impact::exponential{0.01}.proceeds(spot[i]);
 }
+
+#include <spiral/cascade/analysis.hpp>
+#include <spiral/cascade/position.hpp>
+#include <spiral/cascade/rules.hpp>
+
+// One liquidation per thread: the cascade's per-position kernels in device code.
+__global__ void liquidate_positions(const double* collateral, const double* debt,
+                                    const spiral::cascade::rules* rules, double oracle,
+                                    double* seized, int n) {
+    namespace cascade = spiral::cascade;
+    const int i = static_cast<int>(blockIdx.x * blockDim.x + threadIdx.x);
+    if (i >= n)
+        return;
+    const double h = cascade::health(collateral[i], oracle, 0.8, debt[i]);
+    const double bonus = cascade::bonus_at(*rules, h);
+    const double f = cascade::close_fraction(*rules, h, 0.8, bonus);
+    const auto l = cascade::liquidate(collateral[i], debt[i], oracle, f, bonus);
+    seized[i] = cascade::is_toxic(collateral[i], debt[i], oracle, bonus) ? l.seized : 0.0;
+}

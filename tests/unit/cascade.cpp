@@ -120,6 +120,17 @@ TEST_CASE("cascade: collateral runs out and the rest is bad debt", "[cascade]") 
     CHECK(r.amplification() == 1);
 }
 
+TEST_CASE("cascade: at a zero price collateral is worthless and the debt is written off",
+          "[cascade]") {
+    // 0 * inf is NaN inside: the kernel must still take everything and write the debt off.
+    const auto l = cascade::liquidate(3.0, 10.0, 0.0, 0.5, 0.05);
+    CHECK(l.seized == 3);
+    CHECK(l.repaid == 0);
+    CHECK(l.bad_debt == 10);
+    CHECK(l.collateral_left == 0);
+    CHECK(l.debt_left == 0);
+}
+
 TEST_CASE("cascade: a toxic spiral, each liquidation lowering health until bad debt", "[cascade]") {
     // (1 + bonus) * threshold = 1.1 * 0.95 = 1.045 > 1: every liquidation of a position under
     // water lowers its health. With a 50% close factor at every health (full_close_below 0),
