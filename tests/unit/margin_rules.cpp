@@ -516,6 +516,13 @@ TEST_CASE("scenario grids: bad input", "[margin]") {
                                   mg::portfolio_columns{{type, two, two, two, two, two, two}, one});
         },
         {"quantity.size()", "1"});
+    const std::vector<double> bad_vol{0.5, -2};
+    require_throws_naming(
+        [&] {
+            (void)mg::grid_margin(
+                g, mg::portfolio_columns{{type, two, two, two, two, two, bad_vol}, two});
+        },
+        {"margin::grid_margin: options.vol[1] = -2"});
     const std::vector<option_type> no_type;
     require_throws_naming(
         [&] {

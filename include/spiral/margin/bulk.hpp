@@ -27,6 +27,8 @@
 #include <array>
 #include <cstddef>
 #include <span>
+#include <string>
+#include <string_view>
 
 #define SPIRAL_MARGIN_BULK_ABI SPIRAL_BULK_NAME(margin_bulk)
 
@@ -218,7 +220,17 @@ void grid_rows(const scenario_grid<N>& grid, const portfolio_columns& in, std::s
 inline constexpr std::string_view bulk_grid_what = "margin::grid_margin";
 
 inline std::size_t validate_portfolio(const portfolio_columns& in) {
-    const std::size_t n = spiral::detail::validate_bulk(in.options, greeks_columns{});
+    std::size_t n = 0;
+    try { // the options' own check, its message renamed: "margin::grid_margin: options.vol[3]"
+        n = spiral::detail::validate_bulk(in.options, greeks_columns{});
+    } catch (const spiral::invalid_argument& e) {
+        const std::string_view message = e.what();
+        const std::string_view prefix = "spiral: black_scholes: ";
+        const std::string_view rest =
+            message.substr(0, prefix.size()) == prefix ? message.substr(prefix.size()) : message;
+        throw spiral::invalid_argument("spiral: " + std::string(bulk_grid_what) + ": options." +
+                                       std::string(rest));
+    }
     require_size(bulk_grid_what, "quantity", in.quantity.size(), n, "options.type");
     for (std::size_t i = 0; i < n; ++i)
         require_finite(bulk_grid_what, "quantity", in.quantity[i], i);
@@ -270,8 +282,9 @@ inline void option_rule_margin(const option_rule& rule, const option_rule_column
 /// <spiral/margin/scenario_grid.hpp> for the definition); `scenario_pnl`, when not empty,
 /// receives each scenario's unweighted P&L. Throws spiral::invalid_argument, before computing,
 /// for an invalid grid, an empty portfolio, mismatched column lengths, an option input out of
-/// the Black–Scholes domain (messages of spiral::black_scholes's bulk check, naming the column
-/// and row), a non-finite quantity, a linear price <= 0.
+/// the Black–Scholes domain (spot or strike <= 0, time or vol < 0, NaN or infinite anywhere:
+/// "margin::grid_margin: options.vol[3] = -1 (must be >= 0)"), a non-finite quantity, a linear
+/// price <= 0.
 template <std::size_t N>
 grid_result grid_margin(const scenario_grid<N>& grid, const portfolio_columns& in,
                         std::span<double> scenario_pnl = {}) {
