@@ -4,6 +4,8 @@
 // entry points <spiral/options/bulk.hpp> and <spiral/haircut/bulk.hpp>, which choose SIMD or
 // scalar code when they are included — include simd.hpp before them — and
 // <spiral/haircut/fat_tailed.hpp>, which needs Boost.Math.
+// Likewise not <spiral/margin/bulk.hpp>, nor the margin umbrella <spiral/margin/margin.hpp>
+// that includes it.
 #pragma once
 
 #include <spiral/version.hpp>
@@ -28,3 +30,14 @@
 #include <spiral/haircut/liquidity.hpp>
 #include <spiral/haircut/volatility.hpp>
 #include <spiral/haircut/wrong_way.hpp>
+
+#include <spiral/cascade/cascade.hpp>
+
+#include <spiral/margin/account.hpp>
+#include <spiral/margin/cross_margin.hpp>
+#include <spiral/margin/dynamic.hpp>
+#include <spiral/margin/greeks_margin.hpp>
+#include <spiral/margin/option_rule.hpp>
+#include <spiral/margin/scenario_grid.hpp>
+#include <spiral/margin/size_dependent.hpp>
+#include <spiral/margin/volatility_estimators.hpp>

@@ -1,12 +1,21 @@
 // Compiled by nvcc (ctest `cuda_device_compile`, when nvcc is found): the formula templates
 // marked SPIRAL_HD must be callable from device code without --expt-relaxed-constexpr.
 // Compile-only: no GPU is needed, and none is assumed.
+#include <spiral/cascade/analysis.hpp>
+#include <spiral/cascade/position.hpp>
+#include <spiral/cascade/rules.hpp>
 #include <spiral/core/normal.hpp>
 #include <spiral/haircut/combinators.hpp>
 #include <spiral/haircut/liquidity.hpp>
 #include <spiral/haircut/volatility.hpp>
 #include <spiral/impact/constant_product.hpp>
 #include <spiral/impact/exponential.hpp>
+#include <spiral/margin/account.hpp>
+#include <spiral/margin/dynamic.hpp>
+#include <spiral/margin/greeks_margin.hpp>
+#include <spiral/margin/option_rule.hpp>
+#include <spiral/margin/scenario_grid.hpp>
+#include <spiral/margin/size_dependent.hpp>
 #include <spiral/options/black_scholes.hpp>
 
 __global__ void every_family(const double* spot, double* out, int n) {
@@ -23,9 +32,25 @@ __global__ void every_family(const double* spot, double* out, int n) {
              spiral::impact::exponential{0.01}.proceeds(spot[i]);
 }
 
-#include <spiral/cascade/analysis.hpp>
-#include <spiral/cascade/position.hpp>
-#include <spiral/cascade/rules.hpp>
+__global__ void margin_family(const double* spot, double* out, int n) {
+    const int i = static_cast<int>(blockIdx.x * blockDim.x + threadIdx.x);
+    if (i >= n)
+        return;
+    namespace mg = spiral::margin;
+    const spiral::bs_input<double> in{spot[i], 3000.0, 0.1, 0.0, 0.0, 0.8};
+    const auto im = mg::short_option_requirement(mg::option_rule{}, spiral::option_type::put,
+                                                 spot[i], 3000.0, 120.0);
+    const auto dgv = mg::delta_gamma_vega{}(spiral::option_type::call, in, -2.0);
+    const mg::vol_shock shock{.up = 0.5,
+                              .down = 0.25,
+                              .relative = true,
+                              .short_term_power = 0.3,
+                              .long_term_power = 0.13};
+    out[i] = im.initial + dgv.taylor + dgv.full + shock.shocked(0.8, 0.1, 1.0) +
+             mg::health_factor(spot[i] * 0.8, 1000.0) + mg::liquidation_price(1.0, 0.8, 1000.0) +
+             mg::sqrt_size{}.rate(spot[i]) + mg::open_interest_scaled{}.rate(10.0, spot[i]) +
+             mg::var_margin{}(0.02);
+}
 
 // One liquidation per thread: the cascade's per-position kernels in device code.
 __global__ void liquidate_positions(const double* collateral, const double* debt,

@@ -1,0 +1,15 @@
+// spiral/margin — every margin model: collateral accounts, the per-position option rule,
+// delta-gamma-vega margin, scenario grids (SPAN, crypto portfolio margin), cross-margining,
+// size-dependent margin, volatility estimators and dynamic margin with anti-procyclicality
+// tools, and the bulk entry points. For SIMD bulk evaluation include <spiral/simd.hpp> first.
+#pragma once
+
+#include <spiral/margin/account.hpp>
+#include <spiral/margin/bulk.hpp>
+#include <spiral/margin/cross_margin.hpp>
+#include <spiral/margin/dynamic.hpp>
+#include <spiral/margin/greeks_margin.hpp>
+#include <spiral/margin/option_rule.hpp>
+#include <spiral/margin/scenario_grid.hpp>
+#include <spiral/margin/size_dependent.hpp>
+#include <spiral/margin/volatility_estimators.hpp>
