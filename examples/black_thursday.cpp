@@ -111,7 +111,13 @@ int main(int argc, char** argv) {
     const double cap = number(argc, argv, "--cap", "400");
     const double sensitivity = number(argc, argv, "--sensitivity", "0.01");
     const std::filesystem::path dir = option(argc, argv, "--out", ".");
-    std::filesystem::create_directories(dir);
+    std::error_code error;
+    std::filesystem::create_directories(dir, error);
+    if (error) {
+        std::fprintf(stderr, "black_thursday: cannot create %s: %s\n", dir.string().c_str(),
+                     error.message().c_str());
+        return 2;
+    }
 
     cascade::book book;
     const std::string book_file = option(argc, argv, "--book", "");
