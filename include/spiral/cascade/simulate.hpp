@@ -178,6 +178,10 @@ result simulate(const prepared_book& b, double price, double shock, const C& cur
     auto& due = ws.due_;
     auto& waiting = ws.waiting_;
     open.reset(price);
+    // One reservation up front: pages are only mapped where the cascade writes, and the copy
+    // never moves as the frontier advances.
+    collateral.reserve(live);
+    debt.reserve(live);
     std::size_t frontier = 0;
     const bool capped = detail::capped(r);
 
