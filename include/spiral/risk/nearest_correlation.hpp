@@ -88,6 +88,7 @@ inline void scale_to_unit_diagonal(Eigen::MatrixXd& x) {
     for (Eigen::Index i = 0; i < n; ++i)
         s(i) = x(i, i) > 0 ? 1.0 / std::sqrt(x(i, i)) : 0.0;
     x = s.asDiagonal() * x * s.asDiagonal();
+    x = 0.5 * (x + x.transpose()).eval(); // s_i x_ij s_j and s_j x_ji s_i may round apart
     for (Eigen::Index i = 0; i < n; ++i)
         x(i, i) = 1.0;
 }

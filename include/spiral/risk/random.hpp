@@ -34,9 +34,10 @@ struct splitmix64 {
     }
 };
 
-/// The top 53 bits of `bits` as a double in the open interval (0, 1): (k + 1/2) 2^-53.
+/// The top 52 bits of `bits` as a double in the open interval (0, 1): (k + 1/2) 2^-52, from
+/// 2^-53 to 1 - 2^-53 (with 53 bits, k + 1/2 would need 54 and the top value round to 1).
 SPIRAL_HD constexpr double unit_open(std::uint64_t bits) noexcept {
-    return (static_cast<double>(bits >> 11) + 0.5) * 0x1p-53;
+    return (static_cast<double>(bits >> 12) + 0.5) * 0x1p-52;
 }
 
 /// A standard normal draw by inversion of one uniform (exact to norm_quantile's ~1e-16).
