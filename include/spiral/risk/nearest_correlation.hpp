@@ -140,7 +140,7 @@ nearest_correlation(const Eigen::Ref<const Eigen::MatrixXd>& a,
     Eigen::VectorXd state(depth > 0 ? size : 0), image(depth > 0 ? size : 0);
     Eigen::VectorXd residual(depth > 0 ? size : 0), previous_residual, previous_image;
     Eigen::MatrixXd delta_f(depth > 0 ? size : 0, depth), delta_g(depth > 0 ? size : 0, depth);
-    Eigen::Index stored = 0;
+    Eigen::Index stored = 0, next_slot = 0;
     auto pack = [n](Eigen::VectorXd& v, const Eigen::MatrixXd& first,
                     const Eigen::MatrixXd& second) {
         v.head(n * n) = first.reshaped();
@@ -179,14 +179,13 @@ nearest_correlation(const Eigen::Ref<const Eigen::MatrixXd>& a,
             pack(image, y, correction);
             residual = image - state;
             if (k > 1) {
-                if (stored == depth) { // drop the oldest difference
-                    delta_f.leftCols(depth - 1) = delta_f.rightCols(depth - 1).eval();
-                    delta_g.leftCols(depth - 1) = delta_g.rightCols(depth - 1).eval();
-                    --stored;
-                }
-                delta_f.col(stored) = residual - previous_residual;
-                delta_g.col(stored) = image - previous_image;
-                ++stored;
+                // the least-squares problem does not depend on the column order, so the
+                // newest difference overwrites the oldest in place
+                const Eigen::Index slot = next_slot;
+                next_slot = (next_slot + 1) % depth;
+                delta_f.col(slot) = residual - previous_residual;
+                delta_g.col(slot) = image - previous_image;
+                stored = std::min(stored + 1, depth);
             }
             previous_residual = residual;
             previous_image = image;
