@@ -93,8 +93,9 @@ inline void check_correlation(const Eigen::Ref<const Eigen::MatrixXd>& rho,
                                       "eigenvalue decomposition failed");
     const double smallest = eigen.eigenvalues()(0);
     if (smallest < -tolerance)
-        spiral::detail::throw_invalid(what, std::string("eigenvalue of ") + std::string(name), 0,
-                                      smallest, "not positive semidefinite");
+        spiral::detail::throw_invalid(what, std::string(name) + " eigenvalue", 0, smallest,
+                                      "not positive semidefinite: the smallest, eigenvalues "
+                                      "indexed in ascending order");
 }
 
 /// Smallest eigenvalue of a symmetric matrix (lower triangle read).

@@ -76,7 +76,8 @@ inline void correlated_scenarios(const Eigen::Ref<const Eigen::MatrixXd>& factor
         splitmix64 g = scenario_generator(spec.seed, spec.first_scenario + s);
         for (Eigen::Index i = 0; i < eps.size(); ++i)
             eps(i) = standard_normal(g);
-        x.noalias() = factor * eps;
+        for (Eigen::Index i = 0; i < x.size(); ++i) // x = L eps (a plain loop: no resize
+            x(i) = factor.row(i).dot(eps);          // path for GCC 12's -Wuse-after-free)
         double mixing = 1;
         if (t) {
             double w = 0;
