@@ -28,3 +28,7 @@
 #include <spiral/haircut/liquidity.hpp>
 #include <spiral/haircut/volatility.hpp>
 #include <spiral/haircut/wrong_way.hpp>
+
+// risk/: the std-only parts; the rest needs Eigen 3.4 (include <spiral/risk/risk.hpp>).
+#include <spiral/risk/random.hpp>
+#include <spiral/risk/risk_weight.hpp>

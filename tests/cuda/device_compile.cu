@@ -8,6 +8,8 @@
 #include <spiral/impact/constant_product.hpp>
 #include <spiral/impact/exponential.hpp>
 #include <spiral/options/black_scholes.hpp>
+#include <spiral/risk/random.hpp>
+#include <spiral/risk/risk_weight.hpp>
 
 __global__ void every_family(const double* spot, double* out, int n) {
     const int i = static_cast<int>(blockIdx.x * blockDim.x + threadIdx.x);
@@ -21,4 +23,16 @@ __global__ void every_family(const double* spot, double* out, int n) {
     out[i] = vol + greeks.vanna + spiral::norm_quantile(0.3) +
              rule(spiral::collateral<double>{spot[i], 3000.0, 0.8, 0.0}) +
              spiral::impact::exponential{0.01}.proceeds(spot[i]);
+}
+
+__global__ void risk_weights_and_shocks(const double* vol, double* out, int n) {
+    const int i = static_cast<int>(blockIdx.x * blockDim.x + threadIdx.x);
+    if (i >= n)
+        return;
+    const spiral::risk::stress_horizon stress{};
+    auto g = spiral::risk::scenario_generator(42, static_cast<unsigned long long>(i));
+    out[i] = spiral::risk::beta_risk_weight(vol[i], 0.7, stress) +
+             spiral::risk::quantile_risk_weight(vol[i], 0.7, stress) +
+             spiral::risk::standalone_risk_weight(vol[i], stress) +
+             spiral::risk::price_drop(vol[i] * spiral::risk::standard_normal(g));
 }
