@@ -203,8 +203,17 @@ void quantlib_pseudo_sqrt_higham(benchmark::State& state) {
             diff = std::max(diff, std::abs(x[i][j] - ours(ii, jj)));
             distance += (x[i][j] - a(ii, jj)) * (x[i][j] - a(ii, jj));
         }
+    Eigen::MatrixXd theirs(200, 200);
+    double diagonal_error = 0;
+    for (QuantLib::Size i = 0; i < 200; ++i) {
+        diagonal_error = std::max(diagonal_error, std::abs(x[i][i] - 1));
+        for (QuantLib::Size j = 0; j < 200; ++j)
+            theirs(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j)) = x[i][j];
+    }
     state.counters["max_abs_diff"] = diff;
     state.counters["distance"] = std::sqrt(distance);
+    state.counters["max_diag_error"] = diagonal_error;
+    state.counters["min_eigenvalue"] = risk::min_eigenvalue(theirs);
 }
 BENCHMARK(quantlib_pseudo_sqrt_higham)->Unit(benchmark::kMillisecond);
 
