@@ -352,6 +352,9 @@ TEST_CASE("aggregate_bucketed: bad input names row, factor or entry", "[risk]") 
     CHECK_THROWS_WITH(risk::aggregate_bucketed(book.factor, book.sensitivity, book.model),
                       Contains("sensitivity[9]"));
     book.sensitivity[9] = 1;
+    std::vector<double> no_factors;
+    CHECK_THROWS_WITH(risk::net_sensitivities(book.factor, book.sensitivity, no_factors),
+                      Contains("factor[0]"));
     auto m = book.model;
     m.threshold[2] = 0;
     CHECK_THROWS_WITH(m.validate(), Contains("threshold[2]"));

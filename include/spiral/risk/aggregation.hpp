@@ -191,6 +191,8 @@ inline void net_sensitivities(std::span<const std::uint32_t> factor,
             what, "sensitivity.size()", spiral::detail::no_row, sensitivity.size(),
             "must equal factor.size() = " + std::to_string(factor.size()));
     const std::size_t factors = net.size();
+    if (factors == 0 && !factor.empty())
+        spiral::detail::throw_invalid(what, "factor", 0, factor[0], "must be < the factor count 0");
     // Validation flags are accumulated without branches so the pass stays a streaming one;
     // the offending row is searched for only when something failed.
     bool bad = false;

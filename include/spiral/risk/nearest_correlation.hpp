@@ -72,12 +72,16 @@ struct nearest_correlation_result {
 namespace detail {
 
 /// Projection of the symmetric `b` onto {eigenvalues >= floor}: V max(L, floor) V^T.
-inline void project_eigenvalues(const Eigen::MatrixXd& b, double floor, Eigen::MatrixXd& out,
+/// False (and `out` untouched) if the eigensolver fails to converge.
+inline bool project_eigenvalues(const Eigen::MatrixXd& b, double floor, Eigen::MatrixXd& out,
                                 Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd>& eigen) {
     eigen.compute(b);
+    if (eigen.info() != Eigen::Success)
+        return false;
     const Eigen::VectorXd clipped = eigen.eigenvalues().cwiseMax(floor);
     out.noalias() = eigen.eigenvectors() * clipped.asDiagonal() * eigen.eigenvectors().transpose();
     out = 0.5 * (out + out.transpose()).eval(); // exactly symmetric
+    return true;
 }
 
 /// D^-1/2 x D^-1/2 with D = diag(x): unit diagonal, keeps positive semidefiniteness. A zero
@@ -152,13 +156,18 @@ nearest_correlation(const Eigen::Ref<const Eigen::MatrixXd>& a,
         if (depth > 0)
             pack(state, y, correction);
         r = y - correction;
-        if (weighted) {
-            b = root.asDiagonal() * r * root.asDiagonal();
-            detail::project_eigenvalues(b, options.min_eigenvalue, x, eigen);
-            x = inverse_root.asDiagonal() * x * inverse_root.asDiagonal();
-        } else {
-            detail::project_eigenvalues(r, options.min_eigenvalue, x, eigen);
+        b = weighted ? Eigen::MatrixXd(root.asDiagonal() * r * root.asDiagonal()) : r;
+        if (!detail::project_eigenvalues(b, options.min_eigenvalue, x, eigen)) {
+            // eigensolver failure (not seen in practice): stop, not converged, and hand back
+            // the last positive semidefinite iterate, or the identity if there is none
+            if (k == 1)
+                x = Eigen::MatrixXd::Identity(n, n);
+            else
+                x = x_previous;
+            break;
         }
+        if (weighted)
+            x = inverse_root.asDiagonal() * x * inverse_root.asDiagonal();
         correction = x - r;
         y = x;
         y.diagonal().setOnes();
