@@ -293,6 +293,41 @@ TEST_CASE("nearest_correlation: running out of iterations is reported", "[risk]"
     CHECK(r.distance > risk::nearest_correlation(a).distance);
 }
 
+TEST_CASE("nearest_correlation: fixed entries, closed forms", "[risk]") {
+    // Higham's A with X(0, 2) kept at 0: X = [1 a 0; a 1 b; 0 b 1] is PSD iff a^2 + b^2 <= 1,
+    // so the nearest is the point of the unit circle nearest to (1, 1) in the metric
+    // c0 (1 - a)^2 + c1 (1 - b)^2 with c0 = w0 w1, c1 = w1 w2: a = c0 / (c0 + l),
+    // b = c1 / (c1 + l), l > 0 the multiplier that puts (a, b) on the circle (bisection).
+    const Eigen::MatrixXd a = from_rows({{1, 1, 0}, {1, 1, 1}, {0, 1, 1}});
+    const std::vector<risk::matrix_entry> fixed{{0, 2}};
+    for (const std::vector<double>& w : {std::vector<double>{}, std::vector<double>{1, 2, 3}}) {
+        const double c0 = w.empty() ? 1 : w[0] * w[1], c1 = w.empty() ? 1 : w[1] * w[2];
+        double lo = 0, hi = 100;
+        for (int i = 0; i < 200; ++i) {
+            const double l = 0.5 * (lo + hi), x = c0 / (c0 + l), y = c1 / (c1 + l);
+            (x * x + y * y > 1 ? lo : hi) = l;
+        }
+        const double l = 0.5 * (lo + hi), x01 = c0 / (c0 + l), x12 = c1 / (c1 + l);
+        if (w.empty())
+            CHECK(x01 == Approx(std::sqrt(0.5)).epsilon(1e-14));
+        for (std::size_t depth : {0u, 3u}) {
+            const auto r =
+                risk::nearest_correlation(a, {.anderson_depth = depth, .fixed = fixed}, w);
+            INFO("weighted " << !w.empty() << ", depth " << depth);
+            REQUIRE(r.converged);
+            CHECK(std::abs(r.matrix(0, 2)) < 1e-8);
+            CHECK(r.matrix(0, 1) == Approx(x01).margin(1e-8));
+            CHECK(r.matrix(1, 2) == Approx(x12).margin(1e-8));
+            require_valid_correlation(r.matrix);
+        }
+    }
+    // a pattern with no PSD completion: fixing (0, 1) = (1, 2) = 1 and (0, 2) = 0
+    const std::vector<risk::matrix_entry> impossible{{0, 1}, {1, 2}, {0, 2}};
+    const auto r = risk::nearest_correlation(a, {.max_iterations = 2000, .fixed = impossible});
+    CHECK_FALSE(r.converged);
+    require_valid_correlation(r.matrix);
+}
+
 TEST_CASE("nearest_correlation: bad input names the entry", "[risk]") {
     const Eigen::MatrixXd rect(2, 3);
     CHECK_THROWS_AS(risk::nearest_correlation(rect), spiral::invalid_argument);
@@ -316,6 +351,10 @@ TEST_CASE("nearest_correlation: bad input names the entry", "[risk]") {
     CHECK_THROWS_WITH(risk::nearest_correlation(a, {.tolerance = 0}), Contains("tolerance"));
     CHECK_THROWS_WITH(risk::nearest_correlation(a, {.min_eigenvalue = -0.1}),
                       Contains("min_eigenvalue"));
+    const std::vector<risk::matrix_entry> diagonal{{0, 1}, {2, 2}};
+    CHECK_THROWS_WITH(risk::nearest_correlation(a, {.fixed = diagonal}), Contains("fixed[1]"));
+    const std::vector<risk::matrix_entry> outside{{0, 3}};
+    CHECK_THROWS_WITH(risk::nearest_correlation(a, {.fixed = outside}), Contains("fixed[0]"));
 }
 
 // ------------------------------------------------------------------ checks and factors

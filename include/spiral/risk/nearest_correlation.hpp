@@ -13,9 +13,16 @@
 #include <cmath>
 #include <cstddef>
 #include <span>
+#include <string>
 #include <utility>
 
 namespace spiral::risk {
+
+/// An off-diagonal entry (row, column) of a matrix; (row, column) and (column, row) name the
+/// same entry of a symmetric matrix.
+struct matrix_entry {
+    std::size_t row = 0, column = 0;
+};
 
 /// Stopping rule and output constraints of nearest_correlation.
 struct nearest_correlation_options {
@@ -37,6 +44,11 @@ struct nearest_correlation_options {
     /// matrices with many negative eigenvalues; each accelerated step costs a least-squares
     /// solve with 2 n^2 rows and `anderson_depth` columns.
     std::size_t anderson_depth = 0;
+    /// Off-diagonal entries kept at the input's values (Higham & Strabic's fixed-element
+    /// variant: the affine projection resets them with the unit diagonal), e.g. a correlation
+    /// agreed by contract or measured reliably. Met to within about the tolerance; a pattern
+    /// that admits no positive semidefinite completion shows as converged = false.
+    std::span<const matrix_entry> fixed = {};
 
     void validate() const {
         constexpr const char* what = "nearest_correlation_options";
@@ -106,13 +118,14 @@ inline void scale_to_unit_diagonal(Eigen::MatrixXd& x) {
 ///   R = Y - dS;  X = P_S(R);  dS = X - R;  Y = P_U(X)
 ///
 /// where P_S projects onto the positive semidefinite matrices (eigenvalues floored at
-/// options.min_eigenvalue) and P_U sets the diagonal to 1 (for a diagonal W both projections
-/// are the W-norm ones). The returned matrix is the last P_S iterate scaled to a unit diagonal,
-/// so it is positive semidefinite and unit diagonal whether or not the iteration converged.
+/// options.min_eigenvalue) and P_U sets the diagonal to 1 and the fixed entries
+/// (options.fixed) to the input's (for a diagonal W both projections are the W-norm ones). The
+/// returned matrix is the last P_S iterate scaled to a unit diagonal, so it is positive
+/// semidefinite and unit diagonal whether or not the iteration converged.
 ///
 /// Throws spiral::invalid_argument for a non-square or empty matrix, a non-finite or
 /// asymmetric entry (naming row and column), weights that are not finite and > 0 (naming the
-/// index), or invalid options.
+/// index), a fixed entry that is on the diagonal or outside the matrix, or invalid options.
 inline nearest_correlation_result
 nearest_correlation(const Eigen::Ref<const Eigen::MatrixXd>& a,
                     const nearest_correlation_options& options = {},
@@ -124,6 +137,17 @@ nearest_correlation(const Eigen::Ref<const Eigen::MatrixXd>& a,
     const bool weighted = !weights.empty();
     if (weighted)
         check_weights(what, weights, n);
+    for (std::size_t f = 0; f < options.fixed.size(); ++f) {
+        const matrix_entry e = options.fixed[f];
+        const auto size = static_cast<std::size_t>(n);
+        if (e.row >= size || e.column >= size || e.row == e.column)
+            spiral::detail::throw_invalid(what, "fixed", f,
+                                          entry_name("", static_cast<Eigen::Index>(e.row),
+                                                     static_cast<Eigen::Index>(e.column)),
+                                          "must be an off-diagonal entry of the " +
+                                              std::to_string(n) + "x" + std::to_string(n) +
+                                              " matrix");
+    }
 
     Eigen::VectorXd root = Eigen::VectorXd::Ones(n); // W^1/2
     if (weighted)
@@ -171,6 +195,11 @@ nearest_correlation(const Eigen::Ref<const Eigen::MatrixXd>& a,
         correction = x - r;
         y = x;
         y.diagonal().setOnes();
+        for (const matrix_entry e : options.fixed) {
+            const auto i = static_cast<Eigen::Index>(e.row),
+                       j = static_cast<Eigen::Index>(e.column);
+            y(i, j) = y(j, i) = input(i, j);
+        }
 
         const double change_x = (x - x_previous).norm() / x.norm();
         const double change_y = (y - y_previous).norm() / y.norm();
