@@ -41,3 +41,7 @@
 #include <spiral/margin/scenario_grid.hpp>
 #include <spiral/margin/size_dependent.hpp>
 #include <spiral/margin/volatility_estimators.hpp>
+
+// risk/: the std-only parts; the rest needs Eigen 3.4 (include <spiral/risk/risk.hpp>).
+#include <spiral/risk/random.hpp>
+#include <spiral/risk/risk_weight.hpp>

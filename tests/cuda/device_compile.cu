@@ -17,6 +17,8 @@
 #include <spiral/margin/scenario_grid.hpp>
 #include <spiral/margin/size_dependent.hpp>
 #include <spiral/options/black_scholes.hpp>
+#include <spiral/risk/random.hpp>
+#include <spiral/risk/risk_weight.hpp>
 
 __global__ void every_family(const double* spot, double* out, int n) {
     const int i = static_cast<int>(blockIdx.x * blockDim.x + threadIdx.x);
@@ -65,4 +67,16 @@ __global__ void liquidate_positions(const double* collateral, const double* debt
     const double f = cascade::close_fraction(*rules, h, 0.8, bonus);
     const auto l = cascade::liquidate(collateral[i], debt[i], oracle, f, bonus);
     seized[i] = cascade::is_toxic(collateral[i], debt[i], oracle, bonus) ? l.seized : 0.0;
+}
+
+__global__ void risk_weights_and_shocks(const double* vol, double* out, int n) {
+    const int i = static_cast<int>(blockIdx.x * blockDim.x + threadIdx.x);
+    if (i >= n)
+        return;
+    const spiral::risk::stress_horizon stress{};
+    auto g = spiral::risk::scenario_generator(42, static_cast<unsigned long long>(i));
+    out[i] = spiral::risk::beta_risk_weight(vol[i], 0.7, stress) +
+             spiral::risk::quantile_risk_weight(vol[i], 0.7, stress) +
+             spiral::risk::standalone_risk_weight(vol[i], stress) +
+             spiral::risk::price_drop(vol[i] * spiral::risk::standard_normal(g));
 }
