@@ -131,8 +131,10 @@ private:
     detail::price_buckets open_;
     std::vector<detail::candidate> due_;
     std::vector<std::uint32_t> waiting_;
+    std::vector<detail::price_buckets::entry> back_;
 
     void clear() noexcept {
+        back_.clear();
         collateral_.clear();
         debt_.clear();
         due_.clear();
@@ -177,6 +179,7 @@ result simulate(const prepared_book& b, double price, double shock, const C& cur
     auto& open = ws.open_;
     auto& due = ws.due_;
     auto& waiting = ws.waiting_;
+    auto& back = ws.back_;
     open.reset(price);
     // One reservation up front: pages are only mapped where the cascade writes, and the copy
     // never moves as the frontier advances.
@@ -230,9 +233,11 @@ result simulate(const prepared_book& b, double price, double shock, const C& cur
         detail::round_totals t;
         // At a zero oracle price every health is 0: the caps' tie-break by row then needs
         // all the candidates at once, which the uncapped gathering gives.
+        back.clear();
         const auto reopen = [&](std::uint32_t k) {
             if (debt[k] > 0)
-                open.push(cascade::liquidation_price(collateral[k], debt[k], threshold[k]), k);
+                back.emplace_back(cascade::liquidation_price(collateral[k], debt[k], threshold[k]),
+                                  k);
         };
         if (!capped) {
             // Everything reached is due at once, in any order: one pass over what the round
@@ -286,6 +291,7 @@ result simulate(const prepared_book& b, double price, double shock, const C& cur
         // Everything picked and still open goes back at its (new) liquidation price.
         for (const std::uint32_t k : waiting)
             reopen(k);
+        open.push_all(back);
         round_record rec{oracle,   m.price(), multiplier, t.liquidations,
                          t.seized, t.repaid,  t.bad_debt, 0};
         if (t.liquidations > 0) {

@@ -41,6 +41,20 @@ public:
         ++size_;
     }
 
+    /// push() for many entries at once (the bookkeeping stays in registers).
+    void push_all(std::span<const entry> entries) {
+        std::size_t first = first_, last = last_;
+        for (const entry& e : entries) {
+            const std::size_t i = index(e.first);
+            buckets_[i].push_back(e);
+            first = i < first ? i : first;
+            last = i > last ? i : last;
+        }
+        first_ = first;
+        last_ = last;
+        size_ += entries.size();
+    }
+
     /// Moves every position priced at or above `reach` to `out` (appends).
     template <class Out>
     void take_at_or_above(double reach, Out& out) {
