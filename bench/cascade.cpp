@@ -6,7 +6,7 @@
 //                             "one streaming pass per shock" budget is measured against
 //   fast/<scenario>           cascade::simulate on the prepared book, reusing a workspace
 //                             (the Monte Carlo case)
-//   fast_cold/<scenario>      the same with a fresh workspace per call
+//   fast/<scenario>_cold      the same with a fresh workspace per call
 //   rescan/<scenario>         the plain engine of tests/support/cascade_rescan.hpp: every open
 //                             position checked every round
 // Scenarios (counters show rounds and liquidations):
@@ -95,27 +95,18 @@ void stream_columns(benchmark::State& state) {
     }
 }
 
-void fast(benchmark::State& state, scenario s) {
+// warm: one workspace for every call (the Monte Carlo case); cold: a fresh one per call.
+void fast(benchmark::State& state, scenario s, bool warm) {
     const market_data& d = data();
     const auto curve = curve_for(s);
     const cascade::rules r = rules_for(s);
-    cascade::workspace ws;
-    cascade::result res = // warm the workspace: later shocks on a book reuse it
-        cascade::simulate(d.prepared, d.params.price, s.shock, curve, r, {}, ws);
+    cascade::workspace shared;
+    cascade::result res =
+        cascade::simulate(d.prepared, d.params.price, s.shock, curve, r, {}, shared);
     for (auto _ : state) {
-        res = cascade::simulate(d.prepared, d.params.price, s.shock, curve, r, {}, ws);
-        benchmark::DoNotOptimize(res.final_price);
-    }
-    report(state, res);
-}
-
-void fast_cold(benchmark::State& state, scenario s) {
-    const market_data& d = data();
-    const auto curve = curve_for(s);
-    const cascade::rules r = rules_for(s);
-    cascade::result res;
-    for (auto _ : state) {
-        res = cascade::simulate(d.prepared, d.params.price, s.shock, curve, r);
+        cascade::workspace fresh;
+        res = cascade::simulate(d.prepared, d.params.price, s.shock, curve, r, {},
+                                warm ? shared : fresh);
         benchmark::DoNotOptimize(res.final_price);
     }
     report(state, res);
@@ -147,8 +138,10 @@ const scenario black_thursday{0.43, 1.0};
 BENCHMARK(prepare)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(stream_columns)->Unit(benchmark::kMillisecond)->UseRealTime();
 #define SPIRAL_CASCADE_BENCH(name)                                                                 \
-    BENCHMARK_CAPTURE(fast, name, name)->Unit(benchmark::kMillisecond)->UseRealTime();             \
-    BENCHMARK_CAPTURE(fast_cold, name, name)->Unit(benchmark::kMillisecond)->UseRealTime();        \
+    BENCHMARK_CAPTURE(fast, name, name, true)->Unit(benchmark::kMillisecond)->UseRealTime();       \
+    BENCHMARK_CAPTURE(fast, name##_cold, name, false)                                              \
+        ->Unit(benchmark::kMillisecond)                                                            \
+        ->UseRealTime();                                                                           \
     BENCHMARK_CAPTURE(rescan, name, name)->Unit(benchmark::kMillisecond)->UseRealTime()
 SPIRAL_CASCADE_BENCH(small_shock);
 SPIRAL_CASCADE_BENCH(creep);

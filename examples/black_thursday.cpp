@@ -31,20 +31,15 @@
 #include <string>
 #include <vector>
 
+#include "example_support.hpp"
+
 namespace cascade = spiral::cascade;
 namespace impact = spiral::impact;
 
 namespace {
 
-std::string option(int argc, char** argv, const char* flag, const char* fallback) {
-    for (int i = 1; i + 1 < argc; ++i)
-        if (std::strcmp(argv[i], flag) == 0)
-            return argv[i + 1];
-    return fallback;
-}
-
 double number(int argc, char** argv, const char* flag, const char* fallback) {
-    const std::string text = option(argc, argv, flag, fallback);
+    const std::string text = example::option_value(argc, argv, flag, fallback);
     char* end = nullptr;
     const double v = std::strtod(text.c_str(), &end);
     if (end == text.c_str() || *end != '\0') {
@@ -88,18 +83,10 @@ struct scenario {
     cascade::result result;
 };
 
-bool has_gnuplot() {
-    return std::system("gnuplot --version > /dev/null 2>&1") == 0;
-}
-
 void plot(const std::filesystem::path& dir, const std::string& script_text, const char* name) {
     const auto script = dir / (std::string(name) + ".gp");
     std::ofstream(script) << script_text;
-    const std::string command = "gnuplot '" + script.string() + "'";
-    if (std::system(command.c_str()) != 0)
-        std::fprintf(stderr, "black_thursday: gnuplot failed on %s\n", script.string().c_str());
-    else
-        std::printf("wrote %s\n", (dir / (std::string(name) + ".png")).string().c_str());
+    example::run_gnuplot("black_thursday", script, dir / (std::string(name) + ".png"));
 }
 
 } // namespace
@@ -110,17 +97,12 @@ int main(int argc, char** argv) {
     const double depth = number(argc, argv, "--depth", "2");
     const double cap = number(argc, argv, "--cap", "400");
     const double sensitivity = number(argc, argv, "--sensitivity", "0.01");
-    const std::filesystem::path dir = option(argc, argv, "--out", ".");
-    std::error_code error;
-    std::filesystem::create_directories(dir, error);
-    if (error) {
-        std::fprintf(stderr, "black_thursday: cannot create %s: %s\n", dir.string().c_str(),
-                     error.message().c_str());
+    std::filesystem::path dir;
+    if (!example::output_directory(argc, argv, "black_thursday", dir))
         return 2;
-    }
 
     cascade::book book;
-    const std::string book_file = option(argc, argv, "--book", "");
+    const std::string book_file = example::option_value(argc, argv, "--book", "");
     if (!book_file.empty()) {
         book = read_book(book_file);
     } else {
@@ -233,11 +215,11 @@ int main(int argc, char** argv) {
     std::printf("wrote %s and %s\n", (dir / "black_thursday_rounds.csv").string().c_str(),
                 (dir / "black_thursday_at_risk.csv").string().c_str());
 
-    if (!has_gnuplot()) {
+    if (!example::has_gnuplot()) {
         std::printf("gnuplot not found (Debian: gnuplot-nox): no PNGs\n");
         return 0;
     }
-    const bool cairo = std::system("gnuplot -e 'set terminal pngcairo' > /dev/null 2>&1") == 0;
+    const bool cairo = example::gnuplot_has_cairo();
     const std::string terminal =
         cairo ? "set terminal pngcairo noenhanced size 1000,520 font 'Sans,10'\n"
               : "set terminal png noenhanced size 1000,520\n";

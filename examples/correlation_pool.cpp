@@ -28,18 +28,13 @@
 #include <string>
 #include <vector>
 
+#include "example_support.hpp"
+
 namespace risk = spiral::risk;
 
 namespace {
 
 constexpr std::array<const char*, 5> names{"BTC", "ETH", "stETH", "USDC", "T-bill token"};
-
-std::string option_value(int argc, char** argv, const char* flag, const char* fallback) {
-    for (int i = 1; i + 1 < argc; ++i)
-        if (std::strcmp(argv[i], flag) == 0)
-            return argv[i + 1];
-    return fallback;
-}
 
 void print_matrix(const char* title, const Eigen::MatrixXd& m) {
     std::printf("%s\n%14s", title, "");
@@ -63,10 +58,6 @@ void write_matrix(const std::filesystem::path& file, const Eigen::MatrixXd& m) {
             out << j << ' ' << i << ' ' << m(i, j) + 0.0 << '\n';
         out << '\n';
     }
-}
-
-bool has_gnuplot() {
-    return std::system("gnuplot --version > /dev/null 2>&1") == 0;
 }
 
 void write_plot_script(const std::filesystem::path& script, const std::filesystem::path& dir,
@@ -100,14 +91,9 @@ void write_plot_script(const std::filesystem::path& script, const std::filesyste
 } // namespace
 
 int main(int argc, char** argv) {
-    const std::filesystem::path dir = option_value(argc, argv, "--out", ".");
-    std::error_code error;
-    std::filesystem::create_directories(dir, error);
-    if (error) {
-        std::fprintf(stderr, "correlation_pool: cannot create %s: %s\n", dir.string().c_str(),
-                     error.message().c_str());
+    std::filesystem::path dir;
+    if (!example::output_directory(argc, argv, "correlation_pool", dir))
         return 2;
-    }
 
     // Annualised volatilities and a stressed correlation matrix edited by hand: crypto pairs
     // pushed up, stETH's link to BTC left at its calm value, the stablecoin turned against BTC
@@ -216,18 +202,12 @@ int main(int argc, char** argv) {
     write_matrix(dir / "correlation_pool_change.csv", rho - stressed);
     std::printf("\nwrote correlation_pool_{stressed,repaired,change}.csv to %s\n",
                 dir.string().c_str());
-    if (!has_gnuplot()) {
+    if (!example::has_gnuplot()) {
         std::printf("gnuplot not found (Debian: gnuplot-nox): skipping correlation_pool.png\n");
         return 0;
     }
-    const bool cairo = std::system("gnuplot -e 'set terminal pngcairo' > /dev/null 2>&1") == 0;
+    const bool cairo = example::gnuplot_has_cairo();
     const auto script = dir / "correlation_pool.gp";
     write_plot_script(script, dir, cairo);
-    const std::string command = "gnuplot '" + script.string() + "'";
-    if (std::system(command.c_str()) != 0) {
-        std::fprintf(stderr, "correlation_pool: gnuplot failed on %s\n", script.string().c_str());
-        return 1;
-    }
-    std::printf("wrote %s\n", (dir / "correlation_pool.png").string().c_str());
-    return 0;
+    return example::run_gnuplot("correlation_pool", script, dir / "correlation_pool.png") ? 0 : 1;
 }

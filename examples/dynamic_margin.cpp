@@ -24,6 +24,8 @@
 #include <string>
 #include <vector>
 
+#include "example_support.hpp"
+
 namespace mg = spiral::margin;
 
 namespace {
@@ -77,17 +79,6 @@ struct variant {
     std::vector<double> margin;
 };
 
-std::string option_value(int argc, char** argv, const char* flag, const char* fallback) {
-    for (int i = 1; i + 1 < argc; ++i)
-        if (std::strcmp(argv[i], flag) == 0)
-            return argv[i + 1];
-    return fallback;
-}
-
-bool has_gnuplot() {
-    return std::system("gnuplot --version > /dev/null 2>&1") == 0;
-}
-
 void write_plot_script(const std::filesystem::path& script, const std::filesystem::path& dir,
                        const std::vector<variant>& vs, bool cairo) {
     static const char* const style[] = {"lc rgb '#000000' lw 2",     "lc rgb '#999999' lw 2",
@@ -120,14 +111,9 @@ void write_plot_script(const std::filesystem::path& script, const std::filesyste
 } // namespace
 
 int main(int argc, char** argv) {
-    const std::filesystem::path dir = option_value(argc, argv, "--out", ".");
-    std::error_code error;
-    std::filesystem::create_directories(dir, error);
-    if (error) {
-        std::fprintf(stderr, "dynamic_margin: cannot create %s: %s\n", dir.string().c_str(),
-                     error.message().c_str());
+    std::filesystem::path dir;
+    if (!example::output_directory(argc, argv, "dynamic_margin", dir))
         return 2;
-    }
 
     const std::vector<double> prices = price_history();
     std::vector<double> returns(days - 1);
@@ -201,18 +187,12 @@ int main(int argc, char** argv) {
     csv.close();
     std::printf("\nwrote %s\n", (dir / "dynamic_margin.csv").string().c_str());
 
-    if (!has_gnuplot()) {
+    if (!example::has_gnuplot()) {
         std::printf("gnuplot not found (Debian: gnuplot-nox): skipping dynamic_margin.png\n");
         return 0;
     }
-    const bool cairo = std::system("gnuplot -e 'set terminal pngcairo' > /dev/null 2>&1") == 0;
+    const bool cairo = example::gnuplot_has_cairo();
     const auto script = dir / "dynamic_margin.gp";
     write_plot_script(script, dir, vs, cairo);
-    const std::string command = "gnuplot '" + script.string() + "'";
-    if (std::system(command.c_str()) != 0) {
-        std::fprintf(stderr, "dynamic_margin: gnuplot failed on %s\n", script.string().c_str());
-        return 1;
-    }
-    std::printf("wrote %s\n", (dir / "dynamic_margin.png").string().c_str());
-    return 0;
+    return example::run_gnuplot("dynamic_margin", script, dir / "dynamic_margin.png") ? 0 : 1;
 }

@@ -23,6 +23,8 @@
 #include <fstream>
 #include <string>
 
+#include "example_support.hpp"
+
 namespace {
 
 namespace hc = spiral::haircut;
@@ -182,15 +184,9 @@ int main(int argc, char** argv) {
        << " '' using 1:4 with lines lw 2 dt 2 title 'cap(volatility + liquidity, 25%)'\n"
        << "unset multiplot\n";
     gp.close();
-    if (std::system("gnuplot --version > /dev/null 2>&1") != 0) {
+    if (!example::has_gnuplot()) {
         std::printf("gnuplot not found: skipped %s (script in %s)\n", png.c_str(), script.c_str());
         return 0;
     }
-    const std::string command = "gnuplot '" + script.string() + "'";
-    if (std::system(command.c_str()) != 0) {
-        std::fprintf(stderr, "haircut_models: gnuplot failed on %s\n", script.c_str());
-        return 1;
-    }
-    std::printf("wrote %s\n", png.c_str());
-    return 0;
+    return example::run_gnuplot("haircut_models", script, png) ? 0 : 1;
 }

@@ -18,6 +18,8 @@
 #include <string>
 #include <vector>
 
+#include "example_support.hpp"
+
 namespace impact = spiral::impact;
 
 namespace {
@@ -67,17 +69,6 @@ std::vector<curve> curves() {
     return out;
 }
 
-std::string option_value(int argc, char** argv, const char* flag, const char* fallback) {
-    for (int i = 1; i + 1 < argc; ++i)
-        if (std::strcmp(argv[i], flag) == 0)
-            return argv[i + 1];
-    return fallback;
-}
-
-bool has_gnuplot() {
-    return std::system("gnuplot --version > /dev/null 2>&1") == 0;
-}
-
 void write_plot_script(const std::filesystem::path& script, const std::filesystem::path& dir,
                        const std::vector<curve>& cs, bool cairo) {
     // one colour (and dash for the variants) per curve: gnuplot's default cycle has 8
@@ -114,14 +105,9 @@ void write_plot_script(const std::filesystem::path& script, const std::filesyste
 } // namespace
 
 int main(int argc, char** argv) {
-    const std::filesystem::path dir = option_value(argc, argv, "--out", ".");
-    std::error_code error;
-    std::filesystem::create_directories(dir, error);
-    if (error) {
-        std::fprintf(stderr, "impact_curves: cannot create %s: %s\n", dir.string().c_str(),
-                     error.message().c_str());
+    std::filesystem::path dir;
+    if (!example::output_directory(argc, argv, "impact_curves", dir))
         return 2;
-    }
     const auto cs = curves();
 
     std::ofstream prices(dir / "impact_curves.csv"), average(dir / "impact_proceeds.csv");
@@ -163,18 +149,12 @@ int main(int argc, char** argv) {
     std::printf("\nwrote %s and %s\n", (dir / "impact_curves.csv").string().c_str(),
                 (dir / "impact_proceeds.csv").string().c_str());
 
-    if (!has_gnuplot()) {
+    if (!example::has_gnuplot()) {
         std::printf("gnuplot not found (Debian: gnuplot-nox): skipping impact_curves.png\n");
         return 0;
     }
-    const bool cairo = std::system("gnuplot -e 'set terminal pngcairo' > /dev/null 2>&1") == 0;
+    const bool cairo = example::gnuplot_has_cairo();
     const auto script = dir / "impact_curves.gp";
     write_plot_script(script, dir, cs, cairo);
-    const std::string command = "gnuplot '" + script.string() + "'";
-    if (std::system(command.c_str()) != 0) {
-        std::fprintf(stderr, "impact_curves: gnuplot failed on %s\n", script.string().c_str());
-        return 1;
-    }
-    std::printf("wrote %s\n", (dir / "impact_curves.png").string().c_str());
-    return 0;
+    return example::run_gnuplot("impact_curves", script, dir / "impact_curves.png") ? 0 : 1;
 }
