@@ -303,7 +303,7 @@ SPIRAL_HD constexpr T householder_step(T x, T s, const implied_target<T>& aim, T
     const T log_target = select(p.upper_form, aim.log_gap, aim.log_beta);
     // nu = -(L - L_target)/lambda; below s_l, g = 1/L - 1/L_beta gives nu = L (L_beta - L) /
     // (L_beta lambda).
-    const T nu_log = (log_target - log_part) / lambda;
+    const T nu_log = (log_target - log_part) * select(p.upper_form, -part, part); // / lambda
     const T nu = select(aim.lower, nu_log * log_part * aim.inv_log_beta, nu_log);
     // g''/g' = A and g'''/g' = B for g = L - const. For g = 1/L - const they become
     // A - 2 lambda/L and B - 6 lambda A/L + 6 lambda^2/L^2; the step's fraction is then
@@ -379,7 +379,7 @@ SPIRAL_IV_FLATTEN SPIRAL_HD constexpr T implied_stddev_scaled(T x, T b_max, T ti
     // Phi(z) = Y(z) e^{-z^2/2} / sqrt(2 pi), phi(z)/Phi(z) = 1/Y(z). None of it waits for
     // b_side, so batches compute it alongside.
     const T lower_scale = T(S(two_pi_over_3_sqrt_3)) * abs_x; // f_l = lower_scale Phi(z)^3
-    T f_side = T(0), df_side = T(0), log_lower_scale = T(0);
+    T f_side = T(0), df_side = T(0);
     if (worth_computing<T>(outer)) {
         const T z = select(below, -abs_x * T(S(1 / sqrt_3)) * at_side.inv_s, T(-0.5) * s_eval);
         const T mills = lower_mills_ratio(z);
@@ -390,7 +390,6 @@ SPIRAL_IV_FLATTEN SPIRAL_HD constexpr T implied_stddev_scaled(T x, T b_max, T ti
         const T df_l = T(-3) * f_l / mills * z * at_side.inv_s;
         f_side = select(below, f_l, cdf);
         df_side = select(below, df_l, T(-0.5) * density) * inv_vega_side;
-        log_lower_scale = log(lower_scale);
     }
 
     // Interpolation data by branch: [0, b_l] lower, [b_l, b_c], [b_c, b_u], [b_u, b_max] upper.
@@ -414,9 +413,15 @@ SPIRAL_IV_FLATTEN SPIRAL_HD constexpr T implied_stddev_scaled(T x, T b_max, T ti
     T guess = interpolated;
     if (worth_computing<T>(outer)) {
         const T tiny = T(S(1e3) * spiral::detail::scalar_limits<S>::min_normal);
-        const T log_f = select(interpolated > tiny, log(max(interpolated, tiny)),
-                               select(lower, aim.log_beta, aim.log_gap));
-        const T log_p = select(lower, (log_f - log_lower_scale) * T(S(1.0 / 3)), log_f);
+        // ln(f / lower_scale) or ln f: one logarithm (f/lower_scale ~ Phi(z)^3 <= 1).
+        const T f = max(interpolated, tiny);
+        T log_p = log(select(lower, f / lower_scale, f));
+        const mask_t<T> underflow = outer && !(interpolated > tiny);
+        if (any_lane<T>(underflow)) {
+            const T log_f = select(lower, aim.log_beta - log(lower_scale), aim.log_gap);
+            log_p = select(underflow, log_f, log_p);
+        }
+        log_p = select(lower, log_p * T(S(1.0 / 3)), log_p);
         const auto z = rough_lower_quantile(log_p); // Phi^{-1} = p/q - r
         const T minus_z_q = z.r * z.q - z.p;        // -Phi^{-1} q
         const T outer_guess = select(lower, abs_x * T(S(1 / sqrt_3)) * z.q, T(2) * minus_z_q) /
