@@ -6,6 +6,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -75,6 +76,36 @@ TEST_CASE("norm_pdf and erfc against 50 digits") {
     CHECK(spiral::norm_pdf(infinity) == 0.0);
     CHECK(spiral::erfc(infinity) == 0.0);
     CHECK(spiral::erfc(-infinity) == 2.0);
+}
+
+TEST_CASE("Mills ratio and the tail ratio: one rational over the half-line, against 50 digits") {
+    // m(a) = Phi(-a) / phi(a) and Phi(-a) / exp(-a^2/2) from 0 to 1e4 (the fit spans ~6e12;
+    // the implied vol solver uses m up to a = 57), and the two-at-once form of the bulk kernel.
+    double worst_mills = 0, worst_tail = 0, worst_pair = 0;
+    auto mills_ref = [](double a) {
+        const oracle::real x(a);
+        return oracle::real(oracle::norm_cdf(-x) / oracle::norm_pdf(x));
+    };
+    for (double a = 0; a < 1e4; a = a < 60 ? a + 0.0173 : a * 1.37) {
+        const oracle::real ref = mills_ref(a);
+        worst_mills = std::max(worst_mills, relative_error(spiral::detail::mills_ratio(a), ref));
+        worst_tail = std::max(worst_tail, relative_error(spiral::detail::normal_tail_ratio(a),
+                                                         ref * oracle::norm_pdf(oracle::real(0))));
+    }
+    for (double x1 = -37.1; x1 <= 9.0; x1 += 0.0731) { // x2 = x1 - 0.37: Phi(x2) still normal
+        const double x2 = x1 - 0.37;
+        const auto both =
+            spiral::detail::norm_cdf_pair_given_exp(x1, spiral::detail::exp_neg_half_square(x1), x2,
+                                                    spiral::detail::exp_neg_half_square(x2));
+        worst_pair =
+            std::max({worst_pair, relative_error(both.first, oracle::norm_cdf(oracle::real(x1))),
+                      relative_error(both.second, oracle::norm_cdf(oracle::real(x2)))});
+    }
+    INFO("mills " << worst_mills << ", tail ratio " << worst_tail << ", pair " << worst_pair);
+    CHECK(worst_mills < 2e-15);
+    CHECK(worst_tail < 2e-15);
+    CHECK(worst_pair < 3e-15);
+    CHECK(spiral::detail::normal_tail_ratio(0.0) == 0.5);
 }
 
 TEST_CASE("norm_quantile: full precision from 1e-300 to 1 - 1e-16") {

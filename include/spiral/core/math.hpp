@@ -11,6 +11,7 @@
 
 #include <bit>
 #include <cmath>
+#include <cstddef>
 #include <cstdint>
 #include <limits>
 
@@ -222,6 +223,40 @@ SPIRAL_HD constexpr T polynomial(T x, double c0, C... rest) noexcept {
         return T(static_cast<scalar_t<T>>(c0));
     else
         return T(static_cast<scalar_t<T>>(c0)) + x * polynomial(x, rest...);
+}
+
+/// c[0] + c[1] x + ... + c[N-1] x^{N-1} (N <= 16) by Estrin's scheme: neighbours paired with
+/// x, the pairs with x^2, then x^4 and x^8. Horner's value with a dependency chain of four
+/// steps instead of N.
+template <real T, std::size_t N>
+SPIRAL_HD constexpr T estrin(T x, const double (&c)[N]) noexcept {
+    static_assert(N >= 1 && N <= 16);
+    using S = scalar_t<T>;
+    auto k = [&](std::size_t i) { return T(static_cast<S>(c[i < N ? i : 0])); };
+    auto pair = [&](std::size_t i) { return i + 1 < N ? k(i) + k(i + 1) * x : k(i); };
+    const T x2 = x * x;
+    auto quad = [&](std::size_t i) { return i + 2 < N ? pair(i) + x2 * pair(i + 2) : pair(i); };
+    const T x4 = x2 * x2;
+    auto oct = [&](std::size_t i) { return i + 4 < N ? quad(i) + x4 * quad(i + 4) : quad(i); };
+    if constexpr (N <= 2)
+        return pair(0);
+    else if constexpr (N <= 4)
+        return quad(0);
+    else if constexpr (N <= 8)
+        return oct(0);
+    else
+        return oct(0) + (x4 * x4) * oct(8);
+}
+
+/// c[0] + c[1] x + ... + c[N-1] x^{N-1} by Horner's rule: the fewest operations, and for
+/// positive coefficients and x >= 0 the most accurate order; a chain of N - 1 steps.
+template <real T, std::size_t N>
+SPIRAL_HD constexpr T horner(T x, const double (&c)[N]) noexcept {
+    using S = scalar_t<T>;
+    T sum = T(static_cast<S>(c[N - 1]));
+    for (std::size_t i = N - 1; i > 0; --i)
+        sum = T(static_cast<S>(c[i - 1])) + x * sum;
+    return sum;
 }
 
 } // namespace detail

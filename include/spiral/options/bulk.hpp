@@ -261,14 +261,18 @@ SPIRAL_HD constexpr bs_first_order<T> black_scholes_first_order(T theta,
 
     bs_first_order<T> out{T(0), T(0), T(0), T(0), T(0), T(0)};
     T cdf1 = T(0), cdf2 = T(0);
-    if constexpr (need_cdf1) {
+    if constexpr (need_cdf1 && need_cdf2) {
+        const auto both = norm_cdf_pair_given_exp(theta * d1, e1, theta * d2, e2);
+        cdf1 = both.first;
+        cdf2 = both.second;
+    } else if constexpr (need_cdf1) {
         cdf1 = norm_cdf_given_exp(theta * d1, e1);
-        out.delta = theta * dividend_discount * cdf1;
-    }
-    const T spot_part = forward * cdf1; // F Phi(theta d1)
-    if constexpr (need_cdf2) {
+    } else if constexpr (need_cdf2) {
         cdf2 = norm_cdf_given_exp(theta * d2, e2);
     }
+    if constexpr (need_cdf1)
+        out.delta = theta * dividend_discount * cdf1;
+    const T spot_part = forward * cdf1;  // F Phi(theta d1)
     const T strike_part = strike * cdf2; // K' Phi(theta d2)
     if constexpr (need_cdf2)
         out.rho = theta * in.time * strike_part;

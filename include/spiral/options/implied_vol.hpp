@@ -34,6 +34,17 @@
 #include <concepts>
 #include <cstddef>
 
+// The solver for batches is one long chain of small functions (Mills ratios, xsimd's log and
+// exp): called out of line, each call spills the vector registers around it. Inlining them all
+// into the solver lets the compiler keep values in registers and overlap the chains (host
+// GCC/Clang; not under AddressSanitizer, where it only costs compile time).
+#if (defined(__GNUC__) || defined(__clang__)) && !defined(__CUDACC__) &&                           \
+    !defined(__SANITIZE_ADDRESS__)
+#define SPIRAL_IV_FLATTEN [[gnu::flatten]]
+#else
+#define SPIRAL_IV_FLATTEN
+#endif
+
 namespace spiral {
 namespace detail {
 
@@ -119,98 +130,15 @@ SPIRAL_HD constexpr bool worth_computing(const mask_t<T>& m) noexcept {
 
 // ---------------------------------------------------------------- the normalised Black price
 
-/// c[0] + c[1] x + ... + c[N-1] x^{N-1} (N <= 16) by Estrin's scheme: neighbours paired with
-/// x, the pairs with x^2, then x^4 and x^8. Horner's value with a dependency chain of four
-/// steps instead of N.
-template <real T, std::size_t N>
-SPIRAL_HD constexpr T estrin(T x, const double (&c)[N]) noexcept {
-    static_assert(N >= 1 && N <= 16);
-    using S = scalar_t<T>;
-    auto k = [&](std::size_t i) { return T(static_cast<S>(c[i < N ? i : 0])); };
-    auto pair = [&](std::size_t i) { return i + 1 < N ? k(i) + k(i + 1) * x : k(i); };
-    const T x2 = x * x;
-    auto quad = [&](std::size_t i) { return i + 2 < N ? pair(i) + x2 * pair(i + 2) : pair(i); };
-    const T x4 = x2 * x2;
-    auto oct = [&](std::size_t i) { return i + 4 < N ? quad(i) + x4 * quad(i + 4) : quad(i); };
-    if constexpr (N <= 2)
-        return pair(0);
-    else if constexpr (N <= 4)
-        return quad(0);
-    else if constexpr (N <= 8)
-        return oct(0);
-    else
-        return oct(0) + (x4 * x4) * oct(8);
-}
-
 /// Y(z) = Phi(z) / phi(z) for z <= 0: sqrt(pi/2) at 0, 1/|z| (1 - 1/z^2 + ...) far out, 0 at
-/// -inf; a few ulps relative. By ranges of y = |z|/sqrt(2), each evaluated only when some
-/// lane needs it:
-///   y <= 0.46875: the Taylor series of Y, from Y' = 1 + z Y: even part sqrt(pi/2) e^{z^2/2},
-///                 odd part sum z^{2k+1}/(2k+1)!!; 13 and 12 terms leave < 1e-18;
-///   y < 4:        W. J. Cody's rational approximation (Math. Comp. 23, 1969; the coefficients
-///                 of core/normal.hpp) Y = sqrt(pi/2) P(y)/Q(y);
-///   y >= 4:       Cody's Y = sqrt(pi/2) (1/sqrt(pi) - R(1/y^2)) / y, R rational, written
-///                 as a ratio of polynomials in y^2;
-///   y > 40:       the asymptotic series 1/|z| sum (-1)^k (2k-1)!! / z^{2k}, whose seventh
-///                 term is below 1e-19 there.
+/// -inf; a few ulps relative. Mills' ratio at -z (core/normal.hpp: one rational function for
+/// every lane, no ranges to select), and for z < -56 the asymptotic series
+/// 1/|z| sum (-1)^k (2k-1)!! / z^{2k}, whose seventh term is below 1e-19 there (evaluated only
+/// when some lane needs it).
 template <real T>
 SPIRAL_HD constexpr T lower_mills_ratio(T z) noexcept {
-    using S = scalar_t<T>;
-    const T y = -z * T(S(inv_sqrt_2));
-    const mask_t<T> central = y <= T(0.46875);
-    const mask_t<T> middle = y < T(4) && !central;
-    const mask_t<T> tail = !(y < T(4)); // and NaN
-    const mask_t<T> far = y > T(40);
-    T num = T(1), den = T(1);
-    if (any_lane<T>(middle)) {
-        constexpr double p2[] = {1230.33935479799725, 2051.07837782607147,  1712.04761263407058,
-                                 881.95222124176909,  298.635138197400131,  66.1191906371416295,
-                                 8.88314979438837594, 0.564188496988670089, 2.15311535474403846e-8};
-        constexpr double q2[] = {1230.33935480374942, 3439.36767414372164, 4362.61909014324716,
-                                 3290.79923573345963, 1621.38957456669019, 537.181101862009858,
-                                 117.693950891312499, 15.7449261107098347, 1.0};
-        num = select(middle, estrin(y, p2), num);
-        den = select(middle, estrin(y, q2), den);
-    }
-    if (any_lane<T>(tail)) {
-        constexpr double p3[] = {0.0163153871373020978, 0.305326634961232344,
-                                 0.360344899949804439,  0.125781726111229246,
-                                 0.0160837851487422766, 6.58749161529837803e-4};
-        constexpr double q3[] = {1.0,
-                                 2.56852019228982242,
-                                 1.87295284992346047,
-                                 0.527905102951428412,
-                                 0.0605183413124413191,
-                                 0.00233520497626869185};
-        const T yc = min(y, T(40));
-        const T w = yc * yc;
-        const T q = w * estrin(w, q3);
-        num = select(tail, T(S(inv_sqrt_pi)) * q - estrin(w, p3), num);
-        den = select(tail, yc * q, den);
-    }
-    T value = T(S(sqrt_pi_over_2)) * num / den;
-    if (any_lane<T>(central)) {
-        constexpr double even[] = {
-            1.2533141373155002512,    1.2533141373155002512,     0.6266570686577501256,
-            0.2088856895525833752,    0.0522214223881458438,     0.01044428447762916876,
-            0.00174071407960486146,   0.00024867343994355163714, 3.1084179992943954643e-5,
-            3.4537977769937727381e-6, 3.4537977769937727381e-7,  3.1398161609034297619e-8,
-            2.6165134674195248016e-9};
-        constexpr double odd[] = {1.0,
-                                  0.33333333333333333333,
-                                  0.066666666666666666667,
-                                  0.0095238095238095238095,
-                                  0.0010582010582010582011,
-                                  9.6200096200096200096e-5,
-                                  7.4000074000074000074e-6,
-                                  4.9333382666716000049e-7,
-                                  2.9019636862774117676e-8,
-                                  1.5273493085670588251e-9,
-                                  7.2730919455574229765e-11,
-                                  3.1622138893727925985e-12};
-        const T w = min(z * z, T(1));
-        value = select(central, estrin(T(0.5) * w, even) + z * estrin(w, odd), value);
-    }
+    T value = mills_ratio(min(T(57), -z)); // NaN passes min
+    const mask_t<T> far = z < T(-56);
     if (any_lane<T>(far)) {
         constexpr double series[] = {1.0, -1.0, 3.0, -15.0, 105.0, -945.0, 10395.0};
         const T inv = T(-1) / min(z, T(-56));
@@ -375,7 +303,7 @@ SPIRAL_HD constexpr T householder_step(T x, T s, const implied_target<T>& aim, T
     const T log_target = select(p.upper_form, aim.log_gap, aim.log_beta);
     // nu = -(L - L_target)/lambda; below s_l, g = 1/L - 1/L_beta gives nu = L (L_beta - L) /
     // (L_beta lambda).
-    const T nu_log = (log_target - log_part) / lambda;
+    const T nu_log = (log_target - log_part) * select(p.upper_form, -part, part); // / lambda
     const T nu = select(aim.lower, nu_log * log_part * aim.inv_log_beta, nu_log);
     // g''/g' = A and g'''/g' = B for g = L - const. For g = 1/L - const they become
     // A - 2 lambda/L and B - 6 lambda A/L + 6 lambda^2/L^2; the step's fraction is then
@@ -400,8 +328,8 @@ SPIRAL_HD constexpr T householder_step(T x, T s, const implied_target<T>& aim, T
 /// beta = time_value / scale and b_max - beta = upper_gap / scale: the caller forms both
 /// numerators without cancellation, and their logarithms stay exact where beta underflows.
 template <real T>
-SPIRAL_HD constexpr T implied_stddev_scaled(T x, T b_max, T time_value, T upper_gap,
-                                            T scale) noexcept {
+SPIRAL_IV_FLATTEN SPIRAL_HD constexpr T implied_stddev_scaled(T x, T b_max, T time_value,
+                                                              T upper_gap, T scale) noexcept {
     using S = scalar_t<T>;
     const T inv_scale = T(1) / scale;
     const T beta = time_value * inv_scale;
@@ -451,7 +379,7 @@ SPIRAL_HD constexpr T implied_stddev_scaled(T x, T b_max, T time_value, T upper_
     // Phi(z) = Y(z) e^{-z^2/2} / sqrt(2 pi), phi(z)/Phi(z) = 1/Y(z). None of it waits for
     // b_side, so batches compute it alongside.
     const T lower_scale = T(S(two_pi_over_3_sqrt_3)) * abs_x; // f_l = lower_scale Phi(z)^3
-    T f_side = T(0), df_side = T(0), log_lower_scale = T(0);
+    T f_side = T(0), df_side = T(0);
     if (worth_computing<T>(outer)) {
         const T z = select(below, -abs_x * T(S(1 / sqrt_3)) * at_side.inv_s, T(-0.5) * s_eval);
         const T mills = lower_mills_ratio(z);
@@ -462,7 +390,6 @@ SPIRAL_HD constexpr T implied_stddev_scaled(T x, T b_max, T time_value, T upper_
         const T df_l = T(-3) * f_l / mills * z * at_side.inv_s;
         f_side = select(below, f_l, cdf);
         df_side = select(below, df_l, T(-0.5) * density) * inv_vega_side;
-        log_lower_scale = log(lower_scale);
     }
 
     // Interpolation data by branch: [0, b_l] lower, [b_l, b_c], [b_c, b_u], [b_u, b_max] upper.
@@ -486,9 +413,15 @@ SPIRAL_HD constexpr T implied_stddev_scaled(T x, T b_max, T time_value, T upper_
     T guess = interpolated;
     if (worth_computing<T>(outer)) {
         const T tiny = T(S(1e3) * spiral::detail::scalar_limits<S>::min_normal);
-        const T log_f = select(interpolated > tiny, log(max(interpolated, tiny)),
-                               select(lower, aim.log_beta, aim.log_gap));
-        const T log_p = select(lower, (log_f - log_lower_scale) * T(S(1.0 / 3)), log_f);
+        // ln(f / lower_scale) or ln f: one logarithm (f/lower_scale ~ Phi(z)^3 <= 1).
+        const T f = max(interpolated, tiny);
+        T log_p = log(select(lower, f / lower_scale, f));
+        const mask_t<T> underflow = outer && !(interpolated > tiny);
+        if (any_lane<T>(underflow)) {
+            const T log_f = select(lower, aim.log_beta - log(lower_scale), aim.log_gap);
+            log_p = select(underflow, log_f, log_p);
+        }
+        log_p = select(lower, log_p * T(S(1.0 / 3)), log_p);
         const auto z = rough_lower_quantile(log_p); // Phi^{-1} = p/q - r
         const T minus_z_q = z.r * z.q - z.p;        // -Phi^{-1} q
         const T outer_guess = select(lower, abs_x * T(S(1 / sqrt_3)) * z.q, T(2) * minus_z_q) /
