@@ -4,6 +4,8 @@
 //   prepare                   cascade::prepared_book: validation + sort by liquidation price
 //   stream_columns            one pass reading collateral, debt and threshold: the floor a
 //                             "one streaming pass per shock" budget is measured against
+//   scan_health               one pass computing every position's health at a shocked price
+//                             (what a shock costs without a prepared book, before liquidating)
 //   fast/<scenario>           cascade::simulate on the prepared book, reusing a workspace
 //                             (the Monte Carlo case)
 //   fast/<scenario>_cold      the same with a fresh workspace per call
@@ -95,6 +97,22 @@ void stream_columns(benchmark::State& state) {
     }
 }
 
+// One pass that evaluates every position's health at a shocked price and counts those under
+// water: the least a shock costs without a prepared book (one round of a scan, no liquidation).
+void scan_health(benchmark::State& state) {
+    const market_data& d = data();
+    const double price = d.params.price * 0.95;
+    for (auto _ : state) {
+        std::size_t under = 0;
+        for (std::size_t i = 0; i < positions; ++i)
+            under += cascade::health(d.book.collateral[i], price, d.book.threshold[i],
+                                     d.book.debt[i]) < 1
+                         ? 1
+                         : 0;
+        benchmark::DoNotOptimize(under);
+    }
+}
+
 // warm: one workspace for every call (the Monte Carlo case); cold: a fresh one per call.
 void fast(benchmark::State& state, scenario s, bool warm) {
     const market_data& d = data();
@@ -137,6 +155,7 @@ const scenario black_thursday{0.43, 1.0};
 
 BENCHMARK(prepare)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(stream_columns)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(scan_health)->Unit(benchmark::kMillisecond)->UseRealTime();
 #define SPIRAL_CASCADE_BENCH(name)                                                                 \
     BENCHMARK_CAPTURE(fast, name, name, true)->Unit(benchmark::kMillisecond)->UseRealTime();       \
     BENCHMARK_CAPTURE(fast, name##_cold, name, false)                                              \
