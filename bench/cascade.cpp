@@ -113,18 +113,26 @@ void scan_health(benchmark::State& state) {
     }
 }
 
-// warm: one workspace for every call (the Monte Carlo case); cold: a fresh one per call.
+// warm: one workspace for every call (the Monte Carlo case); cold: a fresh one per call (and
+// no warm one alive meanwhile, which would change what the allocator hands out).
 void fast(benchmark::State& state, scenario s, bool warm) {
     const market_data& d = data();
     const auto curve = curve_for(s);
     const cascade::rules r = rules_for(s);
+    const auto run = [&](cascade::workspace& ws) {
+        return cascade::simulate(d.prepared, d.params.price, s.shock, curve, r, {}, ws);
+    };
     cascade::workspace shared;
-    cascade::result res =
-        cascade::simulate(d.prepared, d.params.price, s.shock, curve, r, {}, shared);
+    cascade::result res;
+    if (warm)
+        res = run(shared);
     for (auto _ : state) {
-        cascade::workspace fresh;
-        res = cascade::simulate(d.prepared, d.params.price, s.shock, curve, r, {},
-                                warm ? shared : fresh);
+        if (warm) {
+            res = run(shared);
+        } else {
+            cascade::workspace fresh;
+            res = run(fresh);
+        }
         benchmark::DoNotOptimize(res.final_price);
     }
     report(state, res);
