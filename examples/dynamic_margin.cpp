@@ -11,6 +11,7 @@
 // CSV file.
 //
 //   dynamic_margin [--out DIR]        (default: the current directory)
+#include <spiral/core/random.hpp>
 #include <spiral/margin/dynamic.hpp>
 #include <spiral/margin/volatility_estimators.hpp>
 
@@ -36,29 +37,15 @@ constexpr std::size_t plot_from = 2250;  // the plot shows the days around the c
 constexpr std::size_t warm_up = 30;      // days left out of the metrics (estimators settle)
 constexpr std::size_t margin_period = 2; // days: margin period of risk of var_margin
 
-/// splitmix64: a portable seeded generator (the same path on every standard library).
-struct splitmix64 {
-    std::uint64_t state;
-    std::uint64_t next() {
-        std::uint64_t z = (state += 0x9e3779b97f4a7c15ULL);
-        z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-        z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-        return z ^ (z >> 31);
-    }
-    double normal() {
-        return spiral::norm_quantile((static_cast<double>(next() >> 11) + 0.5) * 0x1.0p-53);
-    }
-};
-
 /// GARCH(1,1) log returns (daily vol about 2.5%) with crash days injected: -18%, -9%, +11%,
 /// -12% within a week, which the GARCH recursion then carries into weeks of high vol.
 std::vector<double> price_history() {
-    splitmix64 rng{42};
+    spiral::splitmix64 rng{42};
     const double omega = 1.2e-5, alpha = 0.08, beta = 0.9;
     double v = omega / (1 - alpha - beta);
     std::vector<double> prices{30000.0};
     for (std::size_t t = 1; t < days; ++t) {
-        double r = std::sqrt(v) * rng.normal();
+        double r = std::sqrt(v) * spiral::standard_normal(rng);
         if (t == crash_day)
             r = std::log(0.82);
         else if (t == crash_day + 1)

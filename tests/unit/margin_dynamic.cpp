@@ -4,8 +4,11 @@
 // and the GARCH fit is checked against the simulation's true parameters within standard errors
 // from this file's own likelihood (numerical Hessian). The random numbers come from splitmix64
 // and spiral::norm_quantile, so the simulated series is the same on every standard library.
+#include <spiral/core/random.hpp>
 #include <spiral/margin/dynamic.hpp>
 #include <spiral/margin/volatility_estimators.hpp>
+
+#include "support/throws.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -22,44 +25,17 @@ namespace {
 
 constexpr double qnan = std::numeric_limits<double>::quiet_NaN();
 
-template <class F>
-void require_throws_naming(F&& f, std::initializer_list<const char*> parts) {
-    try {
-        f();
-        FAIL("no exception");
-    } catch (const spiral::invalid_argument& e) {
-        const std::string message = e.what();
-        for (const char* part : parts) {
-            INFO(message);
-            CHECK(message.find(part) != std::string::npos);
-        }
-    }
-}
-
-/// splitmix64 (Steele, Lea & Flood 2014): portable, seeded.
-struct splitmix64 {
-    std::uint64_t state;
-    std::uint64_t next() {
-        std::uint64_t z = (state += 0x9e3779b97f4a7c15ULL);
-        z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-        z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-        return z ^ (z >> 31);
-    }
-    double uniform() { // in (0, 1)
-        return (static_cast<double>(next() >> 11) + 0.5) * 0x1.0p-53;
-    }
-    double normal() { return spiral::norm_quantile(uniform()); }
-};
+using spiral::test::require_throws_naming;
 
 /// GARCH(1,1) returns: r_t = sqrt(v_t) z_t, v_{t+1} = omega + alpha r_t^2 + beta v_t,
 /// after `burn_in` discarded steps from the long-run variance.
 std::vector<double> simulate_garch(double omega, double alpha, double beta, std::size_t n,
                                    std::uint64_t seed, std::size_t burn_in = 1000) {
-    splitmix64 rng{seed};
+    spiral::splitmix64 rng{seed};
     double v = omega / (1 - alpha - beta);
     std::vector<double> r;
     for (std::size_t t = 0; t < n + burn_in; ++t) {
-        const double x = std::sqrt(v) * rng.normal();
+        const double x = std::sqrt(v) * spiral::standard_normal(rng);
         if (t >= burn_in)
             r.push_back(x);
         v = omega + alpha * x * x + beta * v;
@@ -212,10 +188,10 @@ TEST_CASE("APC buffer: stays in [base, 1.25 base], absorbs rises, follows falls"
 }
 
 TEST_CASE("APC stressed weight, look-back floor and speed limit by brute force", "[margin]") {
-    splitmix64 rng{99};
+    spiral::splitmix64 rng{99};
     std::vector<double> r(400), base(401);
     for (std::size_t t = 0; t < r.size(); ++t)
-        r[t] = (t > 200 && t < 260 ? 0.05 : 0.01) * rng.normal();
+        r[t] = (t > 200 && t < 260 ? 0.05 : 0.01) * spiral::standard_normal(rng);
     std::vector<double> v(401);
     mg::ewma{0.94}.variance(r, v);
     const mg::var_margin var{};

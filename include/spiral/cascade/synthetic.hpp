@@ -5,7 +5,7 @@
 #include <spiral/cascade/book.hpp>
 #include <spiral/core/error.hpp>
 #include <spiral/core/math.hpp>
-#include <spiral/core/normal.hpp>
+#include <spiral/core/random.hpp>
 
 #include <cmath>
 #include <cstddef>
@@ -16,7 +16,7 @@ namespace spiral::cascade {
 
 /// Parameters of synthetic_book. Defaults: ETH-like collateral at 2000, positions of median
 /// 5 units (log-normal, sigma 1.6: the top 1% holds about a quarter of the collateral), health
-/// 1 + a log-normal excess of median 0.25, so that about 10% of positions sit within 5% of
+/// 1 + a log-normal excess of median 0.25, so that about 6% of positions sit within 5% of
 /// liquidation, and thresholds from Aave v3-like tiers.
 struct synthetic_book_params {
     std::size_t positions = 10000;
@@ -53,40 +53,22 @@ struct synthetic_book_params {
     }
 };
 
-namespace detail {
-
-/// splitmix64 (Steele, Lea and Flood 2014): tiny, and the same sequence on every platform,
-/// which the standard library's distributions do not promise.
-struct splitmix64 {
-    std::uint64_t state;
-    std::uint64_t next() noexcept {
-        std::uint64_t z = (state += 0x9E3779B97F4A7C15ULL);
-        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-        z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-        return z ^ (z >> 31);
-    }
-    /// Uniform on (0, 1): 53 random bits, offset by half a step so 0 never comes out.
-    double uniform() noexcept { return (double(next() >> 11) + 0.5) * 0x1.0p-53; }
-    double normal() noexcept { return spiral::norm_quantile(uniform()); }
-};
-
-} // namespace detail
-
 /// A book drawn from `p`: collateral log-normal, health 1 + log-normal excess at `p.price`,
 /// threshold uniform in [threshold - spread, threshold + spread], debt = collateral * price *
 /// threshold / health. The same seed gives the same book everywhere.
 inline book synthetic_book(const synthetic_book_params& p) {
     p.validate();
-    detail::splitmix64 rng{p.seed};
+    splitmix64 rng{p.seed};
     book b;
     b.collateral.resize(p.positions);
     b.debt.resize(p.positions);
     b.threshold.resize(p.positions);
     using std::exp;
     for (std::size_t i = 0; i < p.positions; ++i) {
-        const double c = p.median_collateral * exp(p.collateral_dispersion * rng.normal());
-        const double h = 1 + p.median_excess_health * exp(p.health_dispersion * rng.normal());
-        const double t = p.threshold + p.threshold_spread * (2 * rng.uniform() - 1);
+        const double c = p.median_collateral * exp(p.collateral_dispersion * standard_normal(rng));
+        const double h =
+            1 + p.median_excess_health * exp(p.health_dispersion * standard_normal(rng));
+        const double t = p.threshold + p.threshold_spread * (2 * uniform_open(rng) - 1);
         b.collateral[i] = c;
         b.threshold[i] = t;
         b.debt[i] = c * p.price * t / h;
