@@ -32,6 +32,24 @@ SPIRAL_HD constexpr T exp_neg_half_square(T x) noexcept {
     return exp(T(-0.5) * square) * (T(1) - T(0.5) * square_error);
 }
 
+/// P10 of `normal_tail_ratio` (see there), shared with `norm_cdf_pair_given_exp`. The
+/// coefficients stay inside the function: a namespace-scope array is not visible to CUDA code.
+template <real T>
+SPIRAL_HD constexpr T normal_tail_ratio_numerator(T a) noexcept {
+    constexpr double p[] = {0.5,
+                            0.857585007697788800667,
+                            0.726694188736481924927,
+                            0.394242091049620246691,
+                            0.150417989655680863674,
+                            0.042017039760292482131,
+                            8.69708800930997282292e-3,
+                            1.31993257077650282811e-3,
+                            1.41262865814942592966e-4,
+                            9.711927190528175416e-6,
+                            3.30889845596951390687e-7};
+    return horner(a, p);
+}
+
 /// Q11 of `normal_tail_ratio`, shared with `mills_ratio`.
 template <real T>
 SPIRAL_HD constexpr T normal_tail_ratio_denominator(T a) noexcept {
@@ -61,18 +79,7 @@ SPIRAL_HD constexpr T normal_tail_ratio_denominator(T a) noexcept {
 /// double. a is taken as given (callers cap it; Q11 overflows near a = 1e28).
 template <real T>
 SPIRAL_HD constexpr T normal_tail_ratio(T a) noexcept {
-    constexpr double p[] = {0.5,
-                            0.857585007697788800667,
-                            0.726694188736481924927,
-                            0.394242091049620246691,
-                            0.150417989655680863674,
-                            0.042017039760292482131,
-                            8.69708800930997282292e-3,
-                            1.31993257077650282811e-3,
-                            1.41262865814942592966e-4,
-                            9.711927190528175416e-6,
-                            3.30889845596951390687e-7};
-    return horner(a, p) / normal_tail_ratio_denominator(a);
+    return normal_tail_ratio_numerator(a) / normal_tail_ratio_denominator(a);
 }
 
 /// Mills' ratio m(a) = (1 - Phi(a)) / phi(a) = Phi(-a) / phi(a) for a >= 0: sqrt(pi/2) at 0,
@@ -107,24 +114,13 @@ struct norm_cdf_pair {
 
 template <real T>
 SPIRAL_HD constexpr norm_cdf_pair<T> norm_cdf_pair_given_exp(T x1, T e1, T x2, T e2) noexcept {
-    constexpr double p[] = {0.5,
-                            0.857585007697788800667,
-                            0.726694188736481924927,
-                            0.394242091049620246691,
-                            0.150417989655680863674,
-                            0.042017039760292482131,
-                            8.69708800930997282292e-3,
-                            1.31993257077650282811e-3,
-                            1.41262865814942592966e-4,
-                            9.711927190528175416e-6,
-                            3.30889845596951390687e-7};
     const T a1 = min(T(40), abs(x1));
     const T a2 = min(T(40), abs(x2));
     const T q1 = normal_tail_ratio_denominator(a1);
     const T q2 = normal_tail_ratio_denominator(a2);
     const T inv = T(1) / (q1 * q2);
-    const T lower1 = e1 * horner(a1, p) * (q2 * inv);
-    const T lower2 = e2 * horner(a2, p) * (q1 * inv);
+    const T lower1 = e1 * normal_tail_ratio_numerator(a1) * (q2 * inv);
+    const T lower2 = e2 * normal_tail_ratio_numerator(a2) * (q1 * inv);
     return {select(x1 < T(0), lower1, T(1) - lower1), select(x2 < T(0), lower2, T(1) - lower2)};
 }
 
