@@ -9,6 +9,7 @@
 #include <spiral/core/math.hpp>
 #include <spiral/core/normal.hpp>
 #include <spiral/core/real.hpp>
+#include <spiral/haircut/volatility.hpp>
 
 namespace spiral::risk {
 
@@ -68,11 +69,12 @@ SPIRAL_HD constexpr T quantile_risk_weight(T vol, T rho, const stress_horizon& s
     return spiral::clamp((rho * zm + idio * zi) * vol * h, T(0), T(1));
 }
 
-/// Stand-alone weight: z(confidence) sigma sqrt(h), clamped to [0, 1] (haircut::volatility).
+/// Stand-alone weight: z(confidence) sigma sqrt(h), clamped to [0, 1]: the volatility
+/// haircut of the same stress (haircut::volatility).
 template <real T>
 SPIRAL_HD constexpr T standalone_risk_weight(T vol, const stress_horizon& s) noexcept {
-    const T z = T(static_cast<scalar_t<T>>(norm_quantile(s.confidence) * s.time_scale()));
-    return spiral::clamp(z * vol, T(0), T(1));
+    const haircut::volatility haircut{s.confidence, s.horizon_days, s.days_per_year};
+    return haircut(collateral<T>{T(0), T(0), vol});
 }
 
 } // namespace spiral::risk
