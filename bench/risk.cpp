@@ -17,6 +17,8 @@
 //                                max_abs_diff is its distance from spiral's converged answer)
 #include <spiral/risk/risk.hpp>
 
+#include "support/correlation_matrices.hpp"
+
 #include <benchmark/benchmark.h>
 #include <ql/math/matrix.hpp>
 #include <ql/math/matrixutilities/pseudosqrt.hpp>
@@ -37,22 +39,7 @@ constexpr std::size_t bucket_count = 12, per_bucket = 50;
 constexpr std::size_t factor_count = bucket_count * per_bucket;
 
 Eigen::MatrixXd factor_correlation(Eigen::Index n, std::mt19937_64& rng, double noise) {
-    std::normal_distribution<double> normal;
-    std::uniform_real_distribution<double> uniform(-noise, noise);
-    Eigen::MatrixXd f(n, 3);
-    for (Eigen::Index i = 0; i < n; ++i)
-        for (Eigen::Index j = 0; j < 3; ++j)
-            f(i, j) = 0.5 * normal(rng);
-    Eigen::MatrixXd c = f * f.transpose();
-    c.diagonal().array() += 0.3;
-    const Eigen::VectorXd s = c.diagonal().cwiseSqrt().cwiseInverse();
-    c = s.asDiagonal() * c * s.asDiagonal();
-    for (Eigen::Index i = 0; i < n; ++i) {
-        c(i, i) = 1;
-        for (Eigen::Index j = 0; j < i; ++j)
-            c(i, j) = c(j, i) = std::max(-1.0, std::min(1.0, c(i, j) + uniform(rng)));
-    }
-    return c;
+    return spiral::test::perturbed_correlation(n, rng, noise);
 }
 
 struct book {

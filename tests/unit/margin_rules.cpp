@@ -8,6 +8,8 @@
 #include <spiral/haircut/wrong_way.hpp>
 #include <spiral/margin/margin.hpp>
 
+#include "support/throws.hpp"
+
 #include <catch2/catch.hpp>
 
 #include <array>
@@ -25,20 +27,7 @@ namespace {
 
 constexpr double qnan = std::numeric_limits<double>::quiet_NaN();
 
-/// Runs `f`, expects spiral::invalid_argument whose message contains every one of `parts`.
-template <class F>
-void require_throws_naming(F&& f, std::initializer_list<const char*> parts) {
-    try {
-        f();
-        FAIL("no exception");
-    } catch (const spiral::invalid_argument& e) {
-        const std::string message = e.what();
-        for (const char* part : parts) {
-            INFO(message);
-            CHECK(message.find(part) != std::string::npos);
-        }
-    }
-}
+using spiral::test::require_throws_naming;
 
 } // namespace
 

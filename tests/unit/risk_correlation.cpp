@@ -6,6 +6,8 @@
 // written out directly, and properties over generated matrices (fixed seeds).
 #include <spiral/risk/risk.hpp>
 
+#include "support/correlation_matrices.hpp"
+
 #include <catch2/catch.hpp>
 
 #include <Eigen/Dense>
@@ -99,29 +101,9 @@ void require_valid_correlation(const Eigen::MatrixXd& x, double min_eig = -1e-12
     REQUIRE(risk::min_eigenvalue(x) >= min_eig);
 }
 
-/// A unit-diagonal symmetric matrix with entries in [-1, 1] that is usually not PSD: a
-/// k-factor correlation matrix plus independent noise on every pair (a "perturbed" matrix,
-/// as after manual edits or pairwise estimation from unequal histories).
 Eigen::MatrixXd perturbed_correlation(Eigen::Index n, std::uint64_t seed, double noise) {
     std::mt19937_64 rng(seed);
-    std::normal_distribution<double> normal;
-    std::uniform_real_distribution<double> uniform(-noise, noise);
-    Eigen::MatrixXd f(n, 3);
-    for (Eigen::Index i = 0; i < n; ++i)
-        for (Eigen::Index j = 0; j < 3; ++j)
-            f(i, j) = 0.5 * normal(rng);
-    Eigen::MatrixXd c = f * f.transpose();
-    c.diagonal().array() += 0.3;
-    const Eigen::VectorXd s = c.diagonal().cwiseSqrt().cwiseInverse();
-    c = s.asDiagonal() * c * s.asDiagonal();
-    for (Eigen::Index i = 0; i < n; ++i) {
-        c(i, i) = 1;
-        for (Eigen::Index j = 0; j < i; ++j) {
-            const double e = std::max(-1.0, std::min(1.0, c(i, j) + uniform(rng)));
-            c(i, j) = c(j, i) = e;
-        }
-    }
-    return c;
+    return spiral::test::perturbed_correlation(n, rng, noise);
 }
 
 /// A valid correlation matrix the test constructs from `a`: (1 - t) a + t I with the
