@@ -3,6 +3,7 @@
 #pragma once
 
 #include <spiral/cascade/book.hpp>
+#include <spiral/cascade/detail/worst_first.hpp>
 #include <spiral/cascade/market.hpp>
 #include <spiral/cascade/position.hpp>
 #include <spiral/cascade/rules.hpp>
@@ -172,11 +173,7 @@ multi_result simulate(const multi_book& b, std::span<const asset_market> markets
         if (debt[i] > 0)
             live.push_back(static_cast<std::uint32_t>(i));
 
-    struct due {
-        double health;
-        std::uint32_t row;
-    };
-    std::vector<due> due_now;
+    std::vector<detail::candidate> due_now;
     std::vector<double> oracle(k), limit(k), sold(k);
     std::size_t quiet = 0;
     bool ended = live.empty();
@@ -194,20 +191,15 @@ multi_result simulate(const multi_book& b, std::span<const asset_market> markets
                 value += collateral[i * k + a] * oracle[a] * limit[a];
             const double h = value / debt[i];
             if (h < 1)
-                due_now.push_back({h, i});
+                due_now.push_back({h, i, i});
         }
-        if (r.max_liquidations_per_round < due_now.size())
-            std::nth_element(
-                due_now.begin(),
-                due_now.begin() + static_cast<std::ptrdiff_t>(r.max_liquidations_per_round),
-                due_now.end(), [](const due& x, const due& y) {
-                    return x.health < y.health || (x.health == y.health && x.row < y.row);
-                });
+        detail::keep_worst(due_now, r.max_liquidations_per_round);
         const std::size_t count = std::min(due_now.size(), r.max_liquidations_per_round);
         multi_round_record rec;
         std::fill(sold.begin(), sold.end(), 0.0);
         for (std::size_t j = 0; j < count; ++j) {
-            const auto [h, i] = due_now[j];
+            const double h = due_now[j].health;
+            const std::uint32_t i = due_now[j].row;
             double* held = collateral.data() + std::size_t(i) * k;
             // The first asset the seizure will take sets the threshold target-health uses.
             double first_limit = limit[order[0]];

@@ -3,6 +3,7 @@
 
 #include <spiral/cascade/book.hpp>
 #include <spiral/cascade/detail/price_buckets.hpp>
+#include <spiral/cascade/detail/worst_first.hpp>
 #include <spiral/cascade/market.hpp>
 #include <spiral/cascade/position.hpp>
 #include <spiral/cascade/prepared_book.hpp>
@@ -34,12 +35,6 @@ namespace detail {
 // health expression itself, so the choice matches a plain scan of every position exactly.
 inline constexpr double candidate_margin = 1e-12;
 
-struct candidate {
-    double health;
-    std::uint32_t k; // position in the prepared order
-    std::uint32_t row;
-};
-
 // Round totals.
 struct round_totals {
     std::size_t liquidations = 0;
@@ -52,13 +47,6 @@ inline bool capped(const rules& r) noexcept {
            r.max_collateral_per_round < std::numeric_limits<double>::infinity();
 }
 
-/// Worst health first, then book row: the order per-round caps serve positions in.
-inline void sort_worst_first(std::span<candidate> due) {
-    std::sort(due.begin(), due.end(), [](const candidate& x, const candidate& y) {
-        return x.health < y.health || (x.health == y.health && x.row < y.row);
-    });
-}
-
 /// Puts the candidates a capped round serves first at the front of `due`: all of them in
 /// order under a collateral cap (where the running total decides the cut); under a count cap
 /// only the set matters, and selecting it is linear.
@@ -68,12 +56,7 @@ inline void select_worst_first(std::span<candidate> due, const rules& r,
         sort_worst_first(due);
         return;
     }
-    const std::size_t room = r.max_liquidations_per_round - total.liquidations;
-    if (due.size() > room)
-        std::nth_element(due.begin(), due.begin() + static_cast<std::ptrdiff_t>(room), due.end(),
-                         [](const candidate& x, const candidate& y) {
-                             return x.health < y.health || (x.health == y.health && x.row < y.row);
-                         });
+    keep_worst(due, r.max_liquidations_per_round - total.liquidations);
 }
 
 /// Liquidates position k (health h) at `oracle`, within what is left of the round's caps,
