@@ -250,6 +250,64 @@ ARCH_TEST("subsets of outputs and aliasing give the same numbers") {
     CHECK(spot == full.theta);
 }
 
+ARCH_TEST("bad values are caught by the batch loop: first bad row named, nothing from it on") {
+    const book good = wide_grid();
+    const std::size_t n = good.size();
+    results clean(n);
+    spiral::black_scholes(good.columns(), clean.columns());
+    const std::size_t width = spiral::lanes<group>;
+    struct bad_case {
+        std::vector<double> book::*column;
+        const char* name;
+        double value;
+    };
+    const bad_case cases[] = {
+        {&book::spot, "spot", 0.0},          {&book::spot, "spot", not_a_number},
+        {&book::strike, "strike", -1.0},     {&book::strike, "strike", inf},
+        {&book::time, "time", -1e-300},      {&book::time, "time", inf},
+        {&book::rate, "rate", not_a_number}, {&book::rate, "rate", -inf},
+        {&book::dividend, "dividend", inf},  {&book::vol, "vol", -0.5},
+        {&book::vol, "vol", not_a_number},
+    };
+    // first lane, a middle lane, the last lane of a step, and the partial last step
+    for (std::size_t row : {std::size_t{0}, width + 3, 3 * width - 1, n - 2}) {
+        for (const bad_case& c : cases) {
+            book b = good;
+            (b.*c.column)[row] = c.value;
+            (b.*c.column)[n - 1] = c.value; // a later bad row: the first one is reported
+            results r(n, -7.0);
+            std::string what = "(no exception)";
+            try {
+                spiral::black_scholes(b.columns(), r.columns());
+            } catch (const spiral::invalid_argument& e) {
+                what = e.what();
+            }
+            INFO(c.name << "[" << row << "] = " << c.value);
+            CHECK(what.find(std::string(c.name) + "[" + std::to_string(row) + "] = ") !=
+                  std::string::npos);
+            // Rows before the bad row's step hold their results, or are untouched where the
+            // loop works on wider steps; the bad row and every row after it are untouched.
+            bool as_documented = true;
+            for (std::size_t i = 0; i < n; ++i) {
+                const bool before = i < row;
+                as_documented = as_documented &&
+                                (r.price[i] == -7.0 || (before && r.price[i] == clean.price[i]));
+                as_documented = as_documented &&
+                                (r.theta[i] == -7.0 || (before && r.theta[i] == clean.theta[i]));
+            }
+            CHECK(as_documented);
+            // the rows of whole steps before the bad one are written
+            const std::size_t written = row / width * width;
+            CHECK((written == 0 || r.price[written - 1] == clean.price[written - 1]));
+        }
+    }
+    book b = good;
+    b.type[width + 1] = static_cast<option_type>(7);
+    results r(n);
+    CHECK_THROWS_WITH(spiral::black_scholes(b.columns(), r.columns()),
+                      Catch::Matchers::Contains("type[" + std::to_string(width + 1) + "] = 7"));
+}
+
 ARCH_TEST("time = 0 and vol = 0 lanes mixed with ordinary lanes") {
     book b;
     for (int i = 0; i < 37; ++i) {

@@ -3,9 +3,10 @@
 //   spiral::black_scholes(spiral::bs_columns{...}, spiral::greeks_columns{...});
 //
 // Inputs and outputs are structure-of-arrays spans; an empty output span means "not wanted",
-// and the work that only unwanted outputs need is skipped. The entry point validates every
-// input before it computes anything and throws spiral::invalid_argument naming the column,
-// the row and the value. It allocates nothing.
+// and the work that only unwanted outputs need is skipped. The entry point checks the column
+// lengths first and every value as it computes (in registers, not in a pass of its own), and
+// throws spiral::invalid_argument naming the column, the row and the value of the first bad
+// row, before writing that row. It allocates nothing.
 //
 // SIMD: include <spiral/simd.hpp> (and link spiral::simd) *before* this header, and the
 // columns are processed in xsimd batches of doubles of the architecture the compiler flags
@@ -43,6 +44,11 @@
 #define SPIRAL_BULK_FLATTEN [[gnu::flatten]]
 #else
 #define SPIRAL_BULK_FLATTEN
+#endif
+#if defined(__GNUC__) || defined(__clang__)
+#define SPIRAL_BULK_COLD [[gnu::noinline, gnu::cold]]
+#else
+#define SPIRAL_BULK_COLD
 #endif
 
 namespace spiral {
@@ -92,6 +98,13 @@ struct batch_group_mask {
     }
     friend batch_group_mask operator!(const batch_group_mask& a) noexcept {
         return generate([&](std::size_t k) { return !a.part[k]; });
+    }
+    /// True when every lane of every batch is set.
+    friend bool all(const batch_group_mask& a) noexcept {
+        auto every = a.part[0];
+        for (std::size_t k = 1; k < N; ++k)
+            every = every && a.part[k];
+        return xsimd::all(every);
     }
 };
 
@@ -330,15 +343,8 @@ constexpr unsigned bulk_within(double v) noexcept {
     throw_invalid(bulk_what, name, row, value, why);
 }
 
-/// Checks sizes, then every value; throws for the first offending row (and in it the first
-/// offending column, in the order type, spot, strike, time, rate, dividend, vol). Returns the
-/// number of rows.
-///
-/// One pass over all seven columns together, in blocks counted without branches (the loop
-/// vectorises): reading the columns side by side keeps seven memory streams in flight, which
-/// is about 1.5x faster than seven passes once the columns are larger than the caches.
-/// Only a block with a bad value is scanned again row by row.
-inline std::size_t validate_bulk(const bs_columns& in, const greeks_columns& out) {
+/// Checks the column lengths; returns the number of rows.
+inline std::size_t validate_bulk_sizes(const bs_columns& in, const greeks_columns& out) {
     const std::size_t n = in.type.size();
     const std::pair<std::string_view, std::size_t> inputs[] = {
         {"spot", in.spot.size()}, {"strike", in.strike.size()},     {"time", in.time.size()},
@@ -352,46 +358,67 @@ inline std::size_t validate_bulk(const bs_columns& in, const greeks_columns& out
     for (const auto& [name, size] : outputs)
         if (size != 0 && size != n)
             throw_bad_size(name, size, n, true);
+    return n;
+}
 
+/// 1 if `t` is call (0) or put (1).
+constexpr unsigned bulk_type_ok(option_type t) noexcept {
+    return static_cast<unsigned>(static_cast<unsigned>(t) <= 1u);
+}
+
+/// 1 if row `i` is valid, without branches.
+inline unsigned bulk_row_ok(const bs_columns& in, std::size_t i) noexcept {
     using enum bulk_bound;
-    const option_type* type = in.type.data();
-    const double* spot = in.spot.data();
-    const double* strike = in.strike.data();
-    const double* time = in.time.data();
-    const double* rate = in.rate.data();
-    const double* dividend = in.dividend.data();
-    const double* vol = in.vol.data();
-    const auto type_ok = [](option_type t) {
-        return static_cast<unsigned>(static_cast<unsigned>(t) <= 1u); // call (0) or put (1)
-    };
+    return bulk_type_ok(in.type[i]) & bulk_within<positive>(in.spot[i]) &
+           bulk_within<positive>(in.strike[i]) & bulk_within<non_negative>(in.time[i]) &
+           bulk_within<finite>(in.rate[i]) & bulk_within<finite>(in.dividend[i]) &
+           bulk_within<non_negative>(in.vol[i]);
+}
+
+/// Throws for the first invalid row in [begin, end) (and in it the first offending column, in
+/// the order type, spot, strike, time, rate, dividend, vol); returns if there is none.
+/// Kept out of line and cold: inlined into the flattened loops, its string building would
+/// crowd the registers of the kernel it sits in.
+SPIRAL_BULK_COLD inline void throw_first_bad_row(const bs_columns& in, std::size_t begin,
+                                                 std::size_t end) {
+    using enum bulk_bound;
+    for (std::size_t i = begin; i < end; ++i) {
+        if (!bulk_type_ok(in.type[i]))
+            throw_invalid(bulk_what, "type", i, static_cast<int>(in.type[i]),
+                          "must be option_type::call (0) or option_type::put (1)");
+        if (!bulk_within<positive>(in.spot[i]))
+            throw_bad_value("spot", i, in.spot[i], positive);
+        if (!bulk_within<positive>(in.strike[i]))
+            throw_bad_value("strike", i, in.strike[i], positive);
+        if (!bulk_within<non_negative>(in.time[i]))
+            throw_bad_value("time", i, in.time[i], non_negative);
+        if (!bulk_within<finite>(in.rate[i]))
+            throw_bad_value("rate", i, in.rate[i], finite);
+        if (!bulk_within<finite>(in.dividend[i]))
+            throw_bad_value("dividend", i, in.dividend[i], finite);
+        if (!bulk_within<non_negative>(in.vol[i]))
+            throw_bad_value("vol", i, in.vol[i], non_negative);
+    }
+}
+
+/// Checks sizes, then every value, before anything is computed; throws for the first
+/// offending row. Returns the number of rows. (The bulk entry point checks the values as it
+/// computes instead; this full pass serves callers that need all rows valid up front.)
+///
+/// One pass over all seven columns together, in blocks counted without branches (the loop
+/// vectorises): reading the columns side by side keeps seven memory streams in flight, which
+/// is about 1.5x faster than seven passes once the columns are larger than the caches.
+/// Only a block with a bad value is scanned again row by row.
+inline std::size_t validate_bulk(const bs_columns& in, const greeks_columns& out) {
+    const std::size_t n = validate_bulk_sizes(in, out);
     constexpr std::size_t block = 1024;
     for (std::size_t start = 0; start < n; start += block) {
         const std::size_t end = n - start < block ? n : start + block;
         std::size_t failures = 0;
         for (std::size_t i = start; i < end; ++i)
-            failures += 1u - (type_ok(type[i]) & bulk_within<positive>(spot[i]) &
-                              bulk_within<positive>(strike[i]) &
-                              bulk_within<non_negative>(time[i]) & bulk_within<finite>(rate[i]) &
-                              bulk_within<finite>(dividend[i]) & bulk_within<non_negative>(vol[i]));
-        if (failures == 0)
-            continue;
-        for (std::size_t i = start; i < end; ++i) {
-            if (!type_ok(type[i]))
-                throw_invalid(bulk_what, "type", i, static_cast<int>(type[i]),
-                              "must be option_type::call (0) or option_type::put (1)");
-            if (!bulk_within<positive>(spot[i]))
-                throw_bad_value("spot", i, spot[i], positive);
-            if (!bulk_within<positive>(strike[i]))
-                throw_bad_value("strike", i, strike[i], positive);
-            if (!bulk_within<non_negative>(time[i]))
-                throw_bad_value("time", i, time[i], non_negative);
-            if (!bulk_within<finite>(rate[i]))
-                throw_bad_value("rate", i, rate[i], finite);
-            if (!bulk_within<finite>(dividend[i]))
-                throw_bad_value("dividend", i, dividend[i], finite);
-            if (!bulk_within<non_negative>(vol[i]))
-                throw_bad_value("vol", i, vol[i], non_negative);
-        }
+            failures += 1u - bulk_row_ok(in, i);
+        if (failures != 0)
+            throw_first_bad_row(in, start, end);
     }
     return n;
 }
@@ -417,11 +444,31 @@ inline double bulk_theta(option_type type) noexcept {
     return 1.0 - 2.0 * static_cast<double>(static_cast<int>(type));
 }
 
-/// Rows [begin, end) one at a time.
-template <unsigned Needs>
+/// A quick test of a step of rows, false in every lane with a bad value or type (time or vol
+/// < 0, spot or strike <= 0, NaN or infinite anywhere, sign other than +-1). It may also be
+/// false for valid values whose sum overflows; the caller then finds no bad row and goes on.
+/// The loops check each step as they compute instead of in a pass of their own: the values
+/// are in registers anyway, and a separate pass over the columns costs about 15% of the whole
+/// call once they are larger than the caches.
+template <real T>
+mask_t<T> bulk_step_maybe_ok(const bs_input<T>& row, const T& sign) noexcept {
+    const T inf(spiral::detail::scalar_limits<double>::infinity);
+    // NaN or +-inf anywhere makes the sum NaN or infinite; where all are finite, min is exact
+    const T sum = (row.spot + row.strike) + (row.time + row.vol) + (row.rate + row.dividend);
+    return (abs(sum) < inf) && (min(row.spot, row.strike) > T(0.0)) &&
+           (min(row.time, row.vol) >= T(0.0)) && (sign * sign == T(1.0));
+}
+
+/// Rows [begin, end) one at a time. `Checked`: throws for the first invalid row before writing
+/// it (rows before it are written).
+template <unsigned Needs, bool Checked>
 SPIRAL_BULK_FLATTEN void bulk_rows_scalar(const bs_columns& in, const greeks_columns& out,
-                                          std::size_t begin, std::size_t end) noexcept {
+                                          std::size_t begin, std::size_t end) noexcept(!Checked) {
     for (std::size_t i = begin; i < end; ++i) {
+        if constexpr (Checked) {
+            if (!bulk_row_ok(in, i)) [[unlikely]]
+                throw_first_bad_row(in, i, i + 1);
+        }
         const bs_input<double> row{in.spot[i], in.strike[i],   in.time[i],
                                    in.rate[i], in.dividend[i], in.vol[i]};
         const auto g = black_scholes_first_order<Needs, false>(bulk_theta(in.type[i]), row);
@@ -444,10 +491,11 @@ SPIRAL_BULK_FLATTEN void bulk_rows_scalar(const bs_columns& in, const greeks_col
 /// Rows [0, n) in steps of lanes<B> rows. The last, partial step reads from and writes to
 /// padded buffers but runs the same code: the loop body holds one copy of the kernel, so every
 /// row gets bit-for-bit the same results wherever it sits (the compiler may contract a * b + c
-/// differently in two inlined copies).
-template <unsigned Needs, class B>
+/// differently in two inlined copies). `Checked`: throws for the first invalid row before
+/// writing the step that holds it (earlier steps are written).
+template <unsigned Needs, bool Checked, class B>
 SPIRAL_BULK_FLATTEN void bulk_rows_simd(const bs_columns& in, const greeks_columns& out,
-                                        std::size_t n) noexcept {
+                                        std::size_t n) noexcept(!Checked) {
     constexpr std::size_t width = lanes<B>;
     const std::span<const double> columns[6] = {in.spot, in.strike,   in.time,
                                                 in.rate, in.dividend, in.vol};
@@ -463,24 +511,31 @@ SPIRAL_BULK_FLATTEN void bulk_rows_simd(const bs_columns& in, const greeks_colum
         const bool full = count == width;
         const double* from[6];
         if (full) {
-            for (std::size_t k = 0; k < width; ++k)
+            for (std::size_t k = 0; k < width; ++k) {
                 type_sign[k] = bulk_theta(in.type[i + k]);
+            }
             for (std::size_t c = 0; c < 6; ++c)
                 from[c] = columns[c].data() + i;
         } else {
-            for (std::size_t k = 0; k < width; ++k)
+            for (std::size_t k = 0; k < width; ++k) {
                 type_sign[k] = k < count ? bulk_theta(in.type[i + k]) : 1.0;
+            }
             for (std::size_t c = 0; c < 6; ++c) {
                 for (std::size_t k = 0; k < width; ++k)
                     padded_in[c][k] = k < count ? columns[c][i + k] : padding[c];
                 from[c] = padded_in[c];
             }
         }
+        const B sign = B::load_aligned(type_sign);
         const bs_input<B> row{B::load_unaligned(from[0]), B::load_unaligned(from[1]),
                               B::load_unaligned(from[2]), B::load_unaligned(from[3]),
                               B::load_unaligned(from[4]), B::load_unaligned(from[5])};
-        const bs_first_order<B> g =
-            black_scholes_first_order<Needs, false>(B::load_aligned(type_sign), row);
+        if constexpr (Checked) {
+            // (a type other than call (0) or put (1) gives a sign other than +-1)
+            if (!all(bulk_step_maybe_ok(row, sign))) [[unlikely]]
+                throw_first_bad_row(in, i, i + count);
+        }
+        const bs_first_order<B> g = black_scholes_first_order<Needs, false>(sign, row);
         const B* values[6] = {&g.price, &g.delta, &g.gamma, &g.vega, &g.theta, &g.rho};
         for (std::size_t j = 0; j < 6; ++j) {
             if (results[j].empty())
@@ -502,38 +557,44 @@ SPIRAL_BULK_FLATTEN void bulk_rows_simd(const bs_columns& in, const greeks_colum
 using bulk_batch = batch_group<xsimd::batch<double>, SPIRAL_BULK_GROUP>;
 #endif
 
-/// Computes rows [0, n) of validated columns with the kernel specialised for `Needs`.
-/// `Simd`: batches where this translation unit has them, else the scalar loop.
-template <bool Simd, unsigned Needs>
-void bulk_compute_needs(const bs_columns& in, const greeks_columns& out, std::size_t n) noexcept {
+/// Computes rows [0, n) with the kernel specialised for `Needs`. `Simd`: batches where this
+/// translation unit has them, else the scalar loop. `Checked`: the rows are checked as they are
+/// computed (see `bulk_rows_simd`); otherwise they must have been validated.
+template <bool Simd, unsigned Needs, bool Checked>
+void bulk_compute_needs(const bs_columns& in, const greeks_columns& out,
+                        std::size_t n) noexcept(!Checked) {
 #if SPIRAL_BULK_USES_SIMD
     if constexpr (Simd) {
-        bulk_rows_simd<Needs, bulk_batch>(in, out, n);
+        bulk_rows_simd<Needs, Checked, bulk_batch>(in, out, n);
         return;
     }
 #endif
-    bulk_rows_scalar<Needs>(in, out, 0, n);
+    bulk_rows_scalar<Needs, Checked>(in, out, 0, n);
 }
 
-template <bool Simd>
-void bulk_compute(const bs_columns& in, const greeks_columns& out, std::size_t n) noexcept {
+template <bool Simd, bool Checked = false>
+void bulk_compute(const bs_columns& in, const greeks_columns& out,
+                  std::size_t n) noexcept(!Checked) {
     switch (bulk_needs(out)) {
     case 1:
-        return bulk_compute_needs<Simd, 1>(in, out, n);
+        return bulk_compute_needs<Simd, 1, Checked>(in, out, n);
     case 2:
-        return bulk_compute_needs<Simd, 2>(in, out, n);
+        return bulk_compute_needs<Simd, 2, Checked>(in, out, n);
     case 3:
-        return bulk_compute_needs<Simd, 3>(in, out, n);
+        return bulk_compute_needs<Simd, 3, Checked>(in, out, n);
     case 4:
-        return bulk_compute_needs<Simd, 4>(in, out, n);
+        return bulk_compute_needs<Simd, 4, Checked>(in, out, n);
     case 5:
-        return bulk_compute_needs<Simd, 5>(in, out, n);
+        return bulk_compute_needs<Simd, 5, Checked>(in, out, n);
     case 6:
-        return bulk_compute_needs<Simd, 6>(in, out, n);
+        return bulk_compute_needs<Simd, 6, Checked>(in, out, n);
     case 7:
-        return bulk_compute_needs<Simd, 7>(in, out, n);
+        return bulk_compute_needs<Simd, 7, Checked>(in, out, n);
     default:
-        return; // nothing wanted
+        // Nothing wanted: nothing to compute, but bad input is still reported.
+        if constexpr (Checked)
+            validate_bulk(in, {});
+        return;
     }
 }
 
@@ -543,13 +604,16 @@ inline namespace SPIRAL_BULK_ABI {
 
 /// Prices and first-order Greeks of `in.type.size()` European options (Black–Scholes–Merton
 /// with continuous dividend yield), written to the non-empty columns of `out`.
-/// Throws spiral::invalid_argument, before writing anything, when an input column's length
-/// differs from `in.type.size()`, a non-empty output's length differs from it, a type is not
-/// call or put, or a value is out of range: NaN or infinite anywhere, spot <= 0, strike <= 0,
-/// time < 0, vol < 0. time = 0 and vol = 0 are valid (see `spiral::black_scholes`).
+/// Throws spiral::invalid_argument when an input column's length differs from
+/// `in.type.size()` or a non-empty output's length differs from it (before writing anything),
+/// or when a type is not call or put or a value is out of range: NaN or infinite anywhere,
+/// spot <= 0, strike <= 0, time < 0, vol < 0. Values are checked as the rows are computed, in
+/// order: the first bad row is the one named, it and the rows after it are not written, and
+/// rows before it may already hold their results. time = 0 and vol = 0 are valid (see
+/// `spiral::black_scholes`).
 inline void black_scholes(const bs_columns& in, const greeks_columns& out) {
-    const std::size_t n = detail::validate_bulk(in, out);
-    detail::bulk_compute<SPIRAL_BULK_USES_SIMD != 0>(in, out, n);
+    const std::size_t n = detail::validate_bulk_sizes(in, out);
+    detail::bulk_compute<SPIRAL_BULK_USES_SIMD != 0, true>(in, out, n);
 }
 
 } // namespace SPIRAL_BULK_ABI
