@@ -16,6 +16,8 @@
 //   creep           8% shock, depth 2x: a long, near-critical cascade
 //   capped          5% shock, depth 2x, at most 1000 liquidations per round: 100+ rounds
 //   black_thursday  43% shock, depth 1x: most of the book goes in a few rounds
+#include <spiral/simd.hpp>
+// after simd.hpp: the engine liquidates newly reached positions on batches
 #include <spiral/cascade/cascade.hpp>
 #include <spiral/cascade/synthetic.hpp>
 #include <spiral/impact/exponential.hpp>

@@ -1,11 +1,14 @@
 // The cascade's per-position kernels on xsimd batches against the same kernels on scalars,
 // lane by lane (with a tolerance: batch and scalar arithmetic may round differently), over
-// positions that cover every branch: partial, full, collateral running out, no debt.
+// positions that cover every branch: partial, full, collateral running out, no debt. Then the
+// engine itself, which liquidates on batches here, against the plain rescan on random books.
 #include <spiral/simd.hpp>
-
+// after simd.hpp: simulate liquidates on batches
 #include <spiral/cascade/analysis.hpp>
 #include <spiral/cascade/position.hpp>
 #include <spiral/cascade/rules.hpp>
+
+#include "support/cascade_random_books.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -83,4 +86,12 @@ TEST_CASE("cascade kernels on batches equal the scalar kernels lane by lane",
     }
     CHECK(lanes > 1000);
     CHECK(ran_out > 10); // the collateral-runs-out branch was exercised
+}
+
+TEST_CASE("cascade engine on batches equals the plain rescan on random books", "[cascade]") {
+    static_assert(SPIRAL_BULK_USES_SIMD == 1, "this file tests the batch engine");
+    // Small books as in the scalar test, then larger ones, where rounds reach many positions
+    // at once and whole batches run.
+    spiral::test::fast_engine_equals_rescan(1500, 20200312, 60);
+    spiral::test::fast_engine_equals_rescan(300, 19871019, 2000);
 }

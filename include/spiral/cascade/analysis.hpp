@@ -70,7 +70,7 @@ struct at_risk_point {
 /// Liquidations at risk: the cascade each shock in `shocks` starts in the prepared book, for a
 /// curve of collateral liquidated (or bad debt, or final price) against shock size. The book
 /// is prepared once and one workspace serves every shock.
-template <impact_curve<double> C>
+template <impact_curve<double> C, class Abi = detail::engine_abi>
 std::vector<at_risk_point> liquidations_at_risk(const prepared_book& b, double price,
                                                 std::span<const double> shocks, const C& curve,
                                                 const rules& r = {}) {
@@ -78,7 +78,7 @@ std::vector<at_risk_point> liquidations_at_risk(const prepared_book& b, double p
     out.reserve(shocks.size());
     workspace ws;
     for (const double s : shocks)
-        out.push_back({s, simulate(b, price, s, curve, r, position_columns{}, ws)});
+        out.push_back({s, simulate<C, Abi>(b, price, s, curve, r, position_columns{}, ws)});
     return out;
 }
 

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <spiral/cascade/book.hpp>
+#include <spiral/cascade/detail/intake.hpp>
 #include <spiral/cascade/detail/price_buckets.hpp>
 #include <spiral/cascade/detail/worst_first.hpp>
 #include <spiral/cascade/market.hpp>
@@ -34,12 +35,6 @@ namespace detail {
 // Candidates are picked by liquidation price with this relative margin, then decided by the
 // health expression itself, so the choice matches a plain scan of every position exactly.
 inline constexpr double candidate_margin = 1e-12;
-
-// Round totals.
-struct round_totals {
-    std::size_t liquidations = 0;
-    double seized = 0, repaid = 0, bad_debt = 0;
-};
 
 /// True when a rule limits liquidations per round: candidates are then taken worst first.
 inline bool capped(const rules& r) noexcept {
@@ -102,6 +97,15 @@ inline bool cap_reached(const rules& r, const round_totals& total) noexcept {
 
 } // namespace detail
 
+class workspace;
+
+/// Runs the cascade that `shock` (relative, in [0, 1)) to `price` starts in the prepared book
+/// (see the definition below). `Abi` names the code the translation unit runs the newly
+/// reached positions with (batches after <spiral/simd.hpp>, else scalars): leave it defaulted.
+template <impact_curve<double> C, class Abi = detail::engine_abi>
+result simulate(const prepared_book& b, double price, double shock, const C& curve, const rules& r,
+                const position_columns& final_positions, workspace& ws);
+
 /// Scratch memory for simulate. Pass the same workspace to many simulations (the Monte Carlo
 /// case) and, once grown, it allocates nothing and its pages are already mapped. Not for use
 /// by two simulations at once.
@@ -115,6 +119,7 @@ private:
     std::vector<detail::candidate> due_;
     std::vector<std::uint32_t> waiting_;
     std::vector<detail::price_buckets::entry> back_;
+    std::vector<double> keys_, gathered_collateral_, gathered_debt_, gathered_threshold_;
 
     void clear() noexcept {
         back_.clear();
@@ -124,7 +129,7 @@ private:
         waiting_.clear();
     }
 
-    template <impact_curve<double> C>
+    template <impact_curve<double> C, class Abi>
     friend result simulate(const prepared_book&, double, double, const C&, const rules&,
                            const position_columns&, workspace&);
 };
@@ -136,7 +141,7 @@ private:
 /// positive and finite, a shock outside [0, 1), or invalid rules or curve; an empty book is a
 /// no-op. When `final_positions` has non-empty spans (each of the book's size), the book after
 /// the cascade is written there in book row order.
-template <impact_curve<double> C>
+template <impact_curve<double> C, class Abi>
 result simulate(const prepared_book& b, double price, double shock, const C& curve, const rules& r,
                 const position_columns& final_positions, workspace& ws) {
     constexpr std::string_view what = "cascade::simulate";
@@ -163,6 +168,14 @@ result simulate(const prepared_book& b, double price, double shock, const C& cur
     auto& due = ws.due_;
     auto& waiting = ws.waiting_;
     auto& back = ws.back_;
+    // Chunk buffers for the uncapped rounds' branch-free pass.
+    constexpr std::size_t chunk = 2048;
+    auto& keys = ws.keys_;
+    auto& gathered_collateral = ws.gathered_collateral_;
+    auto& gathered_debt = ws.gathered_debt_;
+    auto& gathered_threshold = ws.gathered_threshold_;
+    for (auto* v : {&keys, &gathered_collateral, &gathered_debt, &gathered_threshold})
+        v->resize(chunk);
     open.reset(price);
     // One reservation up front: pages are only mapped where the cascade writes, and the copy
     // never moves as the frontier advances.
@@ -204,11 +217,13 @@ result simulate(const prepared_book& b, double price, double shock, const C& cur
                                  key.begin() + static_cast<std::ptrdiff_t>(live),
                                  [reach](double x) { return x >= reach; }) -
             key.begin());
-        collateral.insert(collateral.end(),
-                          b.collateral().begin() + static_cast<std::ptrdiff_t>(frontier),
-                          b.collateral().begin() + static_cast<std::ptrdiff_t>(reached));
-        debt.insert(debt.end(), b.debt().begin() + static_cast<std::ptrdiff_t>(frontier),
-                    b.debt().begin() + static_cast<std::ptrdiff_t>(reached));
+        const auto copy_reached = [&](std::size_t from, std::size_t to) {
+            collateral.insert(collateral.end(),
+                              b.collateral().begin() + static_cast<std::ptrdiff_t>(from),
+                              b.collateral().begin() + static_cast<std::ptrdiff_t>(to));
+            debt.insert(debt.end(), b.debt().begin() + static_cast<std::ptrdiff_t>(from),
+                        b.debt().begin() + static_cast<std::ptrdiff_t>(to));
+        };
         const auto due_now = [&](std::uint32_t k, double& h) {
             h = health(collateral[k], oracle, threshold[k] * multiplier, debt[k]);
             return debt[k] > 0 && h < 1;
@@ -223,21 +238,54 @@ result simulate(const prepared_book& b, double price, double shock, const C& cur
                                   k);
         };
         if (!capped) {
-            // Everything reached is due at once, in any order: one pass over what the round
-            // takes, each position liquidated and put back as it comes.
-            open.take_at_or_above(reach, waiting);
-            const auto visit = [&](std::uint32_t k) {
-                double h;
-                if (due_now(k, h))
-                    detail::liquidate_one(k, h, r, oracle, multiplier, state, t);
-                reopen(k);
+            // Everything reached is due at once, in any order. Positions are liquidated a
+            // cache-sized chunk at a time in one branch-free pass (on batches where this
+            // translation unit has them), and those still open go back at their new price.
+            // The bucketed ones are gathered into the chunk buffers and scattered back; the
+            // newly reached ones are contiguous and liquidated where they are copied to.
+            const auto keep_open = [&](std::size_t count, const double* debt_left, auto position) {
+                const std::size_t before = back.size();
+                back.resize(before + count);
+                detail::price_buckets::entry* to = back.data() + before;
+                std::size_t kept = 0;
+                for (std::size_t j = 0; j < count; ++j) { // branch-free compaction
+                    to[kept] = {keys[j], position(j)};
+                    kept += debt_left[j] > 0 ? 1 : 0;
+                }
+                back.resize(before + kept);
             };
-            for (const std::uint32_t k : waiting)
-                visit(k);
-            for (; frontier < reached; ++frontier)
-                visit(static_cast<std::uint32_t>(frontier));
+            open.take_at_or_above(reach, waiting);
+            for (std::size_t start = 0; start < waiting.size(); start += chunk) {
+                const std::size_t count = std::min(chunk, waiting.size() - start);
+                const std::uint32_t* k = waiting.data() + start;
+                for (std::size_t j = 0; j < count; ++j) {
+                    gathered_collateral[j] = collateral[k[j]];
+                    gathered_debt[j] = debt[k[j]];
+                    gathered_threshold[j] = threshold[k[j]];
+                }
+                detail::liquidate_due(r, oracle, multiplier, gathered_collateral.data(),
+                                      gathered_debt.data(), gathered_threshold.data(), keys.data(),
+                                      count, t);
+                for (std::size_t j = 0; j < count; ++j) {
+                    collateral[k[j]] = gathered_collateral[j];
+                    debt[k[j]] = gathered_debt[j];
+                }
+                keep_open(count, gathered_debt.data(), [k](std::size_t j) { return k[j]; });
+            }
             waiting.clear();
+            while (frontier < reached) {
+                const std::size_t count = std::min(chunk, reached - frontier);
+                copy_reached(frontier, frontier + count);
+                detail::liquidate_due(r, oracle, multiplier, collateral.data() + frontier,
+                                      debt.data() + frontier, threshold.data() + frontier,
+                                      keys.data(), count, t);
+                keep_open(count, debt.data() + frontier, [from = frontier](std::size_t j) {
+                    return static_cast<std::uint32_t>(from + j);
+                });
+                frontier += count;
+            }
         } else if (!(oracle * multiplier > 0)) {
+            copy_reached(frontier, reached);
             // A zero oracle price makes every health 0: the caps' tie-break by row then needs
             // all the candidates at once.
             open.take_at_or_above(reach, waiting);
@@ -255,6 +303,7 @@ result simulate(const prepared_book& b, double price, double shock, const C& cur
         } else {
             // Worst first (highest liquidation price first, i.e. lowest health): walk the
             // buckets from the top and stop where the cap binds; the rest are not touched.
+            copy_reached(frontier, reached);
             for (; frontier < reached; ++frontier)
                 open.push(key[frontier], static_cast<std::uint32_t>(frontier));
             open.drain(reach, [&](std::span<const detail::price_buckets::entry> bucket) {
@@ -314,26 +363,26 @@ result simulate(const prepared_book& b, double price, double shock, const C& cur
     return out;
 }
 
-template <impact_curve<double> C>
+template <impact_curve<double> C, class Abi = detail::engine_abi>
 result simulate(const prepared_book& b, double price, double shock, const C& curve, const rules& r,
                 const position_columns& final_positions) {
     workspace ws;
-    return simulate(b, price, shock, curve, r, final_positions, ws);
+    return simulate<C, Abi>(b, price, shock, curve, r, final_positions, ws);
 }
 
-template <impact_curve<double> C>
+template <impact_curve<double> C, class Abi = detail::engine_abi>
 result simulate(const prepared_book& b, double price, double shock, const C& curve,
                 const rules& r = {}) {
     workspace ws;
-    return simulate(b, price, shock, curve, r, position_columns{}, ws);
+    return simulate<C, Abi>(b, price, shock, curve, r, position_columns{}, ws);
 }
 
 /// The same on a plain book: validates and prepares it first (a sort). To run many shocks on
 /// one book, prepare it once and call the prepared_book overload.
-template <impact_curve<double> C>
+template <impact_curve<double> C, class Abi = detail::engine_abi>
 result simulate(const book& b, double price, double shock, const C& curve, const rules& r = {}) {
     workspace ws;
-    return simulate(prepared_book(b), price, shock, curve, r, position_columns{}, ws);
+    return simulate<C, Abi>(prepared_book(b), price, shock, curve, r, position_columns{}, ws);
 }
 
 } // namespace spiral::cascade
