@@ -17,6 +17,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <limits>
+#include <memory>
 #include <span>
 #include <string>
 #include <tuple>
@@ -114,7 +115,19 @@ public:
     workspace() = default;
 
 private:
-    std::vector<double> collateral_, debt_;
+    // The touched positions' state, indexed like the prepared book: allocated once for the
+    // book's size but not zeroed, so pages are only mapped where a cascade writes.
+    struct unzeroed {
+        std::unique_ptr<double[]> data;
+        std::size_t capacity = 0;
+        double* at_least(std::size_t n) {
+            if (n > capacity) {
+                data = std::make_unique_for_overwrite<double[]>(n);
+                capacity = n;
+            }
+            return data.get();
+        }
+    } collateral_, debt_;
     detail::price_buckets open_;
     std::vector<detail::candidate> due_;
     std::vector<std::uint32_t> waiting_;
@@ -123,8 +136,6 @@ private:
 
     void clear() noexcept {
         back_.clear();
-        collateral_.clear();
-        debt_.clear();
         due_.clear();
         waiting_.clear();
     }
@@ -162,8 +173,8 @@ result simulate(const prepared_book& b, double price, double shock, const C& cur
     // first position not yet reached) advances; the rest of the book is never written.
     // Touched positions still open wait in `open`, bucketed by liquidation price.
     ws.clear();
-    auto& collateral = ws.collateral_;
-    auto& debt = ws.debt_;
+    double* const collateral = ws.collateral_.at_least(live);
+    double* const debt = ws.debt_.at_least(live);
     auto& open = ws.open_;
     auto& due = ws.due_;
     auto& waiting = ws.waiting_;
@@ -177,16 +188,12 @@ result simulate(const prepared_book& b, double price, double shock, const C& cur
     for (auto* v : {&keys, &gathered_collateral, &gathered_debt, &gathered_threshold})
         v->resize(chunk);
     open.reset(price);
-    // One reservation up front: pages are only mapped where the cascade writes, and the copy
-    // never moves as the frontier advances.
-    collateral.reserve(live);
-    debt.reserve(live);
     std::size_t frontier = 0;
     const bool capped = detail::capped(r);
 
     struct touched_state {
-        std::vector<double>& c;
-        std::vector<double>& d;
+        double* c;
+        double* d;
         std::span<const double> t;
         std::tuple<double, double, double> get(std::uint32_t k) const { return {c[k], d[k], t[k]}; }
         void set(std::uint32_t k, double new_c, double new_d) {
@@ -218,11 +225,8 @@ result simulate(const prepared_book& b, double price, double shock, const C& cur
                                  [reach](double x) { return x >= reach; }) -
             key.begin());
         const auto copy_reached = [&](std::size_t from, std::size_t to) {
-            collateral.insert(collateral.end(),
-                              b.collateral().begin() + static_cast<std::ptrdiff_t>(from),
-                              b.collateral().begin() + static_cast<std::ptrdiff_t>(to));
-            debt.insert(debt.end(), b.debt().begin() + static_cast<std::ptrdiff_t>(from),
-                        b.debt().begin() + static_cast<std::ptrdiff_t>(to));
+            std::copy(b.collateral().data() + from, b.collateral().data() + to, collateral + from);
+            std::copy(b.debt().data() + from, b.debt().data() + to, debt + from);
         };
         const auto due_now = [&](std::uint32_t k, double& h) {
             h = health(collateral[k], oracle, threshold[k] * multiplier, debt[k]);
@@ -264,7 +268,8 @@ result simulate(const prepared_book& b, double price, double shock, const C& cur
                     gathered_threshold[j] = threshold[k[j]];
                 }
                 detail::liquidate_due(r, oracle, multiplier, gathered_collateral.data(),
-                                      gathered_debt.data(), gathered_threshold.data(), keys.data(),
+                                      gathered_debt.data(), gathered_threshold.data(),
+                                      gathered_collateral.data(), gathered_debt.data(), keys.data(),
                                       count, t);
                 for (std::size_t j = 0; j < count; ++j) {
                     collateral[k[j]] = gathered_collateral[j];
@@ -275,11 +280,11 @@ result simulate(const prepared_book& b, double price, double shock, const C& cur
             waiting.clear();
             while (frontier < reached) {
                 const std::size_t count = std::min(chunk, reached - frontier);
-                copy_reached(frontier, frontier + count);
-                detail::liquidate_due(r, oracle, multiplier, collateral.data() + frontier,
-                                      debt.data() + frontier, threshold.data() + frontier,
-                                      keys.data(), count, t);
-                keep_open(count, debt.data() + frontier, [from = frontier](std::size_t j) {
+                detail::liquidate_due(r, oracle, multiplier, b.collateral().data() + frontier,
+                                      b.debt().data() + frontier, threshold.data() + frontier,
+                                      collateral + frontier, debt + frontier, keys.data(), count,
+                                      t);
+                keep_open(count, debt + frontier, [from = frontier](std::size_t j) {
                     return static_cast<std::uint32_t>(from + j);
                 });
                 frontier += count;

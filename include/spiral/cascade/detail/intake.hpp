@@ -18,6 +18,8 @@
 
 #include <cstddef>
 
+#define SPIRAL_CASCADE_ABI SPIRAL_BULK_NAME(cascade) // cascade_avx512bw, ..., cascade_scalar
+
 namespace spiral::cascade::detail {
 
 /// A round's totals.
@@ -58,55 +60,57 @@ SPIRAL_HD constexpr liquidation_step<T> liquidate_if_due(const rules& r, T oracl
             select(due, T(1), zero)};
 }
 
-inline namespace SPIRAL_BULK_NAME(cascade) {
+inline namespace SPIRAL_CASCADE_ABI {
 
-    /// Names this choice of code: `simulate` takes it as a defaulted template argument, so
-    /// translation units that differ in it never share one instantiation.
-    struct engine_abi {};
+/// Names this choice of code: `simulate` takes it as a defaulted template argument, so
+/// translation units that differ in it never share one instantiation.
+struct engine_abi {};
 
-    /// Liquidates what is due among `count` positions, in place: `collateral` and `debt` are read
-    /// and overwritten, `threshold` read; `key` receives each position's new liquidation price.
-    /// Adds to `total`. Uncapped rounds only (every due position is liquidated).
-    inline void liquidate_due(const rules& r, double oracle, double multiplier, double* collateral,
-                              double* debt, const double* threshold, double* key, std::size_t count,
-                              round_totals& total) noexcept {
-        std::size_t i = 0;
+/// Liquidates what is due among `count` positions (`collateral`, `debt`, `threshold`) and
+/// writes them as they are after it to `collateral_out` and `debt_out` (which may be the
+/// inputs), and their new liquidation prices to `key`. Adds to `total`. Uncapped rounds only
+/// (every due position is liquidated).
+inline void liquidate_due(const rules& r, double oracle, double multiplier,
+                          const double* collateral, const double* debt, const double* threshold,
+                          double* collateral_out, double* debt_out, double* key, std::size_t count,
+                          round_totals& total) noexcept {
+    std::size_t i = 0;
 #if SPIRAL_BULK_USES_SIMD
-        using B = xsimd::batch<double>;
-        constexpr std::size_t width = B::size;
-        if (count >= width) {
-            const B oracle_b(oracle), multiplier_b(multiplier);
-            B seized(0.0), repaid(0.0), bad_debt(0.0), liquidations(0.0);
-            for (; i + width <= count; i += width) {
-                const liquidation_step<B> s =
-                    liquidate_if_due(r, oracle_b, multiplier_b, B::load_unaligned(collateral + i),
-                                     B::load_unaligned(debt + i), B::load_unaligned(threshold + i));
-                s.collateral.store_unaligned(collateral + i);
-                s.debt.store_unaligned(debt + i);
-                s.liquidation_price.store_unaligned(key + i);
-                seized += s.seized;
-                repaid += s.repaid;
-                bad_debt += s.bad_debt;
-                liquidations += s.count;
-            }
-            total.seized += xsimd::hadd(seized);
-            total.repaid += xsimd::hadd(repaid);
-            total.bad_debt += xsimd::hadd(bad_debt);
-            total.liquidations += static_cast<std::size_t>(xsimd::hadd(liquidations));
+    using B = xsimd::batch<double>;
+    constexpr std::size_t width = B::size;
+    if (count >= width) {
+        const B oracle_b(oracle), multiplier_b(multiplier);
+        B seized(0.0), repaid(0.0), bad_debt(0.0), liquidations(0.0);
+        for (; i + width <= count; i += width) {
+            const liquidation_step<B> s =
+                liquidate_if_due(r, oracle_b, multiplier_b, B::load_unaligned(collateral + i),
+                                 B::load_unaligned(debt + i), B::load_unaligned(threshold + i));
+            s.collateral.store_unaligned(collateral_out + i);
+            s.debt.store_unaligned(debt_out + i);
+            s.liquidation_price.store_unaligned(key + i);
+            seized += s.seized;
+            repaid += s.repaid;
+            bad_debt += s.bad_debt;
+            liquidations += s.count;
         }
-#endif
-        for (; i < count; ++i) {
-            const liquidation_step<double> s =
-                liquidate_if_due(r, oracle, multiplier, collateral[i], debt[i], threshold[i]);
-            collateral[i] = s.collateral;
-            debt[i] = s.debt;
-            key[i] = s.liquidation_price;
-            total.seized += s.seized;
-            total.repaid += s.repaid;
-            total.bad_debt += s.bad_debt;
-            total.liquidations += static_cast<std::size_t>(s.count);
-        }
+        total.seized += xsimd::hadd(seized);
+        total.repaid += xsimd::hadd(repaid);
+        total.bad_debt += xsimd::hadd(bad_debt);
+        total.liquidations += static_cast<std::size_t>(xsimd::hadd(liquidations));
     }
+#endif
+    for (; i < count; ++i) {
+        const liquidation_step<double> s =
+            liquidate_if_due(r, oracle, multiplier, collateral[i], debt[i], threshold[i]);
+        collateral_out[i] = s.collateral;
+        debt_out[i] = s.debt;
+        key[i] = s.liquidation_price;
+        total.seized += s.seized;
+        total.repaid += s.repaid;
+        total.bad_debt += s.bad_debt;
+        total.liquidations += static_cast<std::size_t>(s.count);
+    }
+}
 
-} // namespace )
+} // namespace SPIRAL_CASCADE_ABI
 } // namespace spiral::cascade::detail
