@@ -16,6 +16,8 @@
 //   creep           8% shock, depth 2x: a long, near-critical cascade
 //   capped          5% shock, depth 2x, at most 1000 liquidations per round: 100+ rounds
 //   black_thursday  43% shock, depth 1x: most of the book goes in a few rounds
+//   fast_sweep/<s>  s% shock, depth 3x, warm: counters liquidated_share and passes (time per
+//                   shock over one streaming pass, both timed in this binary)
 #include <spiral/simd.hpp>
 // after simd.hpp: the engine liquidates newly reached positions on batches
 #include <spiral/cascade/cascade.hpp>
@@ -26,6 +28,8 @@
 
 #include <benchmark/benchmark.h>
 
+#include <algorithm>
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <numeric>
@@ -86,17 +90,36 @@ void prepare(benchmark::State& state) {
     }
 }
 
+double stream_once(const market_data& d) {
+    double c = 0, debt = 0, t = 0;
+    for (std::size_t i = 0; i < positions; ++i) {
+        c += d.book.collateral[i];
+        debt += d.book.debt[i];
+        t += d.book.threshold[i];
+    }
+    return c + debt + t;
+}
+
 void stream_columns(benchmark::State& state) {
     const market_data& d = data();
-    for (auto _ : state) {
-        double c = 0, debt = 0, t = 0;
-        for (std::size_t i = 0; i < positions; ++i) {
-            c += d.book.collateral[i];
-            debt += d.book.debt[i];
-            t += d.book.threshold[i];
+    for (auto _ : state)
+        benchmark::DoNotOptimize(stream_once(d));
+}
+
+// Seconds of one streaming pass (the fastest of 30), for the sweep's passes counter.
+double stream_seconds() {
+    static const double seconds = [] {
+        const market_data& d = data();
+        double best = 1e300;
+        for (int k = 0; k < 30; ++k) {
+            const auto start = std::chrono::steady_clock::now();
+            benchmark::DoNotOptimize(stream_once(d));
+            const std::chrono::duration<double> took = std::chrono::steady_clock::now() - start;
+            best = std::min(best, took.count());
         }
-        benchmark::DoNotOptimize(c + debt + t);
-    }
+        return best;
+    }();
+    return seconds;
 }
 
 // One pass that evaluates every position's health at a shocked price and counts those under
@@ -140,6 +163,31 @@ void fast(benchmark::State& state, scenario s, bool warm) {
     report(state, res);
 }
 
+// Shocks of 1% to 43% (the argument, in percent) on the prepared book, depth 3x, warm
+// workspace. Counters: the share of the book liquidated (liquidations / positions; a position
+// liquidated twice counts twice) and the cost in streaming passes, timed in this binary.
+void fast_sweep(benchmark::State& state) {
+    const market_data& d = data();
+    const scenario s{static_cast<double>(state.range(0)) / 100, 3.0};
+    const auto curve = curve_for(s);
+    const cascade::rules r = rules_for(s);
+    const double pass = stream_seconds();
+    cascade::workspace ws;
+    cascade::result res = cascade::simulate(d.prepared, d.params.price, s.shock, curve, r, {}, ws);
+    std::size_t runs = 0;
+    const auto start = std::chrono::steady_clock::now();
+    for (auto _ : state) {
+        res = cascade::simulate(d.prepared, d.params.price, s.shock, curve, r, {}, ws);
+        benchmark::DoNotOptimize(res.final_price);
+        ++runs;
+    }
+    const std::chrono::duration<double> took = std::chrono::steady_clock::now() - start;
+    report(state, res);
+    state.counters["liquidated_share"] =
+        static_cast<double>(res.liquidations) / static_cast<double>(positions);
+    state.counters["passes"] = took.count() / static_cast<double>(runs) / pass;
+}
+
 void rescan(benchmark::State& state, scenario s) {
     const market_data& d = data();
     const auto curve = curve_for(s);
@@ -176,3 +224,14 @@ SPIRAL_CASCADE_BENCH(small_shock);
 SPIRAL_CASCADE_BENCH(creep);
 SPIRAL_CASCADE_BENCH(capped);
 SPIRAL_CASCADE_BENCH(black_thursday);
+BENCHMARK(fast_sweep)
+    ->Arg(1)
+    ->Arg(2)
+    ->Arg(5)
+    ->Arg(8)
+    ->Arg(12)
+    ->Arg(20)
+    ->Arg(30)
+    ->Arg(43)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();

@@ -4,6 +4,7 @@
 #include <spiral/cascade/book.hpp>
 #include <spiral/cascade/detail/intake.hpp>
 #include <spiral/cascade/detail/price_buckets.hpp>
+#include <spiral/cascade/detail/unzeroed.hpp>
 #include <spiral/cascade/detail/worst_first.hpp>
 #include <spiral/cascade/market.hpp>
 #include <spiral/cascade/position.hpp>
@@ -115,23 +116,13 @@ public:
     workspace() = default;
 
 private:
-    // The touched positions' state, indexed like the prepared book: allocated once for the
-    // book's size but not zeroed, so pages are only mapped where a cascade writes.
-    struct unzeroed {
-        std::unique_ptr<double[]> data;
-        std::size_t capacity = 0;
-        double* at_least(std::size_t n) {
-            if (n > capacity) {
-                data = std::make_unique_for_overwrite<double[]>(n);
-                capacity = n;
-            }
-            return data.get();
-        }
-    } collateral_, debt_;
+    // The touched positions' state, indexed like the prepared book: allocated for the book's
+    // size but not zeroed, so pages are only mapped where a cascade writes.
+    detail::unzeroed<double> collateral_, debt_;
     detail::price_buckets open_;
     std::vector<detail::candidate> due_;
     std::vector<std::uint32_t> waiting_;
-    std::vector<detail::price_buckets::entry> back_;
+    detail::unzeroed<detail::price_buckets::entry> back_;
     std::vector<double> keys_, gathered_collateral_, gathered_debt_, gathered_threshold_;
 
     void clear() noexcept {
@@ -238,8 +229,8 @@ result simulate(const prepared_book& b, double price, double shock, const C& cur
         back.clear();
         const auto reopen = [&](std::uint32_t k) {
             if (debt[k] > 0)
-                back.emplace_back(cascade::liquidation_price(collateral[k], debt[k], threshold[k]),
-                                  k);
+                back.push_back(
+                    {cascade::liquidation_price(collateral[k], debt[k], threshold[k]), k});
         };
         if (!capped) {
             // Everything reached is due at once, in any order. Positions are liquidated a
@@ -248,15 +239,13 @@ result simulate(const prepared_book& b, double price, double shock, const C& cur
             // The bucketed ones are gathered into the chunk buffers and scattered back; the
             // newly reached ones are contiguous and liquidated where they are copied to.
             const auto keep_open = [&](std::size_t count, const double* debt_left, auto position) {
-                const std::size_t before = back.size();
-                back.resize(before + count);
-                detail::price_buckets::entry* to = back.data() + before;
+                detail::price_buckets::entry* to = back.extend(count);
                 std::size_t kept = 0;
                 for (std::size_t j = 0; j < count; ++j) { // branch-free compaction
                     to[kept] = {keys[j], position(j)};
                     kept += debt_left[j] > 0 ? 1 : 0;
                 }
-                back.resize(before + kept);
+                back.commit(kept);
             };
             open.take_at_or_above(reach, waiting);
             for (std::size_t start = 0; start < waiting.size(); start += chunk) {
@@ -315,9 +304,9 @@ result simulate(const prepared_book& b, double price, double shock, const C& cur
                 due.clear();
                 for (const auto& e : bucket) {
                     double h;
-                    if (due_now(e.second, h))
-                        due.push_back({h, e.second, b.row()[e.second]});
-                    waiting.push_back(e.second);
+                    if (due_now(e.position, h))
+                        due.push_back({h, e.position, b.row()[e.position]});
+                    waiting.push_back(e.position);
                 }
                 detail::select_worst_first(due, r, t);
                 detail::liquidate_in_order(std::span<const detail::candidate>(due), r, oracle,
@@ -328,7 +317,7 @@ result simulate(const prepared_book& b, double price, double shock, const C& cur
         // Everything picked and still open goes back at its (new) liquidation price.
         for (const std::uint32_t k : waiting)
             reopen(k);
-        open.push_all(back);
+        open.push_all(back.elements());
         round_record rec{oracle,   m.price(), multiplier, t.liquidations,
                          t.seized, t.repaid,  t.bad_debt, 0};
         if (t.liquidations > 0) {

@@ -1,6 +1,7 @@
 // Open positions of a running cascade, bucketed by liquidation price.
 #pragma once
 
+#include <algorithm>
 #include <bit>
 #include <cstddef>
 #include <cstdint>
@@ -17,7 +18,12 @@ namespace spiral::cascade::detail {
 /// buckets it crosses), with no sorting.
 class price_buckets {
 public:
-    using entry = std::pair<double, std::uint32_t>; // liquidation price, position
+    /// A position waiting at its liquidation price (trivial, so scratch arrays of entries need
+    /// not be zeroed).
+    struct entry {
+        double price;
+        std::uint32_t position;
+    };
 
     /// Starts empty; prices at or above `top_price` share the first bucket.
     void reset(double top_price) {
@@ -35,7 +41,7 @@ public:
 
     void push(double price, std::uint32_t position) {
         const std::size_t i = index(price);
-        buckets_[i].emplace_back(price, position);
+        buckets_[i].push_back({price, position});
         first_ = i < first_ ? i : first_;
         last_ = i > last_ ? i : last_;
         ++size_;
@@ -43,15 +49,25 @@ public:
 
     /// push() for many entries at once (the bookkeeping stays in registers).
     void push_all(std::span<const entry> entries) {
-        std::size_t first = first_, last = last_;
-        for (const entry& e : entries) {
-            const std::size_t i = index(e.first);
-            buckets_[i].push_back(e);
-            first = i < first ? i : first;
-            last = i > last ? i : last;
+        // In blocks: first the bucket indices and their range (a loop without stores to the
+        // buckets, so the range stays in registers), then the appends.
+        constexpr std::size_t block = 256;
+        std::uint32_t bucket_of[block];
+        for (std::size_t start = 0; start < entries.size(); start += block) {
+            const std::size_t count = std::min(block, entries.size() - start);
+            const entry* e = entries.data() + start;
+            std::size_t first = first_, last = last_;
+            for (std::size_t j = 0; j < count; ++j) {
+                const std::size_t i = index(e[j].price);
+                bucket_of[j] = static_cast<std::uint32_t>(i);
+                first = i < first ? i : first;
+                last = i > last ? i : last;
+            }
+            first_ = first;
+            last_ = last;
+            for (std::size_t j = 0; j < count; ++j)
+                buckets_[bucket_of[j]].push_back(e[j]);
         }
-        first_ = first;
-        last_ = last;
         size_ += entries.size();
     }
 
@@ -64,7 +80,7 @@ public:
         std::size_t i = first_;
         for (; i < boundary && i <= last_; ++i) {
             for (const entry& e : buckets_[i])
-                out.push_back(e.second);
+                out.push_back(e.position);
             size_ -= buckets_[i].size();
             buckets_[i].clear();
         }
@@ -72,8 +88,8 @@ public:
             std::vector<entry>& b = buckets_[i];
             std::size_t kept = 0;
             for (const entry& e : b) {
-                if (e.first >= reach)
-                    out.push_back(e.second);
+                if (e.price >= reach)
+                    out.push_back(e.position);
                 else
                     b[kept++] = e;
             }
@@ -104,7 +120,7 @@ public:
             chunk_.clear();
             std::size_t kept = 0;
             for (const entry& e : b) {
-                if (e.first >= reach)
+                if (e.price >= reach)
                     chunk_.push_back(e);
                 else
                     b[kept++] = e;
