@@ -2,6 +2,7 @@
 // marked SPIRAL_HD must be callable from device code without --expt-relaxed-constexpr.
 // Compile-only: no GPU is needed, and none is assumed.
 #include <spiral/cascade/analysis.hpp>
+#include <spiral/cascade/detail/intake.hpp>
 #include <spiral/cascade/position.hpp>
 #include <spiral/cascade/rules.hpp>
 #include <spiral/core/normal.hpp>
@@ -67,6 +68,10 @@ __global__ void liquidate_positions(const double* collateral, const double* debt
     const double f = cascade::close_fraction(*rules, h, 0.8, bonus);
     const auto l = cascade::liquidate(collateral[i], debt[i], oracle, f, bonus);
     seized[i] = cascade::is_toxic(collateral[i], debt[i], oracle, bonus) ? l.seized : 0.0;
+    // the engine's one-step kernel (health, bonus, size, liquidate, new liquidation price)
+    const auto step =
+        cascade::detail::liquidate_if_due(*rules, oracle, 1.0, collateral[i], debt[i], 0.8);
+    seized[i] += step.seized;
 }
 
 __global__ void risk_weights_and_shocks(const double* vol, double* out, int n) {
