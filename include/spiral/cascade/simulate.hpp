@@ -160,8 +160,9 @@ result simulate(const prepared_book& b, double price, double shock, const C& cur
     check_out(final_positions.debt, "final_positions.debt.size()");
 
     const std::span<const double> key = b.liquidation_price(), threshold = b.threshold();
-    // Touched positions are copied, in order, into `collateral`/`debt` as the frontier (the
-    // first position not yet reached) advances; the rest of the book is never written.
+    // The touched positions' state lives in `collateral`/`debt`, indexed like the prepared
+    // book and written as the frontier (the first position not yet reached) advances; entries
+    // past the frontier are never read.
     // Touched positions still open wait in `open`, bucketed by liquidation price.
     ws.clear();
     double* const collateral = ws.collateral_.at_least(live);
@@ -224,8 +225,6 @@ result simulate(const prepared_book& b, double price, double shock, const C& cur
             return debt[k] > 0 && h < 1;
         };
         detail::round_totals t;
-        // At a zero oracle price every health is 0: the caps' tie-break by row then needs
-        // all the candidates at once, which the uncapped gathering gives.
         back.clear();
         const auto reopen = [&](std::uint32_t k) {
             if (debt[k] > 0)
@@ -237,7 +236,8 @@ result simulate(const prepared_book& b, double price, double shock, const C& cur
             // cache-sized chunk at a time in one branch-free pass (on batches where this
             // translation unit has them), and those still open go back at their new price.
             // The bucketed ones are gathered into the chunk buffers and scattered back; the
-            // newly reached ones are contiguous and liquidated where they are copied to.
+            // newly reached ones are contiguous, read from the prepared columns and written to
+            // the touched state.
             const auto keep_open = [&](std::size_t count, const double* debt_left, auto position) {
                 detail::price_buckets::entry* to = back.extend(count);
                 std::size_t kept = 0;
