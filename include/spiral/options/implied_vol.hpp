@@ -105,6 +105,39 @@ SPIRAL_HD constexpr T log_positive(T v) noexcept {
            select(subnormal, T(S(44.361419555836499802702855773323)), T(0));
 }
 
+/// ln v for v > 0 with a shorter dependency chain than the batch library's log, for the
+/// solver's serial path: v = m 2^k, m in [sqrt(1/2), sqrt(2)) (exact), f = m - 1 (exact),
+/// s = f / (2 + f), ln m = 2 atanh(s) = f - (f^2/2 - s (f^2/2 + R(s^2))) with
+/// R = 2 (z/3 + z^2/5 + ... + z^11/23), z = s^2 <= 0.0295 (the first omitted term is below
+/// 1e-19 of R), by Estrin's scheme; ln 2 in two parts so that k ln 2 is exact. The leading f is
+/// exact, so the result is within about an ulp. Lanes that are not positive normal finite
+/// numbers (rare) take the library's log. Scalars, and batches without `split_exponent`, use
+/// `log` itself.
+template <real T>
+SPIRAL_HD constexpr T log_low_latency(T v) noexcept {
+    if constexpr (requires(const T& a, T& k) { batch_traits<T>::split_exponent(a, k); }) {
+        using S = scalar_t<T>;
+        T k;
+        const T m = batch_traits<T>::split_exponent(v, k);
+        const T f = m - T(1);
+        const T s = f / (T(2) + f);
+        const T z = s * s;
+        constexpr double series[] = {2.0 / 3,  2.0 / 5,  2.0 / 7,  2.0 / 9,  2.0 / 11, 2.0 / 13,
+                                     2.0 / 15, 2.0 / 17, 2.0 / 19, 2.0 / 21, 2.0 / 23};
+        const T r = z * estrin(z, series);
+        const T half_f2 = T(0.5) * f * f;
+        // The small parts first, then the exact f, then the exact k ln2_hi.
+        T result = k * T(S(ln2_hi)) + (f - (half_f2 - (s * (half_f2 + r) + k * T(S(ln2_lo)))));
+        const mask_t<T> ordinary = v >= T(spiral::detail::scalar_limits<S>::min_normal) &&
+                                   v <= T(spiral::detail::scalar_limits<S>::max);
+        if (!all_lanes<T>(ordinary))
+            result = select(ordinary, result, log(v));
+        return result;
+    } else {
+        return log(v);
+    }
+}
+
 /// -|ln(F/K)| = -ln(1 + v), v = (max - min)/min >= 0, to a few ulps relative also near the
 /// money (where an error e in x moves s by about e/s): max - min is exact there (Sterbenz),
 /// and with w = 1 + v rounded, ln(1 + v) = ln w + (v - (w - 1))/w to second order in the
@@ -114,7 +147,7 @@ SPIRAL_HD constexpr T minus_abs_log_ratio(T forward, T strike) noexcept {
     const T smaller = min(forward, strike);
     const T v = (max(forward, strike) - smaller) / smaller;
     const T w = T(1) + v;
-    return -(log(w) + (v - (w - T(1))) / w);
+    return -(log_low_latency(w) + (v - (w - T(1))) / w);
 }
 
 /// True where some lane of `m` may need a value: `m` itself for scalars (so they skip the
@@ -149,33 +182,45 @@ SPIRAL_HD constexpr T lower_mills_ratio(T z) noexcept {
 
 /// Y(h + t) - Y(h - t) for h <= 0 and small t, by its odd Taylor series in t, all of whose
 /// terms are positive. The derivatives follow from Y' = 1 + h Y by differentiating:
-/// Y^(k) = (k - 1) Y^(k-2) + h Y^(k-1). For t < 0.15 the first omitted term (t^15/15!
-/// Y^(15)) is below 2e-18 of the sum; the recursion's rounding grows like (|h| t)^k, small
-/// for |x| = 2 |h| t < 0.2, where the series is used.
+/// Y^(k+1) = k Y^(k-1) + h Y^(k). For t < 0.15 the first omitted term (t^15/15! Y^(15)) is
+/// below 2e-18 of the sum; the recursion's rounding grows like (|h| t)^k, small for
+/// |x| = 2 |h| t < 0.2, where the series is used.
+/// The recursion runs in jumps of four, (Y^(k-1), Y^(k)) -> (Y^(k+3), Y^(k+4)), by the product
+/// of four of its steps: the same linear map, whose entries (sign-definite products of h and
+/// k + c + h^2) are computed while Y(h) is, so the chain that waits on Y(h) is three jumps
+/// instead of thirteen steps. The sum is taken in a tree for the same reason.
+template <real T>
+struct mills_derivatives_ahead {
+    T plus_3, plus_4, plus_5; // Y^(k+2), Y^(k+3), Y^(k+4) from Y^(k-1), Y^(k)
+};
+
+template <real T>
+SPIRAL_HD constexpr mills_derivatives_ahead<T> mills_derivatives_jump(scalar_t<T> k, T h, T h2,
+                                                                      T below, T at) noexcept {
+    using S = scalar_t<T>;
+    return {(h * T(k)) * below + (T(k + S(1)) + h2) * at,
+            (T(k) * (T(k + S(2)) + h2)) * below + (h * (T(S(2) * k + S(3)) + h2)) * at,
+            (h * T(k) * (T(S(2) * k + S(5)) + h2)) * below +
+                (h2 * T(k + S(2)) + (T(k + S(3)) + h2) * (T(k + S(1)) + h2)) * at};
+}
+
 template <real T>
 SPIRAL_HD constexpr T mills_ratio_difference_series(T h, T t) noexcept {
     using S = scalar_t<T>;
+    const T h2 = h * h;
     const T y0 = lower_mills_ratio(h);
     const T y1 = T(1) + h * y0;
-    const T y2 = y0 + h * y1;
-    const T y3 = T(2) * y1 + h * y2;
-    const T y4 = T(3) * y2 + h * y3;
-    const T y5 = T(4) * y3 + h * y4;
-    const T y6 = T(5) * y4 + h * y5;
-    const T y7 = T(6) * y5 + h * y6;
-    const T y8 = T(7) * y6 + h * y7;
-    const T y9 = T(8) * y7 + h * y8;
-    const T y10 = T(9) * y8 + h * y9;
-    const T y11 = T(10) * y9 + h * y10;
-    const T y12 = T(11) * y10 + h * y11;
-    const T y13 = T(12) * y11 + h * y12;
+    const auto from_1 = mills_derivatives_jump(S(1), h, h2, y0, y1); // 3, 4, 5
+    const auto from_5 = mills_derivatives_jump(S(5), h, h2, from_1.plus_4, from_1.plus_5); // 7..9
+    const auto from_9 = mills_derivatives_jump(S(9), h, h2, from_5.plus_4, from_5.plus_5); // ..13
     const T t2 = t * t;
-    const T sum = y1 + t2 * (y3 * T(S(1.0 / 6)) +
-                             t2 * (y5 * T(S(1.0 / 120)) +
-                                   t2 * (y7 * T(S(1.0 / 5040)) +
-                                         t2 * (y9 * T(S(1.0 / 362880)) +
-                                               t2 * (y11 * T(S(1.0 / 39916800)) +
-                                                     t2 * (y13 * T(S(1.0 / 6227020800.0))))))));
+    const T t4 = t2 * t2;
+    const T t8 = t4 * t4;
+    const T sum =
+        (y1 + t2 * T(S(1.0 / 6)) * from_1.plus_3) +
+        t4 * (T(S(1.0 / 120)) * from_1.plus_5 + t2 * T(S(1.0 / 5040)) * from_5.plus_3) +
+        t8 * ((T(S(1.0 / 362880)) * from_5.plus_5 + t2 * T(S(1.0 / 39916800)) * from_9.plus_3) +
+              t4 * T(S(1.0 / 6227020800.0)) * from_9.plus_5);
     return T(2) * t * sum;
 }
 
@@ -299,7 +344,7 @@ SPIRAL_HD constexpr T householder_step(T x, T s, const implied_target<T>& aim, T
     // L = ln b or ln(b_max - b) = q + ln(part) - ln sqrt(2 pi); lambda = L' = +-1/part.
     const T part = select(p.upper_form, p.upper, p.lower);
     const T lambda = select(p.upper_form, T(-1), T(1)) / part;
-    const T log_part = p.exponent + log(part) - T(S(log_sqrt_2pi));
+    const T log_part = p.exponent + log_low_latency(part) - T(S(log_sqrt_2pi));
     const T log_target = select(p.upper_form, aim.log_gap, aim.log_beta);
     // nu = -(L - L_target)/lambda; below s_l, g = 1/L - 1/L_beta gives nu = L (L_beta - L) /
     // (L_beta lambda).
@@ -409,13 +454,15 @@ SPIRAL_IV_FLATTEN SPIRAL_HD constexpr T implied_stddev_scaled(T x, T b_max, T ti
 
     // Outer lanes invert their maps: s = |x| / (sqrt(3) (-Phi^{-1}((f/lower_scale)^{1/3})))
     // and s = -2 Phi^{-1}(f). Where f underflows (f ~ beta as beta -> 0, f ~ gap/2 as
-    // beta -> b_max), the target's logarithm stands in for ln f.
+    // beta -> b_max), the target's logarithm stands in for ln f. This waits on the
+    // interpolation (a logarithm, a square root and a division in a row), so batches skip it
+    // when no lane is outer.
     T guess = interpolated;
-    if (worth_computing<T>(outer)) {
+    if (any_lane<T>(outer)) {
         const T tiny = T(S(1e3) * spiral::detail::scalar_limits<S>::min_normal);
         // ln(f / lower_scale) or ln f: one logarithm (f/lower_scale ~ Phi(z)^3 <= 1).
         const T f = max(interpolated, tiny);
-        T log_p = log(select(lower, f / lower_scale, f));
+        T log_p = log_low_latency(select(lower, f / lower_scale, f));
         const mask_t<T> underflow = outer && !(interpolated > tiny);
         if (any_lane<T>(underflow)) {
             const T log_f = select(lower, aim.log_beta - log(lower_scale), aim.log_gap);
