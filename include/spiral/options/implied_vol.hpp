@@ -107,12 +107,13 @@ SPIRAL_HD constexpr T log_positive(T v) noexcept {
 
 /// ln v for v > 0 with a shorter dependency chain than the batch library's log, for the
 /// solver's serial path: v = m 2^k, m in [sqrt(1/2), sqrt(2)) (exact), f = m - 1 (exact),
-/// s = f / (2 + f), ln m = 2 atanh(s) = f - (f^2/2 - s (f^2/2 + R(s^2))) with
-/// R = 2 (z/3 + z^2/5 + ... + z^11/23), z = s^2 <= 0.0295 (the first omitted term is below
-/// 1e-19 of R), by Estrin's scheme; ln 2 in two parts so that k ln 2 is exact. The leading f is
-/// exact, so the result is within about an ulp. Lanes that are not positive normal finite
-/// numbers (rare) take the library's log. Scalars, and batches without `split_exponent`, use
-/// `log` itself.
+/// ln m = f + f^2 P(f) with P a polynomial of degree 20 (no division), and ln 2 in two parts
+/// so that k ln 2 is exact. P is a Chebyshev interpolant of (ln(1 + f) - f)/f^2 on that
+/// interval, fitted here at 50 digits (mpmath.chebyfit): within 1.1e-17 of it, so ln m is
+/// within 6e-18 relative before rounding; the leading f is exact and f^2 P is at most a fifth
+/// of ln m, so the result is within about an ulp. P is evaluated by Estrin's scheme, in two
+/// parts (16 and 5 coefficients). Lanes that are not positive normal finite numbers (rare)
+/// take the library's log. Scalars, and batches without `split_exponent`, use `log` itself.
 template <real T>
 SPIRAL_HD constexpr T log_low_latency(T v) noexcept {
     if constexpr (requires(const T& a, T& k) { batch_traits<T>::split_exponent(a, k); }) {
@@ -120,14 +121,30 @@ SPIRAL_HD constexpr T log_low_latency(T v) noexcept {
         T k;
         const T m = batch_traits<T>::split_exponent(v, k);
         const T f = m - T(1);
-        const T s = f / (T(2) + f);
-        const T z = s * s;
-        constexpr double series[] = {2.0 / 3,  2.0 / 5,  2.0 / 7,  2.0 / 9,  2.0 / 11, 2.0 / 13,
-                                     2.0 / 15, 2.0 / 17, 2.0 / 19, 2.0 / 21, 2.0 / 23};
-        const T r = z * estrin(z, series);
-        const T half_f2 = T(0.5) * f * f;
+        constexpr double low[] = {-0.5,
+                                  0.3333333333333337,
+                                  -0.24999999999999434,
+                                  0.19999999999975535,
+                                  -0.16666666666809152,
+                                  0.14285714290226392,
+                                  -0.12499999988229632,
+                                  0.1111111072996344,
+                                  -0.10000000293648051,
+                                  0.09090926519529235,
+                                  -0.08333341859605121,
+                                  0.07691846251495121,
+                                  -0.07142178144931366,
+                                  0.06673746435165462,
+                                  -0.06266871141028912,
+                                  0.05825070238646302};
+        constexpr double high[] = {-0.053492389973253424, 0.054081381753003616,
+                                   -0.06207496038793952, 0.05647814073538777, -0.02432617491821441};
+        const T f2 = f * f;
+        const T f4 = f2 * f2;
+        const T f8 = f4 * f4;
+        const T p = estrin(f, low) + (f8 * f8) * estrin(f, high);
         // The small parts first, then the exact f, then the exact k ln2_hi.
-        T result = k * T(S(ln2_hi)) + (f - (half_f2 - (s * (half_f2 + r) + k * T(S(ln2_lo)))));
+        T result = k * T(S(ln2_hi)) + (f + (f2 * p + k * T(S(ln2_lo))));
         const mask_t<T> ordinary = v >= T(spiral::detail::scalar_limits<S>::min_normal) &&
                                    v <= T(spiral::detail::scalar_limits<S>::max);
         if (!all_lanes<T>(ordinary))
@@ -358,15 +375,105 @@ SPIRAL_HD constexpr T householder_step(T x, T s, const implied_target<T>& aim, T
     const T l = select(aim.lower, log_part, T(1));
     const T e = select(aim.lower, lambda, T(0));
     const T l2 = l * l;
-    const T numerator = l2 * (T(1) + T(0.5) * a * nu) - e * nu * l;
-    const T denominator = l2 * (T(1) + nu * (a + b * nu * T(S(1.0 / 6)))) -
-                          e * nu * l * (T(2) + a * nu) + e * e * nu * nu;
+    // numerator = l^2 (1 + a nu/2) - e nu l and denominator = l^2 (1 + nu (a + b nu/6)) -
+    // e nu l (2 + a nu) + e^2 nu^2, as polynomials in nu whose coefficients do not wait on nu.
+    const T el = e * l;
+    const T numerator = l2 + nu * (T(0.5) * a * l2 - el);
+    const T denominator =
+        (l2 + nu * (a * l2 - T(2) * el)) + (nu * nu) * (b * l2 * T(S(1.0 / 6)) - a * el + e * e);
 
     // nu < 0 means b(s) > beta: the root is below s.
     const mask_t<T> above = nu < T(0);
     hi = select(above, s, hi);
     lo = select(above, lo, s);
     return keep_in_bracket(s + nu * numerator / denominator, lo, hi);
+}
+
+/// e^z - 1 for |z| <= 0.05 by its Taylor series (the first omitted term is below 3e-20
+/// relative); larger |z| come out inaccurate, which the caller detects.
+template <real T>
+SPIRAL_HD constexpr T expm1_small(T z) noexcept {
+    constexpr double series[] = {1.0,         1.0 / 2,      1.0 / 6,       1.0 / 24,      1.0 / 120,
+                                 1.0 / 720.0, 1.0 / 5040.0, 1.0 / 40320.0, 1.0 / 362880.0};
+    return z * estrin(z, series);
+}
+
+/// One step of order eight from s inside [lo, hi], for lanes above s_l (`aim.lower` clear). There
+/// b' = e^q / sqrt(2 pi) has closed-form derivatives: b^(k+1) = b' E_k with E_k the complete Bell
+/// polynomials of q', q'', ..., and in units of s, Q_j = q^(j) s^j: Q_1 = h^2 - t^2, Q_2 = -3 h^2 -
+/// t^2, Q_j = (-1)^(j+1) (j+1)!/2 h^2 for j >= 3. So the Taylor series of b at s in u = ds/s,
+///   b(s (1 + u)) - beta = s b' (u + A_2 u^2 + ... - nu),  A_k = E_(k-1) s^(k-1) / k!,
+/// costs multiplications that run while the Mills ratios are evaluated. Its root is the
+/// reverted series u = nu + d_2 nu^2 + ... + d_7 nu^7 (series reversion, A&S 3.6.25).
+/// nu = (beta - b)/(s b') comes from the logarithms, as in `householder_step`, so that it has
+/// the same rounding: with D = ln beta - ln b (or ln(b_max - beta) - ln(b_max - b)),
+/// beta - b = b (e^D - 1) (or -(b_max - b)(e^D - 1)), and e^D - 1 by its series (|D| is a few
+/// 1e-3 here). `tail` gets |d_7 nu^7|, the last term taken (the largest double where |D| >
+/// 0.05): where it is below 1e-16 the terms left out (about nu d_8/d_7 times it) are far
+/// below the rounding, and the caller needs no second step. Measured from starts 1e-4 to 3e-2
+/// off the root on the benchmark books (middle branches): the error after the step is within
+/// 31 e0^8 (listed) and 6.3e3 e0^8 (wide) above the rounding (3.4e-15), and no start with a
+/// tail below 1e-16 ended more than 4e-15 off.
+/// The largest last term |d_7 nu^7| of `middle_step` that needs no further step.
+inline constexpr double middle_step_enough = 1e-16;
+
+template <real T>
+SPIRAL_HD constexpr T middle_step(T x, T s, const implied_target<T>& aim, T& lo, T& hi,
+                                  T& tail) noexcept {
+    using S = scalar_t<T>;
+    const auto p = normalised_black(x, s);
+    // The series' coefficients: none of this waits on the Mills ratios.
+    const T h2 = p.h * p.h;
+    const T t2 = p.t * p.t;
+    const T q1 = h2 - t2;
+    const T q2 = T(-3) * h2 - t2;
+    const T q3 = T(12) * h2;
+    const T q4 = T(-60) * h2;
+    const T q5 = T(360) * h2;
+    const T q6 = T(-2520) * h2;
+    const T e1 = q1;
+    const T e2 = q1 * e1 + q2;
+    const T e3 = q1 * e2 + T(2) * q2 * e1 + q3;
+    const T e4 = q1 * e3 + T(3) * q2 * e2 + T(3) * q3 * e1 + q4;
+    const T e5 = q1 * e4 + T(4) * q2 * e3 + T(6) * q3 * e2 + T(4) * q4 * e1 + q5;
+    const T e6 = q1 * e5 + T(5) * q2 * e4 + T(10) * q3 * e3 + T(10) * q4 * e2 + T(5) * q5 * e1 + q6;
+    const T a2 = e1 * T(S(1.0 / 2));
+    const T a3 = e2 * T(S(1.0 / 6));
+    const T a4 = e3 * T(S(1.0 / 24));
+    const T a5 = e4 * T(S(1.0 / 120));
+    const T a6 = e5 * T(S(1.0 / 720));
+    const T a7 = e6 * T(S(1.0 / 5040));
+    const T a2_2 = a2 * a2;
+    const T a2_3 = a2_2 * a2;
+    const T a3_2 = a3 * a3;
+    const T d2 = -a2;
+    const T d3 = T(2) * a2_2 - a3;
+    const T d4 = T(5) * a2 * a3 - a4 - T(5) * a2_3;
+    const T d5 = T(6) * a2 * a4 + T(3) * a3_2 + T(14) * a2_2 * a2_2 - a5 - T(21) * a2_2 * a3;
+    const T d6 = T(7) * a2 * a5 + T(7) * a3 * a4 + T(84) * a2_3 * a3 - a6 - T(28) * a2_2 * a4 -
+                 T(28) * a2 * a3_2 - T(42) * a2_2 * a2_3;
+    const T d7 = T(132) * a2_3 * a2_3 - T(330) * a2_2 * a2_2 * a3 + T(120) * a2_3 * a4 +
+                 T(180) * a2_2 * a3_2 - T(36) * a2_2 * a5 - T(72) * a2 * a3 * a4 -
+                 T(12) * a3_2 * a3 + T(8) * a2 * a6 + T(4) * a4 * a4 + T(8) * a3 * a5 - a7;
+
+    // nu from the logarithms (ln b or ln(b_max - b) = q + ln(part) - ln sqrt(2 pi)).
+    const T part = select(p.upper_form, p.upper, p.lower);
+    const T log_part = p.exponent + log_low_latency(part) - T(S(log_sqrt_2pi));
+    const T log_target = select(p.upper_form, aim.log_gap, aim.log_beta);
+    const T log_ratio = log_target - log_part;
+    const T relative_gap = expm1_small(log_ratio);
+    const T nu = select(p.upper_form, -part, part) * relative_gap * p.inv_s;
+    const T nu2 = nu * nu;
+    const T nu4 = nu2 * nu2;
+    const T u = nu * ((T(1) + nu * d2) + nu2 * (d3 + nu * d4) + nu4 * ((d5 + nu * d6) + nu2 * d7));
+    // Where |D| > 0.05 the series of e^D - 1 is not accurate: no claim then.
+    tail = select(abs(log_ratio) <= T(S(0.05)), abs(d7 * nu4 * nu2 * nu),
+                  T(spiral::detail::scalar_limits<S>::max));
+    // nu < 0 means b(s) > beta: the root is below s.
+    const mask_t<T> above = nu < T(0);
+    hi = select(above, s, hi);
+    lo = select(above, lo, s);
+    return keep_in_bracket(s + s * u, lo, hi);
 }
 
 /// The total stddev s with b(x, s) = beta for x <= 0, 0 < beta < b_max = e^{x/2}, given as
@@ -484,6 +591,15 @@ SPIRAL_IV_FLATTEN SPIRAL_HD constexpr T implied_stddev_scaled(T x, T b_max, T ti
     const T s0 = keep_in_bracket(clamp(guess, lo, hi), lo, hi);
     // Two steps: the guess is within ~10% (1e-3 typically) and each step takes the error e
     // to about e^4, so the second lands below 1e-19 before rounding.
+    // Without lanes below s_l (all of them in the middle branches or above s_u), one step of
+    // order eight on the guess (within ~4e-3 there, 1e-3 typically) is enough wherever the last
+    // term of its series says so; otherwise the two steps below, from s0 as without it.
+    if (!any_lane<T>(lower)) {
+        T tail;
+        const T s1 = middle_step(x, s0, aim, lo, hi, tail);
+        if (all_lanes<T>(tail <= T(S(middle_step_enough))))
+            return s1;
+    }
     const T s1 = householder_step(x, s0, aim, lo, hi);
     return householder_step(x, s1, aim, lo, hi);
 }
