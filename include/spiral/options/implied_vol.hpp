@@ -205,7 +205,8 @@ SPIRAL_HD constexpr T lower_mills_ratio(T z) noexcept {
 /// The recursion runs in jumps of four, (Y^(k-1), Y^(k)) -> (Y^(k+3), Y^(k+4)), by the product
 /// of four of its steps: the same linear map, whose entries (sign-definite products of h and
 /// k + c + h^2) are computed while Y(h) is, so the chain that waits on Y(h) is three jumps
-/// instead of thirteen steps. The sum is taken in a tree for the same reason.
+/// instead of thirteen steps. The sum is taken in a tree for the same reason. Y(h) comes from
+/// the caller, which shares one Mills ratio evaluation between lanes on and off the series.
 template <real T>
 struct mills_derivatives_ahead {
     T plus_3, plus_4, plus_5; // Y^(k+2), Y^(k+3), Y^(k+4) from Y^(k-1), Y^(k)
@@ -222,10 +223,9 @@ SPIRAL_HD constexpr mills_derivatives_ahead<T> mills_derivatives_jump(scalar_t<T
 }
 
 template <real T>
-SPIRAL_HD constexpr T mills_ratio_difference_series(T h, T t) noexcept {
+SPIRAL_HD constexpr T mills_ratio_difference_series(T y0, T h, T t) noexcept { // y0 = Y(h)
     using S = scalar_t<T>;
     const T h2 = h * h;
-    const T y0 = lower_mills_ratio(h);
     const T y1 = T(1) + h * y0;
     const auto from_1 = mills_derivatives_jump(S(1), h, h2, y0, y1); // 3, 4, 5
     const auto from_5 = mills_derivatives_jump(S(5), h, h2, from_1.plus_4, from_1.plus_5); // 7..9
@@ -270,16 +270,25 @@ SPIRAL_HD constexpr normalised_black_parts<T> normalised_black(T x, T s) noexcep
     const T d1 = p.h + p.t;
     const T d2 = p.h - p.t;
     const mask_t<T> series = use_series(x, s);
-    const T zero = T(0);
-    const T by_series = branch<T>(
-        series, [&] { return mills_ratio_difference_series(p.h, p.t); }, [&] { return zero; });
-    const T y1 = branch<T>(
-        !series, [&] { return lower_mills_ratio(-abs(d1)); }, [&] { return zero; });
-    const T y2 = branch<T>(
-        !series, [&] { return lower_mills_ratio(d2); }, [&] { return zero; });
-    p.lower = select(series, by_series, y1 - y2);
-    p.upper = y1 + y2; // Y(-d1) + Y(d2) where d1 > 0
     p.upper_form = d1 > T(0) && !series;
+    if (!any_lane<T>(series)) {
+        const T y1 = lower_mills_ratio(-abs(d1));
+        const T y2 = lower_mills_ratio(d2);
+        p.lower = y1 - y2;
+        p.upper = y1 + y2; // Y(-d1) + Y(d2) where d1 > 0
+        return p;
+    }
+    // Lanes on the series need Y(h), the others Y(-|d1|): one Mills ratio serves both.
+    const T y1 = lower_mills_ratio(select(series, p.h, -abs(d1)));
+    const T by_series = mills_ratio_difference_series(y1, p.h, p.t);
+    if (all_lanes<T>(series)) {
+        p.lower = by_series;
+        p.upper = T(0);
+        return p;
+    }
+    const T y2 = lower_mills_ratio(d2);
+    p.lower = select(series, by_series, y1 - y2);
+    p.upper = y1 + y2;
     return p;
 }
 
@@ -466,9 +475,10 @@ SPIRAL_HD constexpr T middle_step(T x, T s, const implied_target<T>& aim, T& lo,
     const T nu2 = nu * nu;
     const T nu4 = nu2 * nu2;
     const T u = nu * ((T(1) + nu * d2) + nu2 * (d3 + nu * d4) + nu4 * ((d5 + nu * d6) + nu2 * d7));
+    const T last = d7 * nu4 * nu2 * nu;
     // Where |D| > 0.05 the series of e^D - 1 is not accurate: no claim then.
-    tail = select(abs(log_ratio) <= T(S(0.05)), abs(d7 * nu4 * nu2 * nu),
-                  T(spiral::detail::scalar_limits<S>::max));
+    tail =
+        select(abs(log_ratio) <= T(S(0.05)), abs(last), T(spiral::detail::scalar_limits<S>::max));
     // nu < 0 means b(s) > beta: the root is below s.
     const mask_t<T> above = nu < T(0);
     hi = select(above, s, hi);
@@ -505,9 +515,12 @@ SPIRAL_IV_FLATTEN SPIRAL_HD constexpr T implied_stddev_scaled(T x, T b_max, T ti
     // 0 at s_l = s_c - b_c/b'_c and b_max at s_u = s_c + (b_max - b_c)/b'_c.
     const T s_c = sqrt(T(2) * abs_x);
     const T t_c = T(0.5) * s_c;
+    // Y(0) - Y(-s_c), or its series at h = -t_c: one Mills ratio, at -t_c or -s_c.
+    const mask_t<T> series_c = use_series(x, s_c);
+    const T y_c = lower_mills_ratio(select(series_c, -t_c, -s_c));
     const T lower_c = branch<T>(
-        use_series(x, s_c), [&] { return mills_ratio_difference_series(-t_c, t_c); },
-        [&] { return T(S(sqrt_pi_over_2)) - lower_mills_ratio(-s_c); });
+        series_c, [&] { return mills_ratio_difference_series(y_c, -t_c, t_c); },
+        [&] { return T(S(sqrt_pi_over_2)) - y_c; });
     const T vega_c = b_max * T(S(1 / sqrt_2pi));
     const T inv_vega_c = T(S(sqrt_2pi)) / b_max;
     const T b_c = vega_c * lower_c;
@@ -519,7 +532,7 @@ SPIRAL_IV_FLATTEN SPIRAL_HD constexpr T implied_stddev_scaled(T x, T b_max, T ti
     const T s_eval = select(s_side > T(0), s_side, s_c + T(S(sqrt_2pi)));
     const auto at_side = normalised_black(x, s_eval);
     const T vega_side = exp(at_side.exponent) * T(S(1 / sqrt_2pi));
-    const T inv_vega_side = exp(-at_side.exponent) * T(S(sqrt_2pi));
+    const T inv_vega_side = T(1) / vega_side;
     const T b_side =
         select(at_side.upper_form, b_max - vega_side * at_side.upper, vega_side * at_side.lower);
     const mask_t<T> lower = below && beta < b_side;
