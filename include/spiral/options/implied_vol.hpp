@@ -580,9 +580,9 @@ SPIRAL_IV_FLATTEN SPIRAL_HD constexpr T implied_stddev_scaled(T x, T b_max, T ti
     T guess = interpolated;
     if (any_lane<T>(outer)) {
         const T tiny = T(S(1e3) * spiral::detail::scalar_limits<S>::min_normal);
-        // ln(f / lower_scale) or ln f: one logarithm (f/lower_scale ~ Phi(z)^3 <= 1).
+        // ln(f / lower_scale) or ln f; ln(lower_scale) does not wait on the interpolation.
         const T f = max(interpolated, tiny);
-        T log_p = log_low_latency(select(lower, f / lower_scale, f));
+        T log_p = log_low_latency(f) - select(lower, log_low_latency(lower_scale), T(0));
         const mask_t<T> underflow = outer && !(interpolated > tiny);
         if (any_lane<T>(underflow)) {
             const T log_f = select(lower, aim.log_beta - log(lower_scale), aim.log_gap);
