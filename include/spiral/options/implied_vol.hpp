@@ -113,7 +113,8 @@ SPIRAL_HD constexpr T log_positive(T v) noexcept {
 /// within 6e-18 relative before rounding; the leading f is exact and f^2 P is at most a fifth
 /// of ln m, so the result is within about an ulp. P is evaluated by Estrin's scheme, in two
 /// parts (16 and 5 coefficients). Lanes that are not positive normal finite numbers (rare)
-/// take the library's log. Scalars, and batches without `split_exponent`, use `log` itself.
+/// take `log_positive` (subnormals right; log's values for 0, negatives, inf and NaN).
+/// Scalars, and batches without `split_exponent`, use `log` itself.
 template <real T>
 SPIRAL_HD constexpr T log_low_latency(T v) noexcept {
     if constexpr (requires(const T& a, T& k) { batch_traits<T>::split_exponent(a, k); }) {
@@ -148,7 +149,7 @@ SPIRAL_HD constexpr T log_low_latency(T v) noexcept {
         const mask_t<T> ordinary = v >= T(spiral::detail::scalar_limits<S>::min_normal) &&
                                    v <= T(spiral::detail::scalar_limits<S>::max);
         if (!all_lanes<T>(ordinary))
-            result = select(ordinary, result, log(v));
+            result = select(ordinary, result, log_positive(v));
         return result;
     } else {
         return log(v);
