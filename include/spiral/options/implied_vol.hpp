@@ -1,5 +1,5 @@
 // Implied standard deviation of the Black-76 formula: the total stddev s = vol * sqrt(time)
-// that reproduces a given price, to a few 1e-15 relative, with a fixed amount of work.
+// that reproduces a given price, to a few 1e-15 relative, with a bounded amount of work.
 //
 // Method (after P. Jäckel, "Let's Be Rational", Wilmott 2015; written here from the paper's
 // mathematics). With x = ln(F/K) and the normalised price b = price / (discount sqrt(F K)),
@@ -12,10 +12,12 @@
 //                 which has the asymptotics of b as s -> 0; then s = f_l^{-1}(f);
 //   the middle:   rational cubics for s itself through s_l, s_c, s_u, matching slopes 1/b';
 //   b > b(s_u):   a rational cubic for f_u(s) = Phi(-s/2) (b_max - b ~ 2 f_u as s -> inf).
-// Exactly two Householder steps of order three follow, on 1/ln b below s_l (nearly linear
-// there) and elsewhere on ln b or ln(b_max - b), whichever the evaluation has without
-// cancellation. Each step stays inside a bracket that shrinks with every evaluation, so no
-// input can take the iteration away from the root.
+// Two Householder steps of order three follow, on 1/ln b below s_l (nearly linear there) and
+// elsewhere on ln b or ln(b_max - b), whichever the evaluation has without cancellation. Where
+// no lane is below s_l, one step of order eight (the Taylor series of b, whose derivatives are
+// closed forms, reverted) replaces them when its last term shows it is enough. Each step stays
+// inside a bracket that shrinks with every evaluation, so no input can take the iteration away
+// from the root. The work is bounded: at most three evaluations after the guess.
 //
 // The normalised price is evaluated without cancellation: with Y(z) = Phi(z)/phi(z) (the
 // lower-tail Mills ratio), h = x/s, t = s/2 and q = -(h^2 + t^2)/2,
@@ -640,7 +642,7 @@ SPIRAL_IV_FLATTEN SPIRAL_HD constexpr T implied_stddev_scaled(T x, T b_max, T ti
 /// The total standard deviation s = vol * sqrt(time) for which
 /// `black(type, forward, strike, s, discount) == price`.
 ///
-/// Element kernel: never throws, fixed work (no loop to convergence). Returns
+/// Element kernel: never throws, bounded work (no loop to convergence). Returns
 ///  - 0 where the price equals the discounted intrinsic value discount * max(theta (F - K), 0);
 ///  - NaN where no s exists: price below that intrinsic value, or at or above its limit as
 ///    s -> inf (discount * forward for calls, discount * strike for puts); forward, strike or
