@@ -7,6 +7,7 @@
 
 #include <spiral/core/real.hpp>
 
+#include <cstdint>
 #include <type_traits>
 #include <xsimd/xsimd.hpp>
 
@@ -70,6 +71,19 @@ struct batch_traits<xsimd::batch<T, A>> {
     }
     static batch sqrt(const batch& x) noexcept {
         return xsimd::sqrt(x);
+    }
+    /// x = m 2^k with m in [sqrt(1/2), sqrt(2)), exactly (bit manipulation), for positive,
+    /// normal, finite double lanes; other lanes get unspecified values. Returns m, sets k.
+    static batch split_exponent(const batch& x,
+                                batch& k) noexcept requires std::is_same_v<T, double> {
+        using bits = xsimd::batch<std::int64_t, A>;
+        constexpr std::int64_t one = 0x3ff0000000000000;
+        constexpr std::int64_t below_sqrt2 = 0x3fe6a09e667f3bcd; // sqrt(1/2), rounded down
+        // Adding one - below_sqrt2 carries into the exponent exactly when the mantissa is at
+        // least sqrt(2); the fraction field then gets below_sqrt2 added back.
+        const bits shifted = xsimd::bitwise_cast<bits>(x) + bits(one - below_sqrt2);
+        k = xsimd::to_float((shifted >> 52) - bits(1023));
+        return xsimd::bitwise_cast<batch>((shifted & bits(0x000fffffffffffff)) + bits(below_sqrt2));
     }
 };
 

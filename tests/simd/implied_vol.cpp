@@ -5,7 +5,8 @@
 //     (deep in/out of the money, tiny and huge s, prices at the intrinsic value, NaN inputs,
 //     prices outside the bounds): NaN and 0 lanes must match exactly, the others within the
 //     same tolerance (never bitwise: batch exp/log differ from the C library's);
-//   - float batches against float scalars.
+//   - float batches against float scalars;
+//   - the solver's division-free batch logarithm against the C library's in long double.
 #include <spiral/simd.hpp>
 // after simd.hpp
 #include <spiral/options/implied_vol.hpp>
@@ -203,5 +204,53 @@ ARCH_TEST("float batches equal float scalars") {
         }
         INFO("worst |batch - scalar| / tolerance " << worst);
         CHECK(worst <= 1.0);
+    }
+}
+
+ARCH_TEST("the low-latency batch log is within 1.1 ulp, special values as log") {
+    std::mt19937_64 rng(4242);
+    std::uniform_real_distribution<double> unit(0.0, 1.0);
+    constexpr std::size_t width = batch::size;
+    double worst_ulps = 0;
+    for (int i = 0; i < 200000; ++i) {
+        std::array<double, width> v{}, got{};
+        for (auto& e : v) {
+            const double pick = unit(rng);
+            e = pick < 0.4   ? std::exp(unit(rng) * 1400 - 700) // the whole normal range
+                : pick < 0.8 ? 0.5 + 1.5 * unit(rng)            // both sides of sqrt(1/2), sqrt(2)
+                             : 1 + 1e-6 * (unit(rng) - 0.5);    // near 1: relative accuracy
+        }
+        spiral::detail::log_low_latency(batch::load_unaligned(v.data()))
+            .store_unaligned(got.data());
+        for (std::size_t j = 0; j < width; ++j) {
+            const long double exact = std::log(static_cast<long double>(v[j]));
+            const double ulp = std::abs(std::nextafter(static_cast<double>(exact), 0.0) -
+                                        static_cast<double>(exact));
+            if (ulp > 0)
+                worst_ulps = std::max(
+                    worst_ulps,
+                    static_cast<double>(std::abs(static_cast<long double>(got[j]) - exact)) / ulp);
+        }
+    }
+    INFO("worst error in ulps " << worst_ulps);
+    CHECK(worst_ulps <= 1.1);
+
+    const double inf = std::numeric_limits<double>::infinity();
+    std::array<double, width> special{}, got{};
+    const double values[] = {0.0,    -1.0,     inf, std::numeric_limits<double>::quiet_NaN(),
+                             1e-310, 4.9e-324, 1.0, 2.0};
+    for (std::size_t j = 0; j < width; ++j)
+        special[j] = values[j % 8];
+    spiral::detail::log_low_latency(batch::load_unaligned(special.data()))
+        .store_unaligned(got.data());
+    for (std::size_t j = 0; j < width; ++j) {
+        const double expected = std::log(special[j]);
+        INFO("log(" << special[j] << ") = " << got[j] << ", C library " << expected);
+        if (std::isnan(expected))
+            CHECK(std::isnan(got[j]));
+        else if (std::isinf(expected) || expected == 0)
+            CHECK(got[j] == expected);
+        else
+            CHECK(std::abs(got[j] - expected) <= 4e-16 * std::abs(expected));
     }
 }

@@ -297,6 +297,49 @@ static_assert([] {
     const double found = spiral::implied_stddev(option_type::call, price, 100.0, 110.0, 0.97);
     return found > s * (1 - 1e-12) && found < s * (1 + 1e-12);
 }());
+TEST_CASE("implied_vol: one step of order eight from 1e-3 off the root suffices above s_l "
+          "(50-digit oracle)") {
+    // detail::middle_step from starts s (1 +- e) around the exact s of a double price, for
+    // out-of-the-money calls (discount 1) in the middle branches and above s_u: within 4e-15
+    // of the exact s, with the last series term small enough that the solver stops there; from
+    // further off (up to 3e-2) it must either say it is not enough or still be right.
+    struct middle_case {
+        double strike, s; // forward 100
+    };
+    const middle_case cases[] = {{100.01, 0.004}, {101, 0.05},  {105, 0.35}, {120, 0.55},
+                                 {150, 0.9},      {200, 1.1},   {110, 2.5},  {300, 1.6},
+                                 {1000, 2.2},     {100.5, 0.2}, {130, 4.0}};
+    const double forward = 100;
+    for (const auto& c : cases) {
+        const double price =
+            static_cast<double>(black50(option_type::call, forward, c.strike, c.s, 1));
+        const double exact =
+            static_cast<double>(implied50(option_type::call, price, forward, c.strike, 1));
+        // The normalised problem as implied_stddev forms it (out of the money: no intrinsic).
+        const double x = spiral::detail::minus_abs_log_ratio(forward, c.strike);
+        const double b_max = std::sqrt(forward / c.strike);
+        const double scale = c.strike * b_max;
+        spiral::detail::implied_target<double> aim{};
+        aim.log_beta = std::log(price / scale);
+        aim.log_gap = std::log((forward - price) / scale);
+        aim.inv_log_beta = 1 / aim.log_beta;
+        aim.lower = false;
+        for (double off : {-3e-3, -1e-3, 1e-4, 1e-3, 3e-3, -3e-2, 3e-2}) {
+            double lo = 0, hi = 100, tail = 0;
+            const double found =
+                spiral::detail::middle_step(x, exact * (1 + off), aim, lo, hi, tail);
+            INFO("K " << c.strike << " s " << c.s << " start off by " << off << " exact " << exact
+                      << " found " << found << " last term " << tail);
+            if (std::abs(off) <= 1e-3) {
+                CHECK(std::abs(found - exact) <= 4e-15 * exact);
+                CHECK(tail <= spiral::detail::middle_step_enough);
+            } else if (tail <= spiral::detail::middle_step_enough) {
+                CHECK(std::abs(found - exact) <= 4e-15 * exact);
+            }
+        }
+    }
+}
+
 static_assert(spiral::implied_stddev(option_type::put, 10.0, 100.0, 110.0, 1.0) == 0.0);
 static_assert(spiral::implied_stddev(option_type::put, 9.0, 100.0, 110.0, 1.0) !=
               spiral::implied_stddev(option_type::put, 9.0, 100.0, 110.0, 1.0)); // NaN

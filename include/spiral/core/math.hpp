@@ -259,6 +259,25 @@ SPIRAL_HD constexpr T horner(T x, const double (&c)[N]) noexcept {
     return sum;
 }
 
+/// The same polynomial as two Horner chains in x^2, even and odd coefficients, joined at the
+/// end: about half the dependency chain of `horner` for two more operations. For positive
+/// coefficients and x >= 0 every partial sum stays positive, so it is as accurate.
+template <real T, std::size_t N>
+SPIRAL_HD constexpr T horner_even_odd(T x, const double (&c)[N]) noexcept {
+    static_assert(N >= 2);
+    using S = scalar_t<T>;
+    const T x2 = x * x;
+    constexpr std::size_t last_even = (N - 1) / 2 * 2;
+    constexpr std::size_t last_odd = (N - 2) / 2 * 2 + 1;
+    T even = T(static_cast<S>(c[last_even]));
+    for (std::size_t i = last_even; i >= 2; i -= 2)
+        even = T(static_cast<S>(c[i - 2])) + x2 * even;
+    T odd = T(static_cast<S>(c[last_odd]));
+    for (std::size_t i = last_odd; i >= 3; i -= 2)
+        odd = T(static_cast<S>(c[i - 2])) + x2 * odd;
+    return even + x * odd;
+}
+
 } // namespace detail
 
 // ---------------------------------------------------------------- elementary functions

@@ -50,8 +50,9 @@ SPIRAL_HD constexpr T normal_tail_ratio_numerator(T a) noexcept {
     return horner(a, p);
 }
 
-/// Q11 of `normal_tail_ratio`, shared with `mills_ratio`.
-template <real T>
+/// Q11 of `normal_tail_ratio`, shared with `mills_ratio`; `even_odd` evaluates it in two halves
+/// (`horner_even_odd`), half the dependency chain of Horner's rule.
+template <real T, bool even_odd = false>
 SPIRAL_HD constexpr T normal_tail_ratio_denominator(T a) noexcept {
     constexpr double q[] = {1.0,
                             2.51305457619844429059,
@@ -65,7 +66,10 @@ SPIRAL_HD constexpr T normal_tail_ratio_denominator(T a) noexcept {
                             3.54922911449888213437e-4,
                             2.43441912969355664196e-5,
                             8.29417842761604414856e-7};
-    return horner(a, q);
+    if constexpr (even_odd)
+        return horner_even_odd(a, q);
+    else
+        return horner(a, q);
 }
 
 /// The normal tail over its Gaussian factor, Phi(-a) / exp(-a^2/2) = m(a) / sqrt(2 pi) for
@@ -84,7 +88,9 @@ SPIRAL_HD constexpr T normal_tail_ratio(T a) noexcept {
 
 /// Mills' ratio m(a) = (1 - Phi(a)) / phi(a) = Phi(-a) / phi(a) for a >= 0: sqrt(pi/2) at 0,
 /// ~ 1/a as a -> inf. The fit of `normal_tail_ratio` with P scaled by sqrt(2 pi) before
-/// rounding (one rounding fewer than multiplying afterwards).
+/// rounding (one rounding fewer than multiplying afterwards). Evaluated in even and odd halves:
+/// the implied vol solver, its user, waits on it several times in a row (all terms are positive
+/// for a >= 0, so the halves add no cancellation).
 template <real T>
 SPIRAL_HD constexpr T mills_ratio(T a) noexcept {
     constexpr double p[] = {
@@ -92,7 +98,7 @@ SPIRAL_HD constexpr T mills_ratio(T a) noexcept {
         0.988218372474627404845,  0.37704198588408300465,    0.105321099879444091418,
         0.0218003667110906200115, 3.30858030251476623908e-3, 3.54093493607140094518e-4,
         2.4344191296935540428e-5, 8.29417842761604422916e-7};
-    return horner(a, p) / normal_tail_ratio_denominator(a);
+    return horner_even_odd(a, p) / normal_tail_ratio_denominator<T, true>(a);
 }
 
 /// Phi(x) given e = exp(-x^2/2): Phi(-|x|) = e P(|x|)/Q(|x|) (`normal_tail_ratio`), and
