@@ -62,6 +62,15 @@ inline void validate_returns(std::string_view what, std::span<const double> retu
         require_finite(what, "returns", returns[i], i);
 }
 
+/// v_0 = `initial`, then v_{t+1} = model.next(v_t, r_t) into `variance` (validated lengths).
+template <class Model>
+void filter_variance(const Model& model, std::span<const double> returns,
+                     std::span<double> variance, double initial) noexcept {
+    variance[0] = initial;
+    for (std::size_t t = 0; t < returns.size(); ++t)
+        variance[t + 1] = model.next(variance[t], returns[t]);
+}
+
 /// Mean of r^2.
 inline double mean_square(std::span<const double> returns) noexcept {
     double sum = 0.0;
@@ -96,9 +105,7 @@ struct ewma {
             initial_variance =
                 detail::mean_square(returns.first(returns.size() < 30 ? returns.size() : 30));
         detail::require_non_negative(what, "initial_variance", initial_variance);
-        out[0] = initial_variance;
-        for (std::size_t t = 0; t < returns.size(); ++t)
-            out[t + 1] = next(out[t], returns[t]);
+        detail::filter_variance(*this, returns, out, initial_variance);
     }
 };
 
@@ -133,9 +140,7 @@ struct garch11 {
         if (initial_variance != initial_variance)
             initial_variance = long_run_variance();
         detail::require_positive(what, "initial_variance", initial_variance);
-        out[0] = initial_variance;
-        for (std::size_t t = 0; t < returns.size(); ++t)
-            out[t + 1] = next(out[t], returns[t]);
+        detail::filter_variance(*this, returns, out, initial_variance);
     }
 };
 
