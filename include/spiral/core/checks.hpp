@@ -1,0 +1,144 @@
+// The input checks every boundary of the library uses, with one wording per rule.
+//
+//   spiral::detail::require(spiral::detail::positive, "haircut::volatility", "days_per_year", v);
+//   spiral::detail::require(spiral::detail::in_closed(-1, 1), what, "correlation", v, row);
+//   spiral::detail::require_size(what, "debt", debt.size(), n, "collateral");
+//
+// A `domain` is a set of finite values between two bounds, each open or closed; its check and
+// its message come from the same data, so the wording cannot drift from the rule:
+//   finite                 "must be finite"
+//   positive               "must be finite and > 0"
+//   non_negative           "must be finite and >= 0"
+//   at_least(1)            "must be finite and >= 1"
+//   in_closed(0, 1)        "must be in [0, 1]"        (and in_open, in_left_open, in_right_open)
+// Every message reads "spiral: <what>: <field>[<row>] = <value> (<why>)" (see core/error.hpp):
+// `what` is the caller's public name ("margin::grid_margin"), `field` the name the caller
+// passed ("options.vol"); no message is rewritten after it is thrown.
+#pragma once
+
+#include <spiral/core/error.hpp>
+
+#include <charconv>
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+namespace spiral::detail {
+
+/// Finite values x with lo < x < hi (or <= where the bound is closed). Infinite bounds are open.
+struct domain {
+    double lo, hi;
+    bool lo_closed, hi_closed;
+
+    /// True for finite v inside the bounds; false for NaN and infinities.
+    constexpr bool contains(double v) const noexcept {
+        constexpr double inf = __builtin_huge_val();
+        const bool above = lo_closed ? v >= lo : v > lo;
+        const bool below = hi_closed ? v <= hi : v < hi;
+        return above && below && v > -inf && v < inf;
+    }
+    friend constexpr bool operator==(const domain&, const domain&) = default;
+};
+
+inline constexpr domain finite{-__builtin_huge_val(), __builtin_huge_val(), false, false};
+inline constexpr domain positive{0.0, __builtin_huge_val(), false, false};
+inline constexpr domain non_negative{0.0, __builtin_huge_val(), true, false};
+
+/// [lo, inf), (lo, inf), [lo, hi], (lo, hi), (lo, hi], [lo, hi).
+constexpr domain at_least(double lo) noexcept {
+    return {lo, __builtin_huge_val(), true, false};
+}
+constexpr domain above(double lo) noexcept {
+    return {lo, __builtin_huge_val(), false, false};
+}
+constexpr domain in_closed(double lo, double hi) noexcept {
+    return {lo, hi, true, true};
+}
+constexpr domain in_open(double lo, double hi) noexcept {
+    return {lo, hi, false, false};
+}
+constexpr domain in_left_open(double lo, double hi) noexcept {
+    return {lo, hi, false, true};
+}
+constexpr domain in_right_open(double lo, double hi) noexcept {
+    return {lo, hi, true, false};
+}
+
+/// The bound as text: shortest round-trip form ("0.5", "1e-08").
+inline std::string bound_text(double v) {
+    char text[32];
+    const auto end = std::to_chars(text, text + sizeof text, v).ptr;
+    return {text, static_cast<std::size_t>(end - text)};
+}
+
+/// What a value outside `d` is told: "must be finite", "must be finite and > 0",
+/// "must be in (0, 1]", ...
+inline std::string describe(const domain& d) {
+    constexpr double inf = __builtin_huge_val();
+    const bool bounded_below = d.lo > -inf;
+    const bool bounded_above = d.hi < inf;
+    if (!bounded_below && !bounded_above)
+        return "must be finite";
+    if (bounded_below && bounded_above)
+        return std::string("must be in ") + (d.lo_closed ? "[" : "(") + bound_text(d.lo) + ", " +
+               bound_text(d.hi) + (d.hi_closed ? "]" : ")");
+    if (bounded_below)
+        return std::string("must be finite and ") + (d.lo_closed ? ">= " : "> ") + bound_text(d.lo);
+    return std::string("must be finite and ") + (d.hi_closed ? "<= " : "< ") + bound_text(d.hi);
+}
+
+/// Throws for `field[row] = v` outside `d` (kept apart so callers inline only the comparison).
+[[noreturn]] inline void throw_outside(const domain& d, std::string_view what,
+                                       std::string_view field, double v, std::size_t row) {
+    throw_invalid(what, field, row, v, describe(d));
+}
+
+/// Throws spiral::invalid_argument "spiral: <what>: <field>[<row>] = <v> (<rule>)" unless
+/// `v` is in `d`. Without a row, the field is a single parameter.
+inline void require(const domain& d, std::string_view what, std::string_view field, double v,
+                    std::size_t row = no_row) {
+    if (!d.contains(v)) [[unlikely]]
+        throw_outside(d, what, field, v, row);
+}
+
+/// Requires a count (iterations, bins, steps) within [lo, hi]: "must be in [1, 100000]".
+inline void require_count(std::string_view what, std::string_view field, std::size_t n,
+                          std::size_t lo, std::size_t hi) {
+    if (n < lo || n > hi) [[unlikely]]
+        throw_invalid(what, field, no_row, n,
+                      "must be in [" + std::to_string(lo) + ", " + std::to_string(hi) + "]");
+}
+
+/// Requires `<field>.size() == n`: "<field>.size() = 3 (must equal <reference>.size() = 4)".
+inline void require_size(std::string_view what, std::string_view field, std::size_t size,
+                         std::size_t n, std::string_view reference) {
+    if (size != n) [[unlikely]]
+        throw_invalid(what, std::string(field) + ".size()", no_row, size,
+                      "must equal " + std::string(reference) + ".size() = " + std::to_string(n));
+}
+
+/// Requires an optional column to be empty or as long as the others:
+/// "<field>.size() = 3 (must be 0 or 4)".
+inline void require_size_or_empty(std::string_view what, std::string_view field, std::size_t size,
+                                  std::size_t n) {
+    if (size != 0 && size != n) [[unlikely]]
+        throw_invalid(what, std::string(field) + ".size()", no_row, size,
+                      "must be 0 or " + std::to_string(n));
+}
+
+/// Requires at least one row: "<field>.size() = 0 (must not be empty)".
+inline void require_not_empty(std::string_view what, std::string_view field, std::size_t size) {
+    if (size == 0) [[unlikely]]
+        throw_invalid(what, std::string(field) + ".size()", no_row, size, "must not be empty");
+}
+
+/// Requires an enumerator among the `count` declared ones (0 .. count - 1), for values that
+/// may come from a file or a cast: "kind = 9 (must be one of 0 .. 2)".
+template <class E>
+void require_enum(std::string_view what, std::string_view field, E value, unsigned count) {
+    const auto raw = static_cast<long long>(value);
+    if (raw < 0 || raw >= static_cast<long long>(count)) [[unlikely]]
+        throw_invalid(what, field, no_row, raw, "must be one of 0 .. " + std::to_string(count - 1));
+}
+
+} // namespace spiral::detail
