@@ -1,12 +1,13 @@
 // Black–Scholes price + delta + gamma + vega + theta + rho of 1M options (double), one thread:
 //   spiral_bulk_simd               spiral::black_scholes(bs_columns, greeks_columns): the kernel
 //                                  in groups of xsimd batches, each group checked in registers
+//                                  (this program only links spiral::simd: no include decides)
 //   spiral_bulk_simd_compute_only  the same batch loop without the checks
-//   spiral_bulk_simd_validate_first  a validation pass over all rows, then the unchecked loop
-//                                  (the entry point's earlier semantics: nothing written
-//                                  before a throw)
-//   spiral_validation_only         that validation pass alone (reads the 7 input columns)
+//   spiral_validation_only         the public call with no output wanted: the loop only checks
+//                                  (reads the 7 input columns)
 //   spiral_bulk_simd_price_delta   only two outputs wanted (the kernel skips the rest)
+//   spiral_bulk_simd_float         the public call on float columns (16 lanes per AVX-512 batch)
+//   spiral_bulk_dispatch           spiral::dispatch::black_scholes: the target chosen at run time
 //   spiral_bulk_scalar             the same kernel one option at a time (each row checked)
 //   spiral_element_kernel          spiral::black_scholes(option_type, bs_input<double>) (all 14
 //                                  Greeks) in a loop, keeping six
@@ -17,8 +18,7 @@
 // items/s = options per second. Inputs: fixed seed, realistic ranges (see book()). The
 // QuantLib benchmark also reports the largest difference from spiral over the first 10000
 // options (counter max_rel_diff), so both compute the same thing.
-#include <spiral/simd.hpp>
-// after simd.hpp: the bulk entry point uses batches
+#include <spiral/dispatch.hpp>
 #include <spiral/options/black_scholes.hpp>
 #include <spiral/options/bulk.hpp>
 
@@ -32,9 +32,10 @@
 #include <cstddef>
 #include <cstdint>
 #include <random>
+#include <string>
 #include <vector>
 
-static_assert(SPIRAL_BULK_USES_SIMD == 1, "bench must use the SIMD bulk path");
+static_assert(spiral::bulk_uses_simd, "linking spiral::simd must switch the bulk path to SIMD");
 
 namespace {
 
@@ -96,20 +97,7 @@ void spiral_bulk_simd_compute_only(benchmark::State& state) {
     const inputs& in = book();
     outputs out(option_count);
     for (auto _ : state) {
-        spiral::detail::bulk_compute<true>(in.columns(), out.columns(), option_count);
-        benchmark::ClobberMemory();
-    }
-    finish(state, out);
-}
-
-// The previous semantics: a validation pass over all rows first (nothing written before a
-// throw), then the unchecked kernel; shows what the separate pass costs.
-void spiral_bulk_simd_validate_first(benchmark::State& state) {
-    const inputs& in = book();
-    outputs out(option_count);
-    for (auto _ : state) {
-        const std::size_t n = spiral::detail::validate_bulk(in.columns(), out.columns());
-        spiral::detail::bulk_compute<true>(in.columns(), out.columns(), n);
+        spiral::detail::bulk_black_scholes<spiral::bulk_target, false>(in.columns(), out.columns());
         benchmark::ClobberMemory();
     }
     finish(state, out);
@@ -118,9 +106,42 @@ void spiral_bulk_simd_validate_first(benchmark::State& state) {
 void spiral_validation_only(benchmark::State& state) {
     const inputs& in = book();
     outputs out(option_count);
-    for (auto _ : state)
-        benchmark::DoNotOptimize(spiral::detail::validate_bulk(in.columns(), out.columns()));
+    for (auto _ : state) {
+        spiral::black_scholes(in.columns(), spiral::greeks_columns{});
+        benchmark::ClobberMemory();
+    }
     finish(state, out);
+}
+
+void spiral_bulk_simd_float(benchmark::State& state) {
+    const inputs& in = book();
+    const auto to_float = [](const std::vector<double>& v) {
+        return std::vector<float>(v.begin(), v.end());
+    };
+    const std::vector<float> spot = to_float(in.spot), strike = to_float(in.strike),
+                             time = to_float(in.time), rate = to_float(in.rate),
+                             dividend = to_float(in.dividend), vol = to_float(in.vol);
+    std::vector<float> price(option_count), delta(option_count), gamma(option_count),
+        vega(option_count), theta(option_count), rho(option_count);
+    for (auto _ : state) {
+        spiral::black_scholes(
+            spiral::basic_bs_columns<float>{in.type, spot, strike, time, rate, dividend, vol},
+            spiral::basic_greeks_columns<float>{price, delta, gamma, vega, theta, rho});
+        benchmark::ClobberMemory();
+    }
+    state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()) *
+                            static_cast<std::int64_t>(option_count));
+}
+
+void spiral_bulk_dispatch(benchmark::State& state) {
+    const inputs& in = book();
+    outputs out(option_count);
+    for (auto _ : state) {
+        spiral::dispatch::black_scholes(in.columns(), out.columns());
+        benchmark::ClobberMemory();
+    }
+    finish(state, out);
+    state.SetLabel(std::string(spiral::dispatch::target_name()));
 }
 
 void spiral_bulk_simd_price_delta(benchmark::State& state) {
@@ -137,8 +158,8 @@ void spiral_bulk_scalar(benchmark::State& state) {
     const inputs& in = book();
     outputs out(option_count);
     for (auto _ : state) {
-        const std::size_t n = spiral::detail::validate_bulk_sizes(in.columns(), out.columns());
-        spiral::detail::bulk_compute<false, true>(in.columns(), out.columns(), n); // checked
+        spiral::detail::bulk_black_scholes<spiral::scalar_bulk_target>(in.columns(),
+                                                                       out.columns()); // checked
         benchmark::ClobberMemory();
     }
     finish(state, out);
@@ -244,9 +265,10 @@ void memory_floor(benchmark::State& state) {
 
 BENCHMARK(spiral_bulk_simd)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(spiral_bulk_simd_compute_only)->Unit(benchmark::kMillisecond)->UseRealTime();
-BENCHMARK(spiral_bulk_simd_validate_first)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(spiral_validation_only)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(spiral_bulk_simd_price_delta)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(spiral_bulk_simd_float)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(spiral_bulk_dispatch)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(spiral_bulk_scalar)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(spiral_element_kernel)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(quantlib_black_calculator)->Unit(benchmark::kMillisecond)->UseRealTime();

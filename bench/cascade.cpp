@@ -18,8 +18,6 @@
 //   black_thursday  43% shock, depth 1x: most of the book goes in a few rounds
 //   fast_sweep/<s>  s% shock, depth 3x, warm: counters liquidated_share and passes (time per
 //                   shock over one streaming pass, both timed in this binary)
-#include <spiral/simd.hpp>
-// after simd.hpp: the engine liquidates newly reached positions on batches
 #include <spiral/cascade/cascade.hpp>
 #include <spiral/cascade/synthetic.hpp>
 #include <spiral/impact/exponential.hpp>

@@ -9,8 +9,6 @@
 // (a square root); depeg; fat_tailed (Student-t, prepared once per call);
 // cap(max(volatility + liquidity, wrong_way), 0.9).
 // items/s = rows per second. Inputs: fixed seed, realistic ranges (see make_rows).
-#include <spiral/simd.hpp>
-// after simd.hpp: the bulk entry point uses batches
 #include <spiral/haircut/fat_tailed.hpp>
 #include <spiral/haircut/haircut.hpp>
 #include <spiral/impact/exponential.hpp>
@@ -24,7 +22,7 @@
 #include <span>
 #include <vector>
 
-static_assert(SPIRAL_HAIRCUT_BULK_USES_SIMD == 1, "bench must use the SIMD bulk path");
+static_assert(spiral::bulk_uses_simd, "linking spiral::simd must switch the bulk path to SIMD");
 
 namespace {
 
@@ -99,8 +97,8 @@ void bulk_scalar(benchmark::State& state, Model model) {
     std::vector<double> out(row_count);
     for (auto _ : state) {
         model.validate();
-        hc::detail::apply_rows_checked(in.columns(), out);
-        hc::detail::apply_rows<false>(hc::prepare(model), in.columns(), std::span<double>(out));
+        hc::detail::apply_columns<spiral::scalar_bulk_target>(hc::prepare(model), in.columns(),
+                                                              out);
         benchmark::ClobberMemory();
     }
     finish(state, out);

@@ -6,8 +6,6 @@
 //   memory_floor     reads q and writes the two outputs, no math
 // Every curve is set up so that q in [0, 100] spans its interesting range, including the
 // saturated region of the finite ones. items/s = rows per second. Fixed-seed inputs.
-#include <spiral/simd.hpp>
-// after simd.hpp
 #include <spiral/impact/impact.hpp>
 
 #include <benchmark/benchmark.h>

@@ -3,23 +3,25 @@
 //   spiral_scalar     spiral::implied_stddev<double>, one option at a time
 //   spiral_batch      spiral::implied_stddev<xsimd::batch<double>> (AVX-512 with -march=native)
 //   spiral_float      spiral::implied_stddev<float>
+//   spiral_bulk       spiral::implied_stddev(implied_stddev_columns, stddev): the public bulk
+//                     call (checks every value; calls and puts mixed in one batch)
 //   quantlib          QuantLib::blackFormulaImpliedStdDev, default accuracy 1e-6
-// Two books (the benchmark argument): 0 "listed": spot 20-500, strikes 60%-160% of spot,
+// Three books (the benchmark argument): 0 "listed": spot 20-500, strikes 60%-160% of spot,
 // expiries one day to three years, rates -1%..8%, dividend yields 0-5%, vols 5%-120% (as
 // bench/black_scholes.cpp); 1 "wide": strikes 20%-500%, expiries one day to ten years, vols
-// 5%-200%. The option type is drawn per block of 8 (one batch). Prices come from a long double
-// Black formula (independent of spiral), rounded to double. Options QuantLib rejects (it throws
-// when a deep in-the-money price leaves a negative out-of-the-money price after parity) and
-// options with no time value left in double are dropped from the book for all contenders.
+// 5%-200%; 2 "listed_mixed": the listed ranges with the type drawn per option. In books 0 and 1
+// the option type is drawn per block of 8 (one batch), as spiral_batch needs. Prices come from a
+// long double Black formula (independent of spiral), rounded to double. Options QuantLib rejects
+// (it throws when a deep in-the-money price leaves a negative out-of-the-money price after parity)
+// and options with no time value left in double are dropped from the book for all contenders.
 // Counters (double contenders), over the options whose s the price determines to 1e-15 (rounding
 // the price to double moves s by less):
 //   max_rel_err         max |s_found - s_true| / s_true
 //   max_rel_err_1e-8    the same over options worth at least 1e-8 of the discounted forward
 //                       (QuantLib returns 0 for some far smaller prices)
 //   ill_conditioned     options left out of both
-#include <spiral/simd.hpp>
-// after simd.hpp
 #include <spiral/options/implied_vol.hpp>
+#include <spiral/options/implied_vol_bulk.hpp>
 
 #include <ql/pricingengines/blackformula.hpp>
 
@@ -53,13 +55,13 @@ long double reference_price(bool call, long double f, long double k, long double
     return call ? d * (f * cdf(d1) - k * cdf(d2)) : d * (k * cdf(-d2) - f * cdf(-d1));
 }
 
-book_t make_book(bool wide) {
+book_t make_book(bool wide, bool mixed = false) {
     book_t b;
-    std::mt19937_64 rng(wide ? 20240612 : 20240611);
+    std::mt19937_64 rng(wide ? 20240612 : (mixed ? 20240613 : 20240611));
     std::uniform_real_distribution<double> unit(0.0, 1.0);
     auto type = spiral::option_type::call;
     while (b.price.size() < option_count) {
-        if (b.price.size() % width == 0)
+        if (mixed || b.price.size() % width == 0)
             type = unit(rng) < 0.5 ? spiral::option_type::call : spiral::option_type::put;
         const double spot = 20.0 * std::exp(std::log(25.0) * unit(rng));
         const double strike = wide ? spot * std::exp(std::log(0.2) + std::log(25.0) * unit(rng))
@@ -106,7 +108,8 @@ book_t make_book(bool wide) {
 const book_t& book(std::int64_t which) {
     static const book_t listed = make_book(false);
     static const book_t wide = make_book(true);
-    return which == 0 ? listed : wide;
+    static const book_t listed_mixed = make_book(false, true);
+    return which == 0 ? listed : which == 1 ? wide : listed_mixed;
 }
 
 template <class V>
@@ -121,11 +124,15 @@ double max_relative_error(const book_t& b, const V& found, bool priced_only) {
     return worst;
 }
 
+const char* label(std::int64_t which) {
+    return which == 0 ? "listed" : which == 1 ? "wide" : "listed_mixed";
+}
+
 template <class V>
 void finish(benchmark::State& state, const book_t& b, const V& found) {
     state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()) *
                             static_cast<std::int64_t>(b.price.size()));
-    state.SetLabel(state.range(0) == 0 ? "listed" : "wide");
+    state.SetLabel(label(state.range(0)));
     state.counters["max_rel_err"] = max_relative_error(b, found, false);
     state.counters["max_rel_err_1e-8"] = max_relative_error(b, found, true);
     state.counters["ill_conditioned"] = static_cast<double>(b.ill_conditioned);
@@ -143,7 +150,7 @@ void spiral_scalar(benchmark::State& state) {
     }
     finish(state, b, found);
 }
-BENCHMARK(spiral_scalar)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond);
+BENCHMARK(spiral_scalar)->Arg(0)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond);
 
 void spiral_batch(benchmark::State& state) {
     const book_t& b = book(state.range(0));
@@ -178,9 +185,20 @@ void spiral_float(benchmark::State& state) {
     }
     state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()) *
                             static_cast<std::int64_t>(b.price.size()));
-    state.SetLabel(state.range(0) == 0 ? "listed" : "wide");
+    state.SetLabel(label(state.range(0)));
 }
 BENCHMARK(spiral_float)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond);
+
+void spiral_bulk(benchmark::State& state) {
+    const book_t& b = book(state.range(0));
+    std::vector<double> found(b.price.size());
+    for (auto _ : state) {
+        spiral::implied_stddev({b.type, b.price, b.forward, b.strike, b.discount}, found);
+        benchmark::ClobberMemory();
+    }
+    finish(state, b, found);
+}
+BENCHMARK(spiral_bulk)->Arg(0)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond);
 
 void quantlib(benchmark::State& state) {
     const book_t& b = book(state.range(0));
@@ -196,6 +214,6 @@ void quantlib(benchmark::State& state) {
     }
     finish(state, b, found);
 }
-BENCHMARK(quantlib)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond);
+BENCHMARK(quantlib)->Arg(0)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond);
 
 } // namespace

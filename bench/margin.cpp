@@ -3,16 +3,14 @@
 // (36 prices per option: the base and 35 scenarios), one thread:
 //   spiral_grid_simd          spiral::margin::grid_margin(grid, portfolio_columns): validation,
 //                             then the revaluation in groups of xsimd batches
-//   spiral_grid_scalar        the same kernel one option at a time (detail::grid_compute<false>)
-//   spiral_grid_element       the scalar portfolio API (option_position structs)
+//   spiral_grid_scalar        the same kernel one option at a time (detail::portfolio_pnl on the
+//   scalar target) spiral_grid_element       the scalar portfolio API (option_position structs)
 //   quantlib_black_calculator the same revaluation through QuantLib::BlackCalculator: per
 //                             option one payoff, then a calculator and value() for the base and
 //                             for each scenario (forward, stdDev and discount of the scenario)
 //   spiral_option_rule_simd   the per-position crypto rule over the same 10,000 rows
 // items/s = options per second. The QuantLib benchmark reports `margin_rel_diff`, the relative
 // difference of its margin from spiral's, so both compute the same thing.
-#include <spiral/simd.hpp>
-// after simd.hpp: the bulk entry points use batches
 #include <spiral/margin/bulk.hpp>
 #include <spiral/margin/scenario_grid.hpp>
 
@@ -29,7 +27,7 @@
 #include <random>
 #include <vector>
 
-static_assert(SPIRAL_BULK_USES_SIMD == 1, "bench must use the SIMD bulk path");
+static_assert(spiral::bulk_uses_simd, "linking spiral::simd must switch the bulk path to SIMD");
 
 namespace {
 
@@ -97,7 +95,7 @@ void spiral_grid_scalar(benchmark::State& state) {
     const book& b = portfolio();
     std::array<double, scenarios> pnl{};
     for (auto _ : state) {
-        mg::detail::grid_compute<false>(grid(), b.columns(), option_count, pnl.data());
+        mg::detail::portfolio_pnl<spiral::scalar_bulk_target>(grid(), b.columns(), pnl.data());
         benchmark::DoNotOptimize(mg::detail::worst_of(grid(), pnl.data()));
     }
     finish(state);

@@ -1,90 +1,28 @@
-// Opt-in SIMD support: makes `xsimd::batch<float|double, A>` a `spiral::real`, so every
-// formula template runs on batches. Link `spiral::simd` (adds xsimd) to use it.
+// Explicit opt-in to SIMD for a translation unit built without the spiral::simd target:
+// including this header first is the same as defining SPIRAL_SIMD=1 (what linking spiral::simd
+// does for the whole build). It makes `xsimd::batch<float|double, A>` a `spiral::real`, so
+// every formula template runs on batches, and switches the bulk entry points to batches.
+//
+// It must come before every other spiral header: the first one decides (see
+// <spiral/core/config.hpp>), and a later change of mind stops the build with #error rather
+// than mixing scalar and batch code. With spiral::simd linked, its place does not matter.
 #pragma once
 
-// Lets headers included after this one (options/bulk.hpp) switch to batch code.
-#define SPIRAL_SIMD_HPP_INCLUDED 1
-
-#include <spiral/core/real.hpp>
-
-#include <cstdint>
-#include <type_traits>
-#include <xsimd/xsimd.hpp>
-
-namespace spiral {
-
-template <class T, class A>
-requires std::is_floating_point_v<T>
-struct batch_traits<xsimd::batch<T, A>> {
-    using batch = xsimd::batch<T, A>;
-    using scalar = T;
-    using mask = xsimd::batch_bool<T, A>;
-    static constexpr bool is_batch = true;
-    static constexpr std::size_t size = batch::size;
-    // A true fused multiply-add exists on these architectures; elsewhere xsimd would emulate
-    // it with a rounded product, which is useless for error-free transformations.
-    static constexpr bool has_fma =
-#if XSIMD_WITH_AVX512F
-        std::is_base_of_v<xsimd::avx512f, A> ||
+#if defined(SPIRAL_NO_SIMD)
+#error "spiral: <spiral/simd.hpp> included with SPIRAL_NO_SIMD defined; choose one"
 #endif
-#if XSIMD_WITH_FMA3_AVX2
-        std::is_base_of_v<xsimd::fma3<xsimd::avx2>, A> ||
+#if defined(__CUDACC__)
+#error "spiral: <spiral/simd.hpp> is for host code; CUDA translation units use scalar kernels"
 #endif
-#if XSIMD_WITH_FMA3_AVX
-        std::is_base_of_v<xsimd::fma3<xsimd::avx>, A> ||
+#if !(defined(SPIRAL_SIMD) && (SPIRAL_SIMD + 0))
+#if defined(SPIRAL_SIMD_ENABLED)
+#error                                                                                             \
+    "spiral: <spiral/simd.hpp> included after another spiral header had chosen scalar code; include it first, or link spiral::simd (which defines SPIRAL_SIMD=1 for the whole build)"
 #endif
-#if XSIMD_WITH_FMA3_SSE
-        std::is_base_of_v<xsimd::fma3<xsimd::sse4_2>, A> ||
+#undef SPIRAL_SIMD
+#define SPIRAL_SIMD 1
 #endif
-        false;
 
-    static batch select(const mask& m, const batch& a, const batch& b) noexcept {
-        return xsimd::select(m, a, b);
-    }
-    static batch min(const batch& a, const batch& b) noexcept {
-        return xsimd::min(a, b);
-    }
-    static batch max(const batch& a, const batch& b) noexcept {
-        return xsimd::max(a, b);
-    }
-    static batch abs(const batch& x) noexcept {
-        return xsimd::abs(x);
-    }
-    static batch fma(const batch& a, const batch& b, const batch& c) noexcept {
-#if XSIMD_WITH_AVX512F
-        // xsimd 8.1 has no AVX-512 fma kernel: its generic fallback is a * b + c, rounded
-        // twice (two_product_error then returns 0). Use the instruction itself.
-        if constexpr (std::is_base_of_v<xsimd::avx512f, A>) {
-            if constexpr (std::is_same_v<T, double>)
-                return _mm512_fmadd_pd(a, b, c);
-            else
-                return _mm512_fmadd_ps(a, b, c);
-        }
-#endif
-        return xsimd::fma(a, b, c);
-    }
-    static batch exp(const batch& x) noexcept {
-        return xsimd::exp(x);
-    }
-    static batch log(const batch& x) noexcept {
-        return xsimd::log(x);
-    }
-    static batch sqrt(const batch& x) noexcept {
-        return xsimd::sqrt(x);
-    }
-    /// x = m 2^k with m in [sqrt(1/2), sqrt(2)), exactly (bit manipulation), for positive,
-    /// normal, finite double lanes; other lanes get unspecified values. Returns m, sets k.
-    static batch split_exponent(const batch& x,
-                                batch& k) noexcept requires std::is_same_v<T, double> {
-        using bits = xsimd::batch<std::int64_t, A>;
-        constexpr std::int64_t one = 0x3ff0000000000000;
-        constexpr std::int64_t below_sqrt2 = 0x3fe6a09e667f3bcd; // sqrt(1/2), rounded down
-        // Adding one - below_sqrt2 carries into the exponent exactly when the mantissa is at
-        // least sqrt(2); the fraction field then gets below_sqrt2 added back.
-        const bits shifted = xsimd::bitwise_cast<bits>(x) + bits(one - below_sqrt2);
-        k = xsimd::to_float((shifted >> 52) - bits(1023));
-        return xsimd::bitwise_cast<batch>((shifted & bits(0x000fffffffffffff)) + bits(below_sqrt2));
-    }
-};
-
-} // namespace spiral
+#include <spiral/core/config.hpp>
+#include <spiral/core/detail/same_simd_choice.hpp>
+#include <spiral/core/target.hpp>

@@ -1,11 +1,9 @@
-// spiral — umbrella header for the parts that need only the standard library.
+// spiral — umbrella header for the parts that need only the standard library (and xsimd, in a
+// build that links spiral::simd: the bulk entry points then run on batches; see
+// <spiral/core/config.hpp>).
 //
-// Not included here: <spiral/simd.hpp> (xsimd batches, target spiral::simd) and the bulk
-// entry points <spiral/options/bulk.hpp> and <spiral/haircut/bulk.hpp>, which choose SIMD or
-// scalar code when they are included — include simd.hpp before them — and
-// <spiral/haircut/fat_tailed.hpp>, which needs Boost.Math.
-// Likewise not <spiral/margin/bulk.hpp>, nor the margin umbrella <spiral/margin/margin.hpp>
-// that includes it.
+// Not included here: <spiral/haircut/fat_tailed.hpp> (needs Boost.Math), the risk/ headers
+// that need Eigen (<spiral/risk/risk.hpp>), and <spiral/dispatch.hpp> (needs spiral::dispatch).
 #pragma once
 
 #include <spiral/version.hpp>
@@ -18,11 +16,14 @@
 
 #include <spiral/options/black.hpp>
 #include <spiral/options/black_scholes.hpp>
+#include <spiral/options/bulk.hpp>
 #include <spiral/options/implied_vol.hpp>
+#include <spiral/options/implied_vol_bulk.hpp>
 
 #include <spiral/impact/impact.hpp>
 
 #include <spiral/haircut/basel_scaled.hpp>
+#include <spiral/haircut/bulk.hpp>
 #include <spiral/haircut/collateral.hpp>
 #include <spiral/haircut/combinators.hpp>
 #include <spiral/haircut/depeg.hpp>
@@ -34,6 +35,7 @@
 #include <spiral/cascade/cascade.hpp>
 
 #include <spiral/margin/account.hpp>
+#include <spiral/margin/bulk.hpp>
 #include <spiral/margin/cross_margin.hpp>
 #include <spiral/margin/dynamic.hpp>
 #include <spiral/margin/greeks_margin.hpp>

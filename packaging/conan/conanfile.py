@@ -1,7 +1,10 @@
 """Conan 2 recipe for spiral, a header-only C++20 library.
 
 Build/publish from the repository root:  conan create packaging/conan --version 0.1.0
-Consumers: find_package(spiral) -> spiral::spiral, spiral::simd (xsimd); pkg-config name spiral.
+Consumers: find_package(spiral) -> spiral::spiral, spiral::simd (xsimd; defines SPIRAL_SIMD=1,
+which switches every bulk kernel to SIMD batches); pkg-config names spiral, spiral-simd.
+The run-time dispatch library (spiral::dispatch) is built from sources by spiral's own CMake
+package; the Conan package ships those sources under share/spiral/dispatch.
 """
 
 import os
@@ -34,6 +37,7 @@ class SpiralConan(ConanFile):
         root = os.path.join(self.recipe_folder, "..", "..")
         copy(self, "LICENSE", src=root, dst=self.export_sources_folder)
         copy(self, "include/*", src=root, dst=self.export_sources_folder)
+        copy(self, "src/dispatch/*", src=root, dst=self.export_sources_folder)
 
     def layout(self):
         basic_layout(self, src_folder=".")
@@ -58,6 +62,8 @@ class SpiralConan(ConanFile):
              dst=os.path.join(self.package_folder, "licenses"))
         copy(self, "*.hpp", src=os.path.join(self.source_folder, "include"),
              dst=os.path.join(self.package_folder, "include"))
+        copy(self, "*", src=os.path.join(self.source_folder, "src", "dispatch"),
+             dst=os.path.join(self.package_folder, "share", "spiral", "dispatch"))
 
     def package_info(self):
         self.cpp_info.set_property("cmake_file_name", "spiral")
@@ -75,5 +81,7 @@ class SpiralConan(ConanFile):
             simd.set_property("cmake_target_name", "spiral::simd")
             simd.set_property("pkg_config_name", "spiral-simd")
             simd.requires = ["core", "xsimd::xsimd"]
+            # the build, not the include order, decides: every bulk kernel on xsimd batches
+            simd.defines = ["SPIRAL_SIMD=1"]
             simd.bindirs = []
             simd.libdirs = []

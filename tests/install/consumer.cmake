@@ -20,17 +20,21 @@ function(spiral_require_files root)
     endforeach()
 endfunction()
 
-# spiral_check_consumer(PREFIX <dir> BUILD_DIR <dir> [CXX_COMPILER <c++>] [GENERATOR <gen>])
+# spiral_check_consumer(PREFIX <dir> BUILD_DIR <dir> [CXX_COMPILER <c++>] [GENERATOR <gen>] [ABI])
 # Configures tests/install (find_package(spiral) via CMAKE_PREFIX_PATH=<dir>), checks that spiral
-# was found under <dir>, builds the consumer and runs it.
+# was found under <dir>, builds the consumer and runs it; with ABI, also builds and runs (ctest)
+# the programs of tests/abi against the package.
 function(spiral_check_consumer)
-    cmake_parse_arguments(PARSE_ARGV 0 arg "" "PREFIX;BUILD_DIR;CXX_COMPILER;GENERATOR" "")
+    cmake_parse_arguments(PARSE_ARGV 0 arg "ABI" "PREFIX;BUILD_DIR;CXX_COMPILER;GENERATOR" "")
     file(REMOVE_RECURSE "${arg_BUILD_DIR}")
     set(_configure "${CMAKE_COMMAND}" -S "${_SPIRAL_CONSUMER_SOURCE_DIR}" -B "${arg_BUILD_DIR}"
         -DCMAKE_BUILD_TYPE=Release
         "-DCMAKE_PREFIX_PATH=${arg_PREFIX}"
         -DCMAKE_FIND_USE_PACKAGE_REGISTRY=OFF
         -DCMAKE_FIND_USE_SYSTEM_PACKAGE_REGISTRY=OFF)
+    if(arg_ABI)
+        list(APPEND _configure -DSPIRAL_CONSUMER_ABI=ON)
+    endif()
     if(arg_GENERATOR)
         list(APPEND _configure -G "${arg_GENERATOR}")
     endif()
@@ -57,4 +61,8 @@ function(spiral_check_consumer)
     endif()
     list(GET _exe 0 _exe)
     spiral_run("${_exe}")
+    if(arg_ABI) # the programs of tests/abi, built against the installed package
+        spiral_run("${CMAKE_CTEST_COMMAND}" --test-dir "${arg_BUILD_DIR}" --output-on-failure
+            -C Release)
+    endif()
 endfunction()

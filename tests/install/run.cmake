@@ -3,9 +3,11 @@
 #   2. build and run tests/install against it with find_package(spiral);
 #   3. move the prefix elsewhere (relocatability), then compile tests/install/main.cpp with
 #      `$(pkg-config --cflags spiral)` from the moved prefix and run it;
-#   4. find_package from the moved prefix again.
+#   4. find_package from the moved prefix again, and build and run there (ctest) the programs of
+#      tests/abi: units for two CPU targets in one program, their symbols, spiral::dispatch.
 # Variables: SPIRAL_BINARY_DIR, WORK_DIR, [SPIRAL_CONFIG], [CXX_COMPILER], [GENERATOR],
-#            [PKG_CONFIG_EXECUTABLE] (pkg-config step skipped, with a message, when empty).
+#            [PKG_CONFIG_EXECUTABLE] (pkg-config step skipped, with a message, when empty),
+#            [ABI] (OFF: skip the tests/abi programs, e.g. in the sanitizer build).
 cmake_minimum_required(VERSION 3.21)
 include("${CMAKE_CURRENT_LIST_DIR}/consumer.cmake")
 
@@ -37,6 +39,9 @@ spiral_require_files("${prefix}"
     share/cmake/spiral/spiralTargets.cmake
     share/cmake/spiral/spiralSimdTargets.cmake
     share/pkgconfig/spiral.pc
+    share/pkgconfig/spiral-simd.pc
+    share/spiral/dispatch/dispatch.cpp
+    share/cmake/spiral/spiral_dispatch.cmake
     share/doc/spiral/LICENSE)
 if(EXISTS "${prefix}/lib" OR EXISTS "${prefix}/lib64")
     message(FATAL_ERROR "header-only install must not create lib/: ${prefix}")
@@ -50,21 +55,48 @@ spiral_check_consumer(PREFIX "${prefix}" BUILD_DIR "${WORK_DIR}/consumer"
 file(RENAME "${prefix}" "${moved}")
 if(PKG_CONFIG_EXECUTABLE)
     set(ENV{PKG_CONFIG_PATH} "${moved}/share/pkgconfig")
-    execute_process(COMMAND "${PKG_CONFIG_EXECUTABLE}" --cflags spiral
-        OUTPUT_VARIABLE _cflags OUTPUT_STRIP_TRAILING_WHITESPACE COMMAND_ERROR_IS_FATAL ANY)
-    message(STATUS "pkg-config --cflags spiral: ${_cflags}")
-    # pkg-config escapes the space in the path; undo that while splitting into arguments.
-    separate_arguments(_cflags UNIX_COMMAND "${_cflags}")
+    # pkg-config escapes the space in the path; separate_arguments undoes that.
+    foreach(_package IN ITEMS spiral spiral-simd)
+        execute_process(COMMAND "${PKG_CONFIG_EXECUTABLE}" --cflags ${_package}
+            OUTPUT_VARIABLE _cflags OUTPUT_STRIP_TRAILING_WHITESPACE COMMAND_ERROR_IS_FATAL ANY)
+        message(STATUS "pkg-config --cflags ${_package}: ${_cflags}")
+        separate_arguments(_cflags_${_package} UNIX_COMMAND "${_cflags}")
+    endforeach()
+    # The compile line must work as given: no -std flag of our own.
     set(_exe "${WORK_DIR}/consumer_pkgconfig")
-    spiral_run("${CXX_COMPILER}" -std=c++20 ${_cflags}
+    spiral_run("${CXX_COMPILER}" ${_cflags_spiral} "-DSPIRAL_EXPECT_ARCH=\"scalar\""
         "${CMAKE_CURRENT_LIST_DIR}/main.cpp" -o "${_exe}")
     spiral_run("${_exe}")
+    spiral_run("${CXX_COMPILER}" ${_cflags_spiral-simd} "-DSPIRAL_EXPECT_ARCH=\"sse2\""
+        "${CMAKE_CURRENT_LIST_DIR}/main.cpp" -o "${_exe}_simd")
+    spiral_run("${_exe}_simd")
+    # The two-target program through pkg-config: units compiled with their own -m flags.
+    if(NOT DEFINED ABI OR ABI)
+        set(_abi "${CMAKE_CURRENT_LIST_DIR}/../abi")
+        set(_objects "")
+        set(_flags_baseline "")
+        set(_flags_avx2 -mavx2 -mfma)
+        set(_flags_avx512 -mavx512f -mavx512dq -mavx512bw -mavx2 -mfma)
+        foreach(_unit IN ITEMS baseline avx2 avx512)
+            spiral_run("${CXX_COMPILER}" ${_cflags_spiral-simd} -O2 ${_flags_${_unit}}
+                "-DSPIRAL_ABI_UNIT=run_${_unit}" -c "${_abi}/unit.cpp"
+                -o "${WORK_DIR}/abi_${_unit}.o")
+            list(APPEND _objects "${WORK_DIR}/abi_${_unit}.o")
+        endforeach()
+        spiral_run("${CXX_COMPILER}" ${_cflags_spiral-simd} -O2 "${_abi}/main.cpp" ${_objects}
+            -o "${WORK_DIR}/abi_pkgconfig")
+        spiral_run("${WORK_DIR}/abi_pkgconfig")
+    endif()
 else()
     message(STATUS "pkg-config not found: skipping the pkg-config consumer")
 endif()
 
 # 4. find_package from the moved prefix
+set(_abi_flag ABI)
+if(DEFINED ABI AND NOT ABI)
+    set(_abi_flag "")
+endif()
 spiral_check_consumer(PREFIX "${moved}" BUILD_DIR "${WORK_DIR}/consumer_moved"
-    CXX_COMPILER "${CXX_COMPILER}" GENERATOR "${GENERATOR}")
+    CXX_COMPILER "${CXX_COMPILER}" GENERATOR "${GENERATOR}" ${_abi_flag})
 
 message(STATUS "install_consumer: OK")

@@ -2,8 +2,6 @@
 // lane by lane (with a tolerance: batch and scalar arithmetic may round differently), over
 // positions that cover every branch: partial, full, collateral running out, no debt. Then the
 // engine itself, which liquidates on batches here, against the plain rescan on random books.
-#include <spiral/simd.hpp>
-// after simd.hpp: simulate liquidates on batches
 #include <spiral/cascade/analysis.hpp>
 #include <spiral/cascade/position.hpp>
 #include <spiral/cascade/rules.hpp>
@@ -89,7 +87,7 @@ TEST_CASE("cascade kernels on batches equal the scalar kernels lane by lane",
 }
 
 TEST_CASE("cascade engine on batches equals the plain rescan on random books", "[cascade]") {
-    static_assert(SPIRAL_BULK_USES_SIMD == 1, "this file tests the batch engine");
+    static_assert(spiral::bulk_uses_simd, "this file tests the batch engine");
     // Small books as in the scalar test, then larger ones, where rounds reach many positions
     // at once and whole batches run.
     spiral::test::fast_engine_equals_rescan(1500, 20200312, 60);

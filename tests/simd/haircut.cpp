@@ -1,8 +1,6 @@
 // Haircut models on xsimd batches against the same models on scalars, lane by lane (with a
 // tolerance: batch and scalar math may round differently), and the SIMD bulk loop against the
 // scalar bulk loop, including the padded last batch and error reporting from inside a batch.
-#include <spiral/simd.hpp>
-
 #include <spiral/haircut/fat_tailed.hpp>
 #include <spiral/haircut/haircut.hpp>
 #include <spiral/impact/exponential.hpp>
@@ -24,7 +22,7 @@ using batch = xsimd::batch<double>;
 using batch_f = xsimd::batch<float>;
 constexpr std::size_t width = batch::size;
 
-static_assert(SPIRAL_HAIRCUT_BULK_USES_SIMD == 1, "simd.hpp included first: batches expected");
+static_assert(spiral::bulk_uses_simd, "spiral::simd linked: batches expected");
 
 struct columns {
     std::vector<double> quantity, price, volatility, correlation;
@@ -116,7 +114,7 @@ TEST_CASE("haircut::apply: SIMD loop vs scalar loop, every remainder") {
                                                 : std::span<const double>()};
             std::vector<double> simd(n, -1.0), scalar(n, -2.0);
             hc::apply(model, in, simd);
-            hc::detail::apply_rows<false>(hc::prepare(model), in, std::span<double>(scalar));
+            hc::detail::apply_columns<spiral::scalar_bulk_target>(hc::prepare(model), in, scalar);
             long mismatches = 0;
             for (std::size_t i = 0; i < n; ++i)
                 mismatches += !close(simd[i], scalar[i]);
@@ -156,11 +154,15 @@ TEST_CASE("haircut::apply: SIMD loop reports the first bad row, in a batch or th
           "spiral: haircut::apply: quantity[" + std::to_string(in_remainder) +
               "] = -inf (must be finite and >= 0)");
 
-    // Rows before the bad row's batch are written, the bad batch and later ones are not.
-    std::fill(out.begin(), out.end(), -1.0);
-    c.volatility[2 * width + 1] = -1.0;
-    CHECK_THROWS_AS(hc::apply(hc::volatility{}, {c.quantity, c.price, c.volatility}, out),
-                    spiral::invalid_argument);
-    CHECK(out[2 * width - 1] >= 0.0);
-    CHECK(out[2 * width] == -1.0);
+    // Steps before the bad row's step are written; the bad row and every later one are not.
+    const std::size_t step = spiral::lanes<spiral::bulk::step_t<spiral::bulk_target, double>>;
+    columns longer = random_columns(3 * step + 1, rng);
+    std::vector<double> written(longer.quantity.size(), -1.0);
+    longer.volatility[2 * step + 1] = -1.0;
+    CHECK_THROWS_AS(
+        hc::apply(hc::volatility{}, {longer.quantity, longer.price, longer.volatility}, written),
+        spiral::invalid_argument);
+    CHECK(written[2 * step - 1] >= 0.0);
+    for (std::size_t i = 2 * step + 1; i < written.size(); ++i)
+        CHECK(written[i] == -1.0);
 }

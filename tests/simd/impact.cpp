@@ -1,8 +1,6 @@
 // Impact curves on xsimd batches: every lane equals the scalar kernel (same formulas; exp,
 // log and sqrt come from xsimd instead of the C library), including the saturated region,
 // q = 0, +inf and NaN lanes. Built for SSE2, AVX2 and AVX-512.
-#include <spiral/simd.hpp>
-// after simd.hpp
 #include <spiral/impact/impact.hpp>
 
 #include <catch2/catch.hpp>

@@ -7,8 +7,6 @@
 //     same tolerance (never bitwise: batch exp/log differ from the C library's);
 //   - float batches against float scalars;
 //   - the solver's division-free batch logarithm against the C library's in long double.
-#include <spiral/simd.hpp>
-// after simd.hpp
 #include <spiral/options/implied_vol.hpp>
 
 #include "support/black76_reference.hpp"

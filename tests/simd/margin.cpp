@@ -3,8 +3,6 @@
 // every remainder of the last partial step; the per-position option rule on batches against
 // the element rule; bad rows named from inside a batch. Batch and scalar results are compared
 // with a tolerance (the lanes' sums are added in another order), never bitwise.
-#include <spiral/simd.hpp>
-// after simd.hpp: the bulk entry points use batches
 #include <spiral/margin/bulk.hpp>
 #include <spiral/margin/scenario_grid.hpp>
 
@@ -20,7 +18,7 @@
 namespace mg = spiral::margin;
 using spiral::option_type;
 
-static_assert(SPIRAL_BULK_USES_SIMD == 1, "simd.hpp included first: batches expected");
+static_assert(spiral::bulk_uses_simd, "spiral::simd linked: batches expected");
 
 namespace {
 
@@ -57,7 +55,7 @@ bool close(double a, double b, double scale) {
 template <std::size_t N>
 void check_grid(const mg::scenario_grid<N>& grid, const char* name) {
     std::mt19937_64 rng(3);
-    const std::size_t width = spiral::lanes<mg::detail::margin_batch>;
+    const std::size_t width = spiral::lanes<spiral::bulk::step_t<spiral::bulk_target, double>>;
     std::vector<std::size_t> sizes;
     for (std::size_t n = 1; n <= 2 * width + 1; ++n)
         sizes.push_back(n);
@@ -72,7 +70,8 @@ void check_grid(const mg::scenario_grid<N>& grid, const char* name) {
         const auto positions = p.positions();
         const auto reference =
             mg::grid_margin(grid, std::span<const mg::option_position>(positions), {}, element);
-        mg::detail::grid_compute<false>(grid, p.columns(), n, scalar_loop.data());
+        mg::detail::portfolio_pnl<spiral::scalar_bulk_target>(grid, p.columns(),
+                                                              scalar_loop.data());
         long mismatches = 0;
         for (std::size_t s = 0; s < N; ++s)
             mismatches +=

@@ -21,4 +21,9 @@ static_assert(!in_open(0, 1).contains(0.0) && !in_open(0, 1).contains(1.0) &&
 static_assert(!in_left_open(0, 1).contains(0.0) && in_left_open(0, 1).contains(1.0));
 static_assert(in_right_open(0, 1).contains(0.0) && !in_right_open(0, 1).contains(1.0));
 static_assert(in_closed(0, 1) == domain{0, 1, true, true} && positive != non_negative);
+static_assert(zero_or(in_closed(1e-8, 100)).contains(0.0) &&
+              zero_or(in_closed(1e-8, 100)).contains(-0.0) &&
+              !zero_or(in_closed(1e-8, 100)).contains(1e-9) &&
+              zero_or(in_closed(1e-8, 100)).contains(1e-8) &&
+              !zero_or(in_closed(1e-8, 100)).contains(nan) && !in_closed(1e-8, 100).contains(0.0));
 } // namespace

@@ -4,6 +4,7 @@
 #include <spiral/options/black_scholes.hpp>
 #include <spiral/options/bulk.hpp>
 
+#include "support/bulk_layer.hpp"
 #include "support/option_book.hpp"
 
 #include <catch2/catch.hpp>
@@ -14,7 +15,7 @@
 #include <string>
 #include <vector>
 
-static_assert(SPIRAL_BULK_USES_SIMD == 0, "this file tests the scalar bulk path");
+static_assert(!spiral::bulk_uses_simd, "this file tests the scalar bulk path");
 
 namespace {
 
@@ -138,7 +139,7 @@ TEST_CASE("bulk: an output may be the same array as an input") {
 }
 
 TEST_CASE("bulk: empty input is a no-op") {
-    CHECK_NOTHROW(spiral::black_scholes({}, {}));
+    CHECK_NOTHROW(spiral::black_scholes(spiral::bs_columns{}, {}));
     std::vector<double> none;
     CHECK_NOTHROW(spiral::black_scholes({}, {.price = none, .delta = none}));
 }
@@ -198,23 +199,23 @@ TEST_CASE("bulk: bad values throw naming column, row and value; rows from it on 
         std::string expected; // "<column>[<row>] = <value> (<why>)"
     };
     const bad_case cases[] = {
-        {&book::spot, 0.0, "spot[17] = 0 (must be > 0)"},
-        {&book::spot, -100.0, "spot[17] = -100 (must be > 0)"},
-        {&book::spot, not_a_number, "spot[17] = nan (must be finite)"},
-        {&book::spot, inf, "spot[17] = inf (must be finite)"},
-        {&book::strike, 0.0, "strike[17] = 0 (must be > 0)"},
-        {&book::strike, -1.5, "strike[17] = -1.5 (must be > 0)"},
-        {&book::strike, -inf, "strike[17] = -inf (must be finite)"},
-        {&book::time, -0.25, "time[17] = -0.25 (must be >= 0)"},
-        {&book::time, not_a_number, "time[17] = nan (must be finite)"},
-        {&book::time, inf, "time[17] = inf (must be finite)"},
-        {&book::rate, not_a_number, "rate[17] = nan (must be finite)"},
-        {&book::rate, -inf, "rate[17] = -inf (must be finite)"},
-        {&book::dividend, inf, "dividend[17] = inf (must be finite)"},
-        {&book::dividend, not_a_number, "dividend[17] = nan (must be finite)"},
-        {&book::vol, -0.2, "vol[17] = -0.2 (must be >= 0)"},
-        {&book::vol, not_a_number, "vol[17] = nan (must be finite)"},
-        {&book::vol, inf, "vol[17] = inf (must be finite)"},
+        {&book::spot, 0.0, "spot[17] = 0 (must be in [1e-100, 1e+100])"},
+        {&book::spot, -100.0, "spot[17] = -100 (must be in [1e-100, 1e+100])"},
+        {&book::spot, not_a_number, "spot[17] = nan (must be in [1e-100, 1e+100])"},
+        {&book::spot, inf, "spot[17] = inf (must be in [1e-100, 1e+100])"},
+        {&book::strike, 0.0, "strike[17] = 0 (must be in [1e-100, 1e+100])"},
+        {&book::strike, -1.5, "strike[17] = -1.5 (must be in [1e-100, 1e+100])"},
+        {&book::strike, -inf, "strike[17] = -inf (must be in [1e-100, 1e+100])"},
+        {&book::time, -0.25, "time[17] = -0.25 (must be 0 or in [1e-10, 50])"},
+        {&book::time, not_a_number, "time[17] = nan (must be 0 or in [1e-10, 50])"},
+        {&book::time, inf, "time[17] = inf (must be 0 or in [1e-10, 50])"},
+        {&book::rate, not_a_number, "rate[17] = nan (must be in [-2, 2])"},
+        {&book::rate, -inf, "rate[17] = -inf (must be in [-2, 2])"},
+        {&book::dividend, inf, "dividend[17] = inf (must be in [-2, 2])"},
+        {&book::dividend, not_a_number, "dividend[17] = nan (must be in [-2, 2])"},
+        {&book::vol, -0.2, "vol[17] = -0.2 (must be 0 or in [1e-08, 100])"},
+        {&book::vol, not_a_number, "vol[17] = nan (must be 0 or in [1e-08, 100])"},
+        {&book::vol, inf, "vol[17] = inf (must be 0 or in [1e-08, 100])"},
     };
     for (const bad_case& c : cases) {
         book b = good;
@@ -286,4 +287,18 @@ TEST_CASE("bulk: the first-order kernel is constant-evaluable") {
     static_assert(g.price > 10.45 && g.price < 10.46); // 10.4506 (Hull)
     static_assert(g.delta > 0.63 && g.delta < 0.64);
     CHECK(g.price == Approx(10.450583572185565).epsilon(1e-14));
+}
+
+// ---------------------------------------------------------------------------- the core loop
+
+TEST_CASE("bulk layer, scalar target: results, remainders, sizes and errors") {
+    test_support::check_bulk_layer<spiral::bulk_target>(1);
+}
+
+TEST_CASE("bulk float columns: within the stated accuracy of the double path") {
+    test_support::check_float_columns(grid());
+}
+
+TEST_CASE("bulk implied vol: calls and puts mixed, against the element functions") {
+    test_support::check_implied_vol_columns(grid());
 }

@@ -592,8 +592,9 @@ TEST_CASE("haircut::apply: sizes, values and parameters are checked") {
     std::vector<double> q{1, 2, 3}, p{1, 1, 1}, v{0.1, 0.2, 0.3}, r{0, 0, 0}, out(3);
     std::vector<double> short_column{1, 2};
     const hc::volatility model{};
+    // the row count is the first column's length (quantity), as in every bulk entry point
     CHECK_THROWS_WITH(hc::apply(model, {short_column, p, v}, out),
-                      "spiral: haircut::apply: quantity.size() = 2 (must equal out.size() = 3)");
+                      "spiral: haircut::apply: price.size() = 3 (must equal quantity.size() = 2)");
     CHECK_THROWS_WITH(hc::apply(model, {q, short_column, v}, out),
                       Catch::Contains("price.size() = 2"));
     CHECK_THROWS_WITH(hc::apply(model, {q, p, short_column}, out),
@@ -601,7 +602,7 @@ TEST_CASE("haircut::apply: sizes, values and parameters are checked") {
     CHECK_THROWS_WITH(hc::apply(model, {q, p, v, short_column}, out),
                       Catch::Contains("correlation.size() = 2 (must be 0 or 3)"));
     CHECK_THROWS_WITH(hc::apply(model, {q, p, v}, std::span<double>(out).first(2)),
-                      Catch::Contains("must equal out.size() = 2"));
+                      "spiral: haircut::apply: out.size() = 2 (must equal quantity.size() = 3)");
     CHECK_THROWS_WITH(hc::apply(hc::volatility{.confidence = 7}, {q, p, v}, out),
                       Catch::Contains("haircut::volatility: confidence = 7"));
 

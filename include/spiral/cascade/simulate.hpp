@@ -103,7 +103,8 @@ class workspace;
 
 /// Runs the cascade that `shock` (relative, in [0, 1)) to `price` starts in the prepared book
 /// (see the definition below). `Abi` names the code the translation unit runs the newly
-/// reached positions with (batches after <spiral/simd.hpp>, else scalars): leave it defaulted.
+/// reached positions with (batches when the build links spiral::simd, else scalars): leave it
+/// defaulted.
 template <impact_curve<double> C, class Abi = detail::engine_abi>
 result simulate(const prepared_book& b, double price, double shock, const C& curve, const rules& r,
                 const position_columns& final_positions, workspace& ws);

@@ -11,6 +11,7 @@
 //   non_negative           "must be finite and >= 0"
 //   at_least(1)            "must be finite and >= 1"
 //   in_closed(0, 1)        "must be in [0, 1]"        (and in_open, in_left_open, in_right_open)
+//   zero_or(in_closed(1e-8, 100))  "must be 0 or in [1e-08, 100]"
 // Every message reads "spiral: <what>: <field>[<row>] = <value> (<why>)" (see core/error.hpp):
 // `what` is the caller's public name ("margin::grid_margin"), `field` the name the caller
 // passed ("options.vol"); no message is rewritten after it is thrown.
@@ -25,17 +26,20 @@
 
 namespace spiral::detail {
 
-/// Finite values x with lo < x < hi (or <= where the bound is closed). Infinite bounds are open.
+/// Finite values x with lo < x < hi (or <= where the bound is closed), and 0 as well where
+/// `zero_too` (a limit a kernel computes exactly, below a range it can serve). Infinite bounds
+/// are open.
 struct domain {
     double lo, hi;
     bool lo_closed, hi_closed;
+    bool zero_too = false;
 
-    /// True for finite v inside the bounds; false for NaN and infinities.
+    /// True for finite v inside the bounds (or 0 where allowed); false for NaN and infinities.
     constexpr bool contains(double v) const noexcept {
         constexpr double inf = __builtin_huge_val();
         const bool above = lo_closed ? v >= lo : v > lo;
         const bool below = hi_closed ? v <= hi : v < hi;
-        return above && below && v > -inf && v < inf;
+        return (above && below && v > -inf && v < inf) || (zero_too && v == 0);
     }
     friend constexpr bool operator==(const domain&, const domain&) = default;
 };
@@ -63,6 +67,11 @@ constexpr domain in_left_open(double lo, double hi) noexcept {
 constexpr domain in_right_open(double lo, double hi) noexcept {
     return {lo, hi, true, false};
 }
+/// `d`, and 0 as well.
+constexpr domain zero_or(domain d) noexcept {
+    d.zero_too = true;
+    return d;
+}
 
 /// The bound as text: shortest round-trip form ("0.5", "1e-08").
 inline std::string bound_text(double v) {
@@ -77,14 +86,15 @@ inline std::string describe(const domain& d) {
     constexpr double inf = __builtin_huge_val();
     const bool bounded_below = d.lo > -inf;
     const bool bounded_above = d.hi < inf;
+    const std::string must = d.zero_too ? "must be 0 or " : "must be ";
     if (!bounded_below && !bounded_above)
-        return "must be finite";
+        return must + "finite";
     if (bounded_below && bounded_above)
-        return std::string("must be in ") + (d.lo_closed ? "[" : "(") + bound_text(d.lo) + ", " +
+        return must + "in " + (d.lo_closed ? "[" : "(") + bound_text(d.lo) + ", " +
                bound_text(d.hi) + (d.hi_closed ? "]" : ")");
     if (bounded_below)
-        return std::string("must be finite and ") + (d.lo_closed ? ">= " : "> ") + bound_text(d.lo);
-    return std::string("must be finite and ") + (d.hi_closed ? "<= " : "< ") + bound_text(d.hi);
+        return must + "finite and " + (d.lo_closed ? ">= " : "> ") + bound_text(d.lo);
+    return must + "finite and " + (d.hi_closed ? "<= " : "< ") + bound_text(d.hi);
 }
 
 /// Throws for `field[row] = v` outside `d` (kept apart so callers inline only the comparison).

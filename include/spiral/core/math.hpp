@@ -3,10 +3,12 @@
 // Scalars: `exp`, `log` and `sqrt` call the C library at run time and the library's own
 // series when evaluated at compile time (switched with __builtin_is_constant_evaluated,
 // which, unlike std::is_constant_evaluated, is also right in CUDA device code).
-// Batches: everything forwards to `batch_traits<T>` (see <spiral/simd.hpp>).
+// Batches: the batch type's own functions, found by argument-dependent lookup (xsimd's for
+// xsimd batches; see <spiral/core/detail/lane_ops.hpp>).
 #pragma once
 
 #include <spiral/core/config.hpp>
+#include <spiral/core/detail/lane_ops.hpp>
 #include <spiral/core/real.hpp>
 
 #include <bit>
@@ -25,7 +27,7 @@ SPIRAL_HD constexpr T select(mask_t<T> m, T a, T b) noexcept {
     if constexpr (std::floating_point<T>)
         return m ? a : b;
     else
-        return batch_traits<T>::select(m, a, b);
+        return detail::lane_ops::call_select(m, a, b);
 }
 
 /// Smaller of two values: `a < b ? a : b`, so `b` when either is NaN (as x86 minpd, which
@@ -35,7 +37,7 @@ SPIRAL_HD constexpr T min(T a, T b) noexcept {
     if constexpr (std::floating_point<T>)
         return a < b ? a : b;
     else
-        return batch_traits<T>::min(a, b);
+        return detail::lane_ops::call_min(a, b);
 }
 
 /// Larger of two values: `a > b ? a : b`, so `b` when either is NaN (as x86 maxpd).
@@ -44,7 +46,7 @@ SPIRAL_HD constexpr T max(T a, T b) noexcept {
     if constexpr (std::floating_point<T>)
         return a > b ? a : b;
     else
-        return batch_traits<T>::max(a, b);
+        return detail::lane_ops::call_max(a, b);
 }
 
 /// `x` limited to [lo, hi]; requires lo <= hi. NaN stays NaN.
@@ -59,7 +61,7 @@ SPIRAL_HD constexpr T abs(T x) noexcept {
     if constexpr (std::floating_point<T>)
         return x < T(0) ? -x : (x == T(0) ? T(0) : x);
     else
-        return batch_traits<T>::abs(x);
+        return detail::lane_ops::call_abs(x);
 }
 
 namespace detail {
@@ -282,7 +284,9 @@ SPIRAL_HD constexpr T horner_even_odd(T x, const double (&c)[N]) noexcept {
 
 // ---------------------------------------------------------------- elementary functions
 
-/// e^x. Constant-evaluable for scalars; batches use `batch_traits<T>::exp`.
+/// e^x. Constant-evaluable for scalars. Batches clamp the argument to [-750, 710] first (the
+/// results there are already 0 and inf) and keep NaN lanes out of xsimd's exp, which converts
+/// its argument to a 64-bit integer in C++ (undefined behaviour for NaN and beyond about 1e19).
 template <real T>
 SPIRAL_HD constexpr T exp(T x) noexcept {
     if constexpr (std::floating_point<T>) {
@@ -290,9 +294,26 @@ SPIRAL_HD constexpr T exp(T x) noexcept {
             return static_cast<T>(detail::constexpr_exp(static_cast<double>(x)));
         return std::exp(x);
     } else {
-        return batch_traits<T>::exp(x);
+        // max returns its second argument where x is NaN: those lanes compute e^-750 and are
+        // given x back
+        const T safe = min(max(x, T(-750.0)), T(710.0));
+        return select(x == x, detail::lane_ops::call_exp(safe), x);
     }
 }
+
+namespace detail {
+
+/// e^x for arguments the caller knows to be finite and below 1e18 in size (kernels that
+/// validated their inputs): the batch library's exp without spiral::exp's guard.
+template <real T>
+SPIRAL_HD constexpr T exp_finite(T x) noexcept {
+    if constexpr (std::floating_point<T>)
+        return spiral::exp(x);
+    else
+        return lane_ops::call_exp(x);
+}
+
+} // namespace detail
 
 /// Natural logarithm; NaN for x < 0, -inf at 0.
 template <real T>
@@ -302,7 +323,7 @@ SPIRAL_HD constexpr T log(T x) noexcept {
             return static_cast<T>(detail::constexpr_log(static_cast<double>(x)));
         return std::log(x);
     } else {
-        return batch_traits<T>::log(x);
+        return detail::lane_ops::call_log(x);
     }
 }
 
@@ -314,8 +335,76 @@ SPIRAL_HD constexpr T sqrt(T x) noexcept {
             return static_cast<T>(detail::constexpr_sqrt(static_cast<double>(x)));
         return std::sqrt(x);
     } else {
-        return batch_traits<T>::sqrt(x);
+        return detail::lane_ops::call_sqrt(x);
     }
 }
 
+/// `value` in every lane of a `T` (converted to float first for float lanes): the one way
+/// the library broadcasts a double parameter.
+template <real T>
+SPIRAL_HD constexpr T splat(double value) noexcept {
+    return T(static_cast<scalar_t<T>>(value));
+}
+
+namespace detail {
+
+template <real T>
+SPIRAL_HD constexpr T quiet_nan() noexcept {
+    return T(scalar_limits<scalar_t<T>>::quiet_nan);
+}
+
+/// 0 where `valid`, NaN elsewhere: added to an input, it makes every output NaN.
+template <real T>
+SPIRAL_HD constexpr T nan_unless(mask_t<T> valid) noexcept {
+    return select(valid, T(0), quiet_nan<T>());
+}
+
+/// Lanes that are neither infinite nor NaN.
+template <real T>
+SPIRAL_HD constexpr mask_t<T> is_finite(T x) noexcept {
+    return abs(x) < T(scalar_limits<scalar_t<T>>::infinity);
+}
+
+// ---------------------------------------------------------------- lazy lane-wise branches
+
+/// True when some lane of `m` is set. Batches use their own `any` (found by argument-dependent
+/// lookup, as xsimd's); a batch type without one counts as "maybe", which is always safe.
+template <real T>
+SPIRAL_HD constexpr bool any_lane(const mask_t<T>& m) noexcept {
+    if constexpr (std::floating_point<T>)
+        return m;
+    else if constexpr (requires(const mask_t<T>& k) { static_cast<bool>(lane_ops::call_any(k)); })
+        return static_cast<bool>(lane_ops::call_any(m));
+    else
+        return true;
+}
+
+/// True when every lane of `m` is set (false when that cannot be told).
+template <real T>
+SPIRAL_HD constexpr bool all_lanes(const mask_t<T>& m) noexcept {
+    if constexpr (std::floating_point<T>)
+        return m;
+    else if constexpr (requires(const mask_t<T>& k) { static_cast<bool>(lane_ops::call_all(k)); })
+        return static_cast<bool>(lane_ops::call_all(m));
+    else
+        return false;
+}
+
+/// `select(m, if_set(), if_clear())`, calling a branch only when some lane takes it: scalars
+/// run one branch, batches whose lanes agree skip the other. Each branch is straight-line
+/// code, so the work stays bounded either way.
+template <real T, class IfSet, class IfClear>
+SPIRAL_HD constexpr T branch(const mask_t<T>& m, IfSet&& if_set, IfClear&& if_clear) noexcept {
+    if constexpr (std::floating_point<T>) {
+        return m ? if_set() : if_clear();
+    } else {
+        if (all_lanes<T>(m))
+            return if_set();
+        if (!any_lane<T>(m))
+            return if_clear();
+        return select(m, if_set(), if_clear());
+    }
+}
+
+} // namespace detail
 } // namespace spiral

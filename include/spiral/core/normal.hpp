@@ -21,15 +21,18 @@ inline constexpr double inv_sqrt_2 = 0.70710678118654752440084436210485;
 inline constexpr double inv_sqrt_pi = 0.56418958354775628694807945156077;
 
 /// exp(-x^2 / 2), with the rounding error of x^2 put back: relative error stays near one ulp
-/// for every x instead of growing like x^2 ulps.
-template <real T>
+/// for every x instead of growing like x^2 ulps. `NotNaN`: the caller knows x is not NaN (a
+/// kernel that validated its inputs), so the exponential needs no guard.
+template <real T, bool NotNaN = false>
 SPIRAL_HD constexpr T exp_neg_half_square(T x) noexcept {
     // Beyond |x| = 40 the result underflows to 0 anyway; the cap keeps inf * inf out of the
     // error term (NaN still passes: min returns its second argument when unordered).
     const T capped = min(T(40), abs(x));
     const T square = capped * capped;
     const T square_error = two_product_error(capped, capped);
-    return exp(T(-0.5) * square) * (T(1) - T(0.5) * square_error);
+    const T argument = T(-0.5) * square;
+    const T e = NotNaN ? exp_finite(argument) : exp(argument);
+    return e * (T(1) - T(0.5) * square_error);
 }
 
 /// P10 of `normal_tail_ratio` (see there), shared with `norm_cdf_pair_given_exp`. The

@@ -7,7 +7,7 @@
 namespace spiral {
 
 /// Customisation point describing a SIMD batch type. The primary template says
-/// "not a batch"; <spiral/simd.hpp> specialises it for `xsimd::batch<float|double, A>`
+/// "not a batch"; <spiral/core/xsimd_batch.hpp> specialises it for `xsimd::batch<float|double, A>`
 /// with the members `scalar`, `mask`, `size` and the lane-wise operations the
 /// generic code needs (`select`, `fma`, ...). Other vector types can opt in the same way.
 template <class T>
@@ -15,7 +15,7 @@ struct batch_traits {
     static constexpr bool is_batch = false;
 };
 
-/// float, double, or a batch of them (once <spiral/simd.hpp> is included).
+/// float, double, or a batch of them (in a build that links spiral::simd).
 template <class T>
 concept real = std::floating_point<T> || batch_traits<T>::is_batch;
 

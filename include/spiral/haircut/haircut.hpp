@@ -1,7 +1,7 @@
 // spiral/haircut — every collateral haircut model that needs only the standard library, their
 // combinators and the bulk entry point. `fat_tailed` needs Boost.Math: include
-// <spiral/haircut/fat_tailed.hpp> for it. For SIMD bulk evaluation include <spiral/simd.hpp>
-// first.
+// <spiral/haircut/fat_tailed.hpp> for it. The bulk entry point runs on SIMD batches when the
+// build links spiral::simd.
 #pragma once
 
 #include <spiral/haircut/basel_scaled.hpp>

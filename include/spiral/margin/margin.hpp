@@ -1,7 +1,7 @@
 // spiral/margin — every margin model: collateral accounts, the per-position option rule,
 // delta-gamma-vega margin, scenario grids (SPAN, crypto portfolio margin), cross-margining,
 // size-dependent margin, volatility estimators and dynamic margin with anti-procyclicality
-// tools, and the bulk entry points. For SIMD bulk evaluation include <spiral/simd.hpp> first.
+// tools, and the bulk entry points (on SIMD batches when the build links spiral::simd).
 #pragma once
 
 #include <spiral/margin/account.hpp>

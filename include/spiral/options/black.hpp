@@ -18,22 +18,6 @@ SPIRAL_HD constexpr T sign_of(option_type type) noexcept {
     return T(type == option_type::call ? scalar_t<T>(1) : scalar_t<T>(-1));
 }
 
-template <real T>
-SPIRAL_HD constexpr T quiet_nan() noexcept {
-    return T(spiral::detail::scalar_limits<scalar_t<T>>::quiet_nan);
-}
-
-/// 0 where `valid`, NaN elsewhere: added to an input, it makes every output NaN.
-template <real T>
-SPIRAL_HD constexpr T nan_unless(mask_t<T> valid) noexcept {
-    return select(valid, T(0), quiet_nan<T>());
-}
-
-template <real T>
-SPIRAL_HD constexpr mask_t<T> is_finite(T x) noexcept {
-    return abs(x) < T(spiral::detail::scalar_limits<scalar_t<T>>::infinity);
-}
-
 /// What the Black formula needs of d1 = ln(F/K)/s + s/2 and d2 = d1 - s, given the
 /// discounted forward F (or S e^{-qT}), the discounted strike K and the total stddev s.
 template <real T>

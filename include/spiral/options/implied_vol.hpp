@@ -56,47 +56,6 @@ inline constexpr double sqrt_pi_over_2 = 1.2533141373155002512078826424055226;
 inline constexpr double sqrt_3 = 1.7320508075688772935274463415058723;
 inline constexpr double two_pi_over_3_sqrt_3 = 1.2091995761561452337293855050947737;
 
-// ---------------------------------------------------------------- lazy lane-wise branches
-
-/// True when some lane of `m` is set. Batches use their own `any` (found by argument-dependent
-/// lookup, as xsimd's); a batch type without one counts as "maybe", which is always safe.
-template <real T>
-SPIRAL_HD constexpr bool any_lane(const mask_t<T>& m) noexcept {
-    if constexpr (std::floating_point<T>)
-        return m;
-    else if constexpr (requires(const mask_t<T>& k) { static_cast<bool>(any(k)); })
-        return static_cast<bool>(any(m));
-    else
-        return true;
-}
-
-/// True when every lane of `m` is set (false when that cannot be told).
-template <real T>
-SPIRAL_HD constexpr bool all_lanes(const mask_t<T>& m) noexcept {
-    if constexpr (std::floating_point<T>)
-        return m;
-    else if constexpr (requires(const mask_t<T>& k) { static_cast<bool>(all(k)); })
-        return static_cast<bool>(all(m));
-    else
-        return false;
-}
-
-/// `select(m, if_set(), if_clear())`, calling a branch only when some lane takes it: scalars
-/// run one branch, batches whose lanes agree skip the other. Each branch is straight-line
-/// code, so the work stays bounded either way.
-template <real T, class IfSet, class IfClear>
-SPIRAL_HD constexpr T branch(const mask_t<T>& m, IfSet&& if_set, IfClear&& if_clear) noexcept {
-    if constexpr (std::floating_point<T>) {
-        return m ? if_set() : if_clear();
-    } else {
-        if (all_lanes<T>(m))
-            return if_set();
-        if (!any_lane<T>(m))
-            return if_clear();
-        return select(m, if_set(), if_clear());
-    }
-}
-
 /// ln v for v > 0, subnormal v included (xsimd's batch log gets those wrong): they are
 /// lifted by 2^64 first.
 template <real T>
@@ -639,6 +598,37 @@ SPIRAL_IV_FLATTEN SPIRAL_HD constexpr T implied_stddev_scaled(T x, T b_max, T ti
 
 } // namespace detail
 
+namespace detail {
+
+/// `implied_stddev` with the option type as a number: theta = +1 for a call, -1 for a put
+/// (lanes of a batch may mix calls and puts).
+template <real T>
+SPIRAL_HD constexpr T implied_stddev_signed(T theta, T price, T forward, T strike,
+                                            T discount) noexcept {
+    const T intrinsic = discount * max(theta * (forward - strike), T(0));
+    const T limit = discount * select(theta > T(0), forward, strike);
+    const mask_t<T> valid = forward > T(0) && strike > T(0) && discount > T(0) &&
+                            is_finite(price) && is_finite(forward) && is_finite(strike) &&
+                            is_finite(discount) && price >= intrinsic && price < limit;
+    const mask_t<T> has_time_value = valid && price > intrinsic;
+    return branch<T>(
+        has_time_value,
+        [&] {
+            // Out-of-the-money call in normalised terms: x = -|ln(F/K)|, b_max = e^{x/2} =
+            // sqrt(min/max), b = time value / (discount sqrt(F K)); discount sqrt(F K) =
+            // discount max(F, K) b_max. The distance to the limit comes straight from the inputs.
+            const T larger = max(forward, strike);
+            const T smaller = min(forward, strike);
+            const T x = minus_abs_log_ratio(forward, strike);
+            const T b_max = sqrt(smaller / larger); // = e^{x/2}, without waiting for x
+            const T scale = discount * larger * b_max;
+            return implied_stddev_scaled(x, b_max, price - intrinsic, limit - price, scale);
+        },
+        [&] { return select(valid, T(0), quiet_nan<T>()); });
+}
+
+} // namespace detail
+
 /// The total standard deviation s = vol * sqrt(time) for which
 /// `black(type, forward, strike, s, discount) == price`.
 ///
@@ -653,29 +643,8 @@ SPIRAL_IV_FLATTEN SPIRAL_HD constexpr T implied_stddev_scaled(T x, T b_max, T ti
 template <real T>
 SPIRAL_HD constexpr T implied_stddev(option_type type, T price, T forward, T strike,
                                      T discount) noexcept {
-    using detail::is_finite;
-    const bool call = type == option_type::call;
-    const T theta = detail::sign_of<T>(type);
-    const T intrinsic = discount * max(theta * (forward - strike), T(0));
-    const T limit = discount * (call ? forward : strike);
-    const mask_t<T> valid = forward > T(0) && strike > T(0) && discount > T(0) &&
-                            is_finite(price) && is_finite(forward) && is_finite(strike) &&
-                            is_finite(discount) && price >= intrinsic && price < limit;
-    const mask_t<T> has_time_value = valid && price > intrinsic;
-    return detail::branch<T>(
-        has_time_value,
-        [&] {
-            // Out-of-the-money call in normalised terms: x = -|ln(F/K)|, b_max = e^{x/2} =
-            // sqrt(min/max), b = time value / (discount sqrt(F K)); discount sqrt(F K) =
-            // discount max(F, K) b_max. The distance to the limit comes straight from the inputs.
-            const T larger = max(forward, strike);
-            const T smaller = min(forward, strike);
-            const T x = detail::minus_abs_log_ratio(forward, strike);
-            const T b_max = sqrt(smaller / larger); // = e^{x/2}, without waiting for x
-            const T scale = discount * larger * b_max;
-            return detail::implied_stddev_scaled(x, b_max, price - intrinsic, limit - price, scale);
-        },
-        [&] { return select(valid, T(0), detail::quiet_nan<T>()); });
+    return detail::implied_stddev_signed(detail::sign_of<T>(type), price, forward, strike,
+                                         discount);
 }
 
 } // namespace spiral

@@ -1,6 +1,6 @@
 // The positions a round of an uncapped cascade newly reaches, liquidated in one branch-free
-// pass: on xsimd batches when <spiral/simd.hpp> was included before the cascade headers, one
-// position at a time otherwise.
+// pass through the library's column loop (core/bulk.hpp): on groups of xsimd batches when the
+// build chose SIMD (spiral::simd), one position at a time otherwise.
 //
 // They are contiguous in the prepared order (the frontier advances over them), so the pass
 // streams their columns; only the survivors' bucket insertion stays scalar. The kernel is the
@@ -12,13 +12,16 @@
 
 #include <spiral/cascade/position.hpp>
 #include <spiral/cascade/rules.hpp>
-#include <spiral/core/bulk_abi.hpp>
+#include <spiral/core/bulk.hpp>
+#include <spiral/core/detail/same_simd_choice.hpp>
 #include <spiral/core/math.hpp>
 #include <spiral/core/real.hpp>
+#include <spiral/core/target.hpp>
 
+#include <array>
 #include <cstddef>
-
-#define SPIRAL_CASCADE_ABI SPIRAL_BULK_NAME(cascade) // cascade_avx512bw, ..., cascade_scalar
+#include <span>
+#include <tuple>
 
 namespace spiral::cascade::detail {
 
@@ -60,57 +63,65 @@ SPIRAL_HD constexpr liquidation_step<T> liquidate_if_due(const rules& r, T oracl
             select(due, T(1), zero)};
 }
 
-inline namespace SPIRAL_CASCADE_ABI {
+/// Names the CPU target `simulate` runs the newly reached positions with: it takes it as a
+/// defaulted template argument, so translation units built for different targets never share
+/// one instantiation.
+using engine_abi = bulk_target;
 
-/// Names this choice of code: `simulate` takes it as a defaulted template argument, so
-/// translation units that differ in it never share one instantiation.
-struct engine_abi {};
+/// The columns of the intake pass (validated books only: no checks); padding: an empty
+/// position, never due.
+struct intake_column_set {
+    using scalar = double;
+    static constexpr std::array<bulk::column_spec, 3> inputs{{
+        {.name = "collateral", .padding = 0.0},
+        {.name = "debt", .padding = 0.0},
+        {.name = "threshold", .padding = 1.0},
+    }};
+    static constexpr std::array<bulk::output_spec, 3> outputs{
+        {{"collateral"}, {"debt"}, {"liquidation_price"}}};
+};
+
+/// One step of the pass; sums the step's totals lane by lane.
+template <real T>
+struct intake_step {
+    const rules& r;
+    T oracle, multiplier;
+    T seized{0}, repaid{0}, bad_debt{0}, liquidations{0};
+
+    std::array<T, 3> operator()(T collateral, T debt, T threshold) noexcept {
+        const liquidation_step<T> s =
+            liquidate_if_due(r, oracle, multiplier, collateral, debt, threshold);
+        seized = seized + s.seized;
+        repaid = repaid + s.repaid;
+        bad_debt = bad_debt + s.bad_debt;
+        liquidations = liquidations + s.count;
+        return {s.collateral, s.debt, s.liquidation_price};
+    }
+};
 
 /// Liquidates what is due among `count` positions (`collateral`, `debt`, `threshold`) and
 /// writes them as they are after it to `collateral_out` and `debt_out` (which may be the
 /// inputs), and their new liquidation prices to `key`. Adds to `total`. Uncapped rounds only
-/// (every due position is liquidated).
+/// (every due position is liquidated). The last parameter only puts the CPU target into the
+/// function's type.
 inline void liquidate_due(const rules& r, double oracle, double multiplier,
                           const double* collateral, const double* debt, const double* threshold,
                           double* collateral_out, double* debt_out, double* key, std::size_t count,
-                          round_totals& total) noexcept {
-    std::size_t i = 0;
-#if SPIRAL_BULK_USES_SIMD
-    using B = xsimd::batch<double>;
-    constexpr std::size_t width = B::size;
-    if (count >= width) {
-        const B oracle_b(oracle), multiplier_b(multiplier);
-        B seized(0.0), repaid(0.0), bad_debt(0.0), liquidations(0.0);
-        for (; i + width <= count; i += width) {
-            const liquidation_step<B> s =
-                liquidate_if_due(r, oracle_b, multiplier_b, B::load_unaligned(collateral + i),
-                                 B::load_unaligned(debt + i), B::load_unaligned(threshold + i));
-            s.collateral.store_unaligned(collateral_out + i);
-            s.debt.store_unaligned(debt_out + i);
-            s.liquidation_price.store_unaligned(key + i);
-            seized += s.seized;
-            repaid += s.repaid;
-            bad_debt += s.bad_debt;
-            liquidations += s.count;
-        }
-        total.seized += xsimd::hadd(seized);
-        total.repaid += xsimd::hadd(repaid);
-        total.bad_debt += xsimd::hadd(bad_debt);
-        total.liquidations += static_cast<std::size_t>(xsimd::hadd(liquidations));
-    }
-#endif
-    for (; i < count; ++i) {
-        const liquidation_step<double> s =
-            liquidate_if_due(r, oracle, multiplier, collateral[i], debt[i], threshold[i]);
-        collateral_out[i] = s.collateral;
-        debt_out[i] = s.debt;
-        key[i] = s.liquidation_price;
-        total.seized += s.seized;
-        total.repaid += s.repaid;
-        total.bad_debt += s.bad_debt;
-        total.liquidations += static_cast<std::size_t>(s.count);
-    }
+                          round_totals& total, bulk_target = {}) noexcept {
+    using T = bulk::step_t<bulk_target, double>;
+    const std::tuple inputs{std::span<const double>(collateral, count),
+                            std::span<const double>(debt, count),
+                            std::span<const double>(threshold, count)};
+    const std::array<std::span<double>, 3> outputs{std::span<double>(collateral_out, count),
+                                                   std::span<double>(debt_out, count),
+                                                   std::span<double>(key, count)};
+    intake_step<T> step{r, T(oracle), T(multiplier)};
+    bulk::for_each_step<bulk_target, intake_column_set, false>("cascade::simulate", step, count,
+                                                               inputs, outputs);
+    total.seized += bulk::sum_lanes(step.seized);
+    total.repaid += bulk::sum_lanes(step.repaid);
+    total.bad_debt += bulk::sum_lanes(step.bad_debt);
+    total.liquidations += static_cast<std::size_t>(bulk::sum_lanes(step.liquidations));
 }
 
-} // namespace SPIRAL_CASCADE_ABI
 } // namespace spiral::cascade::detail
