@@ -123,13 +123,19 @@ SPIRAL_HD constexpr bs_first_order<T> black_scholes_first_order(T theta,
     const T s = in.vol * sqrt_time;
     // validated inputs (not Checked) keep every exponent finite and small: no guard needed
     const auto exponential = [](T a) { return Checked ? exp(a) : exp_finite(a); };
-    const T dividend_discount = exponential(-in.dividend * in.time);
-    const T forward = spot * dividend_discount;                   // S e^{-qT}
-    const T strike = in.strike * exponential(-in.rate * in.time); // K e^{-rT}
-    const T moneyness = forward / strike; // F/K', which carries e^{-d1^2/2} to e^{-d2^2/2}
-    // ln(F/K') as ln(S/K) + (r - q) T: taken from F/K' it would carry that ratio's rounding, an
-    // absolute 1e-16 that d1 = x/s magnifies where s is small (near the money, short expiries).
-    const T x = log(spot / in.strike) + (in.rate - in.dividend) * in.time;
+    // ln(F/K') as ln(S/K) + (r - q) T: taken from the ratio F/K' it would carry that ratio's
+    // rounding, an absolute 1e-16 that d1 = x/s magnifies where s is small (near the money,
+    // short expiries). The same growth e^{(r-q)T} gives F/K' = (S/K) e^{(r-q)T}, which carries
+    // e^{-d1^2/2} to e^{-d2^2/2}, and e^{-qT} = e^{-rT} e^{(r-q)T}, without a second division.
+    const T carry = (in.rate - in.dividend) * in.time;
+    const T growth = exponential(carry);
+    const T rate_discount = exponential(-in.rate * in.time);
+    const T dividend_discount = rate_discount * growth;
+    const T spot_over_strike = spot / in.strike;
+    const T x = log(spot_over_strike) + carry;
+    const T moneyness = spot_over_strike * growth; // F/K'
+    const T forward = spot * dividend_discount;    // S e^{-qT}
+    const T strike = in.strike * rate_discount;    // K e^{-rT}
 
     // d1, d2 as in black_terms: +-inf (or 0 at the money) when s = 0. 1/(S s) is capped so
     // that a subnormal s cannot make 0 * inf.
