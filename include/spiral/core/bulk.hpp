@@ -148,7 +148,7 @@ S lane_of(const V& v) noexcept {
 
 /// Where step i of one column is read from: the column itself where a whole step of
 /// floating values is there, otherwise a buffer of converted values and padding.
-template <class S, class V, std::size_t W>
+template <class S, class V, std::size_t W, bool Optional>
 struct column_reader {
     std::span<const V> values;
     const S* direct; // the column's own values where they can be loaded as they are
@@ -163,9 +163,14 @@ struct column_reader {
             buffer[k] = padding;
     }
 
-    const S* at(std::size_t i, std::size_t count) noexcept {
-        if (direct != nullptr && count == W) [[likely]]
-            return direct + i;
+    const S* at(std::size_t i, bool full, std::size_t count) noexcept {
+        if constexpr (std::is_same_v<V, S> && !Optional) { // a required column: never empty
+            if (full) [[likely]]
+                return direct + i;
+        } else if constexpr (std::is_same_v<V, S>) {
+            if (full && direct != nullptr) [[likely]]
+                return direct + i;
+        }
         return fill(i, count);
     }
 
@@ -411,17 +416,19 @@ for_each_step(std::string_view what, Kernel& kernel, std::size_t n,
     (std::index_sequence_for<V...>{});
 
     auto readers = [&]<std::size_t... c>(std::index_sequence<c...>) {
-        return std::tuple<detail::column_reader<S, V, width>...>{
-            detail::column_reader<S, V, width>(std::get<c>(in), Set::inputs[c].padding)...};
+        return std::tuple<detail::column_reader<S, V, width, Set::inputs[c].optional>...>{
+            detail::column_reader<S, V, width, Set::inputs[c].optional>(std::get<c>(in),
+                                                                        Set::inputs[c].padding)...};
     }
     (std::index_sequence_for<V...>{});
     alignas(64) S tail[width];
 
     for (std::size_t i = 0; i < n; i += width) {
         const std::size_t count = n - i < width ? n - i : width;
+        const bool full = count == width;
         const std::array<const S*, sizeof...(V)> from = [&]<std::size_t... c>(
             std::index_sequence<c...>) {
-            return std::array<const S*, sizeof...(V)>{std::get<c>(readers).at(i, count)...};
+            return std::array<const S*, sizeof...(V)>{std::get<c>(readers).at(i, full, count)...};
         }
         (std::index_sequence_for<V...>{});
         const auto y = [&]<std::size_t... c>(std::index_sequence<c...>) {
@@ -439,7 +446,7 @@ for_each_step(std::string_view what, Kernel& kernel, std::size_t n,
                     if (out[j].empty())
                         return;
                     const T& value = detail::field<j, outputs>(y);
-                    if (count == width) {
+                    if (full) {
                         store(value, out[j].data() + i);
                     } else {
                         store(value, tail);

@@ -189,9 +189,10 @@ SPIRAL_HD constexpr bs_first_order<T> black_scholes_first_order(T theta,
 // K e^{-rT}, their ratio, S vol sqrt(T), gamma (vol S)^2) stays a normal double, so every
 // output is right to the stated accuracy or an exact limit (time 0, vol 0, prices of 0 or of
 // the intrinsic value); outside them the call names the value instead of returning a wrong
-// number. A 1e-10-year (3 ms) expiry, a 1e-8 vol, a 200% rate and a 50-year expiry are still in.
+// number. A vol of 1e-8, a rate of 200% and a 50-year expiry are still in; a vol below 1e-8
+// (other than 0) could make S vol sqrt(T) underflow.
 inline constexpr domain bs_price_level = in_closed(1e-100, 1e100); // spot, strike
-inline constexpr domain bs_time = zero_or(in_closed(1e-10, 50));
+inline constexpr domain bs_time = in_closed(0, 50);
 inline constexpr domain bs_vol = zero_or(in_closed(1e-8, 100));
 inline constexpr domain bs_carry = in_closed(-2, 2); // rate, dividend yield
 
@@ -282,8 +283,8 @@ void bulk_black_scholes(const basic_bs_columns<S>& in, const basic_greeks_column
 /// Throws spiral::invalid_argument when an input column's length differs from
 /// `in.type.size()` or a non-empty output's length differs from it (before writing anything),
 /// or when a type is not call or put or a value is outside the range the kernel serves
-/// exactly: spot and strike in [1e-100, 1e100], time 0 or in [1e-10, 50] years, vol 0 or in
-/// [1e-8, 100], rate and dividend yield in [-2, 2]; NaN and infinities nowhere. The first bad
+/// exactly: spot and strike in [1e-100, 1e100], time in [0, 50] years, vol 0 or in [1e-8, 100],
+/// rate and dividend yield in [-2, 2]; NaN and infinities nowhere. The first bad
 /// row is the one named; it and the rows after it are not written, rows before it may already
 /// hold their results. time = 0 and vol = 0 give the limits (see `spiral::black_scholes`). The
 /// last parameter only puts the CPU target into the function's type: leave it defaulted.
