@@ -437,6 +437,10 @@ for_each_step(std::string_view what, Kernel& kernel, std::size_t n,
     }
     (std::index_sequence_for<V...>{});
     alignas(64) S tail[width];
+    // A local copy of the kernel: its parameters cannot alias the output columns, so the
+    // compiler keeps them (and its running sums) in registers across steps instead of
+    // reloading them after every store. Copied back at the end for the sums.
+    Kernel work = kernel;
 
     for (std::size_t i = 0; i < n; i += width) {
         const std::size_t count = n - i < width ? n - i : width;
@@ -452,7 +456,7 @@ for_each_step(std::string_view what, Kernel& kernel, std::size_t n,
                     [[unlikely]]
                     detail::throw_first_bad_row<Target, Set>(what, in, i, i + count);
             }
-            return kernel(load<T>(from[c])...);
+            return work(load<T>(from[c])...);
         }
         (std::index_sequence_for<V...>{});
         [&]<std::size_t... j>(std::index_sequence<j...>) {
@@ -473,6 +477,7 @@ for_each_step(std::string_view what, Kernel& kernel, std::size_t n,
         }
         (std::make_index_sequence<outputs>{});
     }
+    kernel = work;
 }
 
 } // namespace spiral::bulk

@@ -61,10 +61,11 @@ struct collateral_column_set {
     static constexpr std::array<bulk::output_spec, 1> outputs{{{.name = "out", .required = true}}};
 };
 
-/// One step: the prepared model on a step of holdings.
+/// One step: the prepared model on a step of holdings. The model is held by value: a local
+/// copy cannot alias the output column, so its parameters stay in registers across steps.
 template <class Kernel>
 struct haircut_step {
-    const Kernel& kernel;
+    Kernel kernel;
 
     template <real T>
     std::array<T, 1> operator()(T quantity, T price, T volatility, T correlation) const noexcept {

@@ -75,8 +75,9 @@ struct option_rule_column_set {
 };
 
 /// One step of the rule: |quantity| x the short requirement for short rows, 0 for long ones.
+/// The rule is held by value (see haircut_step).
 struct option_rule_step {
-    const option_rule& rule;
+    option_rule rule;
 
     template <real T>
     std::array<T, 2> operator()(T sign, T quantity, T spot, T strike, T mark) const noexcept {
@@ -122,7 +123,7 @@ struct portfolio_column_set {
 /// One step of the revaluation: adds every scenario's P&L of the step's options to `pnl`.
 template <real T, std::size_t N>
 struct grid_step {
-    const scenario_grid<N>& grid;
+    scenario_grid<N> grid; // by value, as the loop copies every kernel (see bulk::for_each_step)
     std::array<T, N> pnl{};
 
     std::array<T, 0> operator()(T sign, T spot, T strike, T time, T rate, T dividend, T vol,
