@@ -318,7 +318,15 @@ inline constexpr std::string_view bulk_what = "black_scholes";
 }
 
 /// What a column's values must be: finite and > 0, finite and >= 0 (-0 included), finite.
+/// (The enumerators share their names with core/checks.hpp's domains in this namespace.)
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wshadow"
+#endif
 enum class bulk_bound { positive, non_negative, finite };
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic pop
+#endif
 
 /// 1 if `v` is within `bound`, else 0; no short-circuits, so that loops over it vectorise.
 template <bulk_bound Bound>
@@ -335,9 +343,9 @@ constexpr unsigned bulk_within(double v) noexcept {
 /// Throws for `column[row]`, which is out of `bound`.
 [[noreturn]] inline void throw_bad_value(std::string_view name, std::size_t row, double value,
                                          bulk_bound bound) {
-    const bool finite = value > -spiral::detail::scalar_limits<double>::infinity &&
-                        value < spiral::detail::scalar_limits<double>::infinity;
-    const std::string_view why = !finite                         ? "must be finite"
+    const bool is_finite_value = value > -spiral::detail::scalar_limits<double>::infinity &&
+                                 value < spiral::detail::scalar_limits<double>::infinity;
+    const std::string_view why = !is_finite_value                ? "must be finite"
                                  : bound == bulk_bound::positive ? "must be > 0"
                                                                  : "must be >= 0";
     throw_invalid(bulk_what, name, row, value, why);
