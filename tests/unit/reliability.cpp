@@ -177,3 +177,120 @@ TEST_CASE("reliability 12: enums outside their range and a shocked price that un
                }),
                Contains("markets.shock[1] = 0.99"));
 }
+
+// --------------------------------------------------------------------------------------- risk
+
+TEST_CASE("reliability 4: chi-square draws cost the same for any degrees of freedom and have "
+          "the chi-square distribution",
+          "[reliability][risk]") {
+    // Kolmogorov-Smirnov distance of 20000 draws from Boost's chi-square distribution function;
+    // 1.63 / sqrt(n) is the 1% critical value.
+    const std::size_t n = 20000;
+    for (const double nu : {3.0, 4.5, 30.0, 1e6, 4294967295.0, 0.7}) {
+        INFO("nu = " << nu);
+        spiral::splitmix64 g{12345};
+        std::vector<double> draws(n);
+        for (double& x : draws)
+            x = risk::chi_square_variate(g, nu);
+        std::sort(draws.begin(), draws.end());
+        const boost::math::chi_squared_distribution<double> law(nu);
+        double distance = 0;
+        for (std::size_t i = 0; i < n; ++i) {
+            const double f = boost::math::cdf(law, draws[i]);
+            distance = std::max(
+                {distance, f - static_cast<double>(i) / n, static_cast<double>(i + 1) / n - f});
+        }
+        CHECK(distance < 1.63 / std::sqrt(static_cast<double>(n)));
+    }
+    // The Student-t copula at the largest degrees of freedom the type allows: 2000 scenarios
+    // took hours as a sum of 4.3e9 squared normals each.
+    const Eigen::MatrixXd l = Eigen::MatrixXd::Identity(2, 2);
+    std::vector<double> out(2 * 2000);
+    const auto start = std::chrono::steady_clock::now();
+    risk::correlated_scenarios(
+        l, {}, {.kind = risk::copula::student_t, .degrees_of_freedom = 4294967295u}, out);
+    const std::chrono::duration<double> took = std::chrono::steady_clock::now() - start;
+    CHECK(took.count() < 2.0);
+    // With so many degrees of freedom the copula is Gaussian: unit variance.
+    double sum_squares = 0;
+    for (const double x : out)
+        sum_squares += x * x;
+    CHECK(sum_squares / static_cast<double>(out.size()) == Approx(1).margin(0.1));
+}
+
+TEST_CASE("reliability 10: risk aggregation and shrinkage keep their limits on extreme inputs",
+          "[reliability][risk]") {
+    // A rank-one correlation (all ones): K = |sum ws| = 2e155, whose square overflows.
+    const Eigen::MatrixXd ones = Eigen::MatrixXd::Ones(2, 2);
+    const std::vector<double> ws{1e155, 1e155};
+    CHECK(risk::aggregate(ws, ones) == Approx(2e155).epsilon(1e-15));
+    std::vector<double> share(2);
+    CHECK(risk::euler_contributions(ws, ones, share) == Approx(2e155).epsilon(1e-15));
+    CHECK(share[0] == Approx(1e155).epsilon(1e-15));
+    CHECK(share[1] == Approx(1e155).epsilon(1e-15));
+    // Tiny sensitivities whose squares underflow keep their size too.
+    const std::vector<double> tiny{3e-170, 4e-170};
+    CHECK(risk::aggregate(tiny, Eigen::MatrixXd::Identity(2, 2)) == Approx(5e-170).epsilon(1e-15));
+
+    // Ledoit-Wolf toward the identity from two periods: the centred returns are y and -y, so
+    // every y_t y_t^T equals S and the estimated intensity is exactly 0 (never below it).
+    std::mt19937_64 rng(5);
+    std::uniform_real_distribution<double> u(-1, 1);
+    for (int trial = 0; trial < 2000; ++trial) {
+        const std::vector<double> r{u(rng), u(rng), u(rng), u(rng), u(rng), u(rng)};
+        const auto e = risk::shrink_to_identity(r, 3);
+        INFO("trial " << trial);
+        CHECK(e.intensity >= 0);
+        CHECK(e.intensity <= 1e-15);
+    }
+    // Scale equivariance far from 1: covariance scales by c^2, intensity not at all.
+    const std::vector<double> base{0.01, -0.02, 0.03, 0.015, -0.01, 0.02, 0.005, 0.01, -0.03};
+    for (const double c : {1e-150, 1e90}) {
+        std::vector<double> scaled(base);
+        for (double& x : scaled)
+            x *= c;
+        for (const auto& [a, b] :
+             {std::pair{risk::shrink_to_identity(base, 3), risk::shrink_to_identity(scaled, 3)},
+              std::pair{risk::shrink_to_constant_correlation(base, 3),
+                        risk::shrink_to_constant_correlation(scaled, 3)}}) {
+            CHECK(b.intensity == Approx(a.intensity).epsilon(1e-12));
+            CHECK((b.covariance / (c * c) - a.covariance).cwiseAbs().maxCoeff() <
+                  1e-12 * a.covariance.cwiseAbs().maxCoeff());
+        }
+    }
+}
+
+TEST_CASE("reliability 12: a copula kind outside the enum is rejected", "[reliability][risk]") {
+    const Eigen::MatrixXd l = Eigen::MatrixXd::Identity(2, 2);
+    std::vector<double> out(4);
+    CHECK_THAT(message_of([&] {
+                   risk::correlated_scenarios(l, {}, {.kind = static_cast<risk::copula>(9)}, out);
+               }),
+               Contains("kind = 9"));
+}
+
+TEST_CASE("reliability 13: risk estimators name the returns the caller passed",
+          "[reliability][risk]") {
+    // Returns beyond 1e100 (log returns of positive doubles stay below 1456 in size) are a
+    // data error, named as such instead of as an overflowed covariance.
+    const std::vector<double> huge{1e200, 0.01, -0.02, 0.03};
+    CHECK_THAT(message_of([&] { (void)risk::sample_correlation(huge, 2); }),
+               Contains("sample_correlation: returns(0, 0) = 1e+200"));
+    CHECK_THAT(message_of([&] { (void)risk::ewma_covariance(huge, 2); }),
+               Contains("ewma_covariance: returns(0, 0) = 1e+200"));
+    // A constant column is named as a column of the returns.
+    const std::vector<double> constant{0.01, 0.5, -0.02, 0.5, 0.03, 0.5};
+    CHECK_THAT(message_of([&] { (void)risk::sample_correlation(constant, 2); }),
+               Contains("sample_correlation: variance of returns column[1] = 0"));
+    // Tiny but valid returns: the correlation does not depend on the scale of each column.
+    const std::vector<double> small{1e-200, 3e-3, -2e-200, 1e-3, 4e-200, -2e-3};
+    std::vector<double> unit(small);
+    for (std::size_t t = 0; t < 3; ++t)
+        unit[2 * t] *= 1e200;
+    CHECK((risk::sample_correlation(small, 2) - risk::sample_correlation(unit, 2))
+              .cwiseAbs()
+              .maxCoeff() < 1e-15);
+    CHECK(
+        (risk::ewma_correlation(small, 2) - risk::ewma_correlation(unit, 2)).cwiseAbs().maxCoeff() <
+        1e-15);
+}
