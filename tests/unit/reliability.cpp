@@ -294,3 +294,102 @@ TEST_CASE("reliability 13: risk estimators name the returns the caller passed",
         (risk::ewma_correlation(small, 2) - risk::ewma_correlation(unit, 2)).cwiseAbs().maxCoeff() <
         1e-15);
 }
+
+// ------------------------------------------------------------------------------------- margin
+
+TEST_CASE("reliability 5: the GARCH fit rejects a stopping rule it could never meet",
+          "[reliability][margin]") {
+    std::vector<double> r(50);
+    for (std::size_t t = 0; t < r.size(); ++t)
+        r[t] = 0.01 * std::sin(static_cast<double>(t) * 1.7);
+    for (const double tolerance : {std::numeric_limits<double>::quiet_NaN(), -1.0, 0.0,
+                                   std::numeric_limits<double>::infinity()})
+        CHECK_THAT(message_of([&] { (void)mg::fit_garch11(r, {.tolerance = tolerance}); }),
+                   Contains("margin::fit_garch11: tolerance"));
+    CHECK_THAT(
+        message_of([&] { (void)mg::fit_garch11(r, {.max_evaluations = std::size_t(1) << 40}); }),
+        Contains("max_evaluations = 1099511627776"));
+    CHECK_THAT(message_of([&] { (void)mg::fit_garch11(r, {.max_evaluations = 0}); }),
+               Contains("max_evaluations = 0"));
+}
+
+TEST_CASE("reliability 10: dynamic margin keeps its limits on extreme returns and prices",
+          "[reliability][margin]") {
+    // ln(1.58e-322 / 100) = ln 1.58e-322 - ln 100: the quotient underflows to 0, the
+    // difference of logarithms does not.
+    const std::vector<double> prices{100, 1.58e-322, 1e300, 1e-300};
+    std::vector<double> r(3);
+    mg::log_returns(prices, r);
+    CHECK(r[0] == Approx(std::log(1.58e-322) - std::log(100.0)).epsilon(1e-15));
+    CHECK(r[1] == Approx(std::log(1e300) - std::log(1.58e-322)).epsilon(1e-15));
+    CHECK(r[2] == Approx(std::log(1e-300) - std::log(1e300)).epsilon(1e-15));
+
+    // The look-back floor after a huge return has left its window: the floor is that of the
+    // returns inside the window (a running sum loses them to the huge square).
+    const mg::lookback_floor floor{.lookback_days = 2};
+    const std::vector<double> returns{1e100, 0.01, 0.02, -0.01, 0.03};
+    const std::vector<double> base(6, 1e-6);
+    std::vector<double> out(6);
+    floor.apply(returns, base, out);
+    const double k = floor.var.multiplier();
+    for (std::size_t t = 1; t < out.size(); ++t) {
+        const std::size_t first = t > 2 ? t - 2 : 0;
+        // sigma from the window, written as max |r| sqrt(mean (r / max |r|)^2)
+        double largest = 0;
+        for (std::size_t i = first; i < t; ++i)
+            largest = std::max(largest, std::abs(returns[i]));
+        double sum = 0;
+        for (std::size_t i = first; i < t; ++i)
+            sum += (returns[i] / largest) * (returns[i] / largest);
+        const double sigma = largest * std::sqrt(sum / static_cast<double>(t - first));
+        INFO("t = " << t);
+        CHECK(out[t] == Approx(std::max(base[t], k * sigma)).epsilon(1e-14));
+    }
+    // Returns beyond 1e100 are a data error (log returns of doubles stay below 1456 in size).
+    const std::vector<double> huge{1e200, 0.01};
+    std::vector<double> margins(3);
+    CHECK_THAT(message_of([&] { floor.apply(huge, std::vector<double>(3, 1.0), margins); }),
+               Contains("margin::lookback_floor::apply: returns[0] = 1e+200"));
+    std::vector<double> returns50(50, 0.01);
+    returns50[3] = 1e200;
+    CHECK_THAT(message_of([&] { (void)mg::fit_garch11(returns50); }),
+               Contains("margin::fit_garch11: returns[3] = 1e+200"));
+    // The likelihood's initial variance must be a variance.
+    const mg::garch11 g{1e-6, 0.05, 0.9};
+    for (const double v0 : {-1.0, 0.0, std::numeric_limits<double>::infinity(),
+                            -std::numeric_limits<double>::infinity()})
+        CHECK_THAT(message_of([&] { (void)mg::garch_log_likelihood(g, returns, v0); }),
+                   Contains("margin::garch_log_likelihood: initial_variance"));
+}
+
+TEST_CASE("reliability 10: grid margin never turns an overflowed P&L into a margin of 0",
+          "[reliability][margin]") {
+    const auto grid = mg::span_parameters{}.grid();
+    const std::vector<mg::linear_position> linear{{1e308, 10}, {-5e307, 10}};
+    CHECK_THAT(message_of([&] { (void)mg::grid_margin(grid, {}, linear); }),
+               Contains("margin::grid_margin: linear.quantity[0] = 1e+308"));
+    // Each position finite, their sum not: the position that overflows the sum is named.
+    const auto crypto = mg::crypto_pm_parameters{}.grid(); // moves up to +500%
+    const std::vector<mg::linear_position> two{{3e307, 1}, {3e307, 1}};
+    CHECK_THAT(message_of([&] { (void)mg::grid_margin(crypto, {}, two); }),
+               Contains("linear.quantity[1] = 3e+307"));
+    // Large but representable: the worst scenario is the full scan move down, 5% of q price
+    // (the extreme move, 10% counted at 35%, loses less).
+    const std::vector<mg::linear_position> big{{1e300, 10}};
+    CHECK(mg::grid_margin(grid, {}, big).margin == Approx(0.05 * 1e301).epsilon(1e-15));
+}
+
+TEST_CASE("reliability 13: margin errors name what the caller passed", "[reliability][margin]") {
+    const std::vector<double> returns{1e200, 0.01};
+    std::vector<double> v(3);
+    CHECK_THAT(message_of([&] { mg::ewma{}.variance(returns, v); }),
+               Contains("margin::ewma::variance: returns[0] = 1e+200"));
+    // A day count that makes the horizon infinite is rejected by the parameters' validate(),
+    // not later by the grid as "horizon_years = inf".
+    const mg::span_parameters span{.days_per_year = 1e-310};
+    CHECK_THAT(message_of([&] { span.validate(); }),
+               Contains("margin::span_parameters: days_per_year = 1e-310"));
+    const mg::crypto_pm_parameters crypto{.horizon_days = 1, .days_per_year = 1e-310};
+    CHECK_THAT(message_of([&] { crypto.validate(); }),
+               Contains("margin::crypto_pm_parameters: days_per_year = 1e-310"));
+}
