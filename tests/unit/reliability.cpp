@@ -393,3 +393,92 @@ TEST_CASE("reliability 13: margin errors name what the caller passed", "[reliabi
     CHECK_THAT(message_of([&] { crypto.validate(); }),
                Contains("margin::crypto_pm_parameters: days_per_year = 1e-310"));
 }
+
+// ----------------------------------------------------------------------------- haircut, impact
+
+namespace {
+
+/// A holding of `volatility` (and `correlation`) at quantity 1 and price 1.
+spiral::collateral<double> holding(double volatility, double correlation = 0) {
+    return {.quantity = 1, .price = 1, .volatility = volatility, .correlation = correlation};
+}
+
+} // namespace
+
+/// The power-law liquidity haircut eta (q / V)^delta / (delta + 1) at 50 digits.
+inline double power_law_haircut_oracle(double eta, double volume, double delta, double q) {
+    using big = boost::multiprecision::cpp_bin_float_50;
+    const big u = big(q) / big(volume);
+    return static_cast<double>(big(eta) * pow(u, big(delta)) / (big(delta) + 1));
+}
+
+TEST_CASE("reliability 9: haircut kernels keep their limits where their validate() accepts",
+          "[reliability][haircut]") {
+    // liquidity over power_law at a quantity whose share of the volume is subnormal (the
+    // batch form is checked against the same oracle in tests/simd/reliability.cpp).
+    const hc::liquidity power{impact::power_law{0.953, 9.86e7, 0.00778}};
+    power.validate();
+    const spiral::collateral<double> tiny{.quantity = 1e-300, .price = 1, .volatility = 0.5};
+    // (1 - proceeds / q cancels: about 1e-16 / 0.0038 relative is the kernel's own bound)
+    CHECK(power(tiny) ==
+          Approx(power_law_haircut_oracle(0.953, 9.86e7, 0.00778, 1e-300)).epsilon(1e-12));
+
+    // wrong_way: a confidence below 1/2 charges nothing, at any volatility; a tiny horizon
+    // charges z sqrt(tau) (sc + rho se + ...) ~ z sqrt(tau) sc without overflowing sc^2.
+    const hc::wrong_way below_median{0.5, 0.4};
+    below_median.validate();
+    for (const double vol : {1e155, 1e300, 0.3})
+        CHECK(below_median(holding(vol, 0.3)) == 0);
+    const hc::wrong_way short_horizon{.exposure_volatility = 0.5, .horizon_days = 1e-320};
+    const double z = boost::math::quantile(boost::math::normal_distribution<double>(), 0.99);
+    const double tau_root = std::sqrt(1e-320 / 365.0);
+    for (const double rho : {-0.5, 0.0, 1.0}) {
+        const double sc = 1e155, se = 0.5;
+        // sqrt(sc^2 + 2 rho sc se + se^2) - se = sc + rho se - se + O(se^2 / sc)
+        CHECK(short_horizon(holding(sc, rho)) ==
+              Approx(z * tau_root * (sc + rho * se - se)).epsilon(1e-13));
+    }
+    CHECK(hc::wrong_way{.exposure_volatility = 0.5}(holding(1e155)) == 1);
+
+    // A day count that makes the horizon in years infinite is rejected by validate().
+    CHECK_THAT(message_of([] { hc::volatility{.days_per_year = 5e-324}.validate(); }),
+               Contains("haircut::volatility: days_per_year = 5e-324"));
+    CHECK_THAT(message_of([] {
+                   hc::depeg{.jump_size = 0.1, .jump_probability = 0.01, .days_per_year = 5e-324}
+                       .validate();
+               }),
+               Contains("haircut::depeg: days_per_year = 5e-324"));
+    CHECK_THAT(message_of([] { hc::fat_tailed{.days_per_year = 5e-324}.validate(); }),
+               Contains("haircut::fat_tailed: days_per_year = 5e-324"));
+    CHECK_THAT(message_of([] {
+                   hc::wrong_way{.exposure_volatility = 0.2, .days_per_year = 5e-324}.validate();
+               }),
+               Contains("haircut::wrong_way: days_per_year = 5e-324"));
+    // ...and one that keeps it finite is served: 1 day in 1e-300 days per year.
+    const hc::volatility fast_clock{.days_per_year = 1e-300};
+    fast_clock.validate();
+    CHECK(fast_clock(holding(0)) == 0);
+    CHECK(fast_clock(holding(1e-100)) == 1); // 2.33 sqrt(1e300) 1e-100 = 2.3e50
+
+    // stableswap with an amplification whose D^3 / (16 A) overflows: rejected, so neither a
+    // haircut nor a cascade ever sees its NaN prices.
+    const impact::stableswap degenerate{2.2e-308, 1000, 1000, 0};
+    CHECK_THAT(message_of([&] { degenerate.validate(); }),
+               Contains("impact::stableswap: amplification = 2.2e-308"));
+    CHECK_THAT(message_of([&] { hc::liquidity{degenerate}.validate(); }),
+               Contains("amplification = 2.2e-308"));
+    CHECK_THAT(message_of([&] {
+                   (void)cascade::simulate(cascade::book{{1}, {90}, {0.8}}, 100.0, 0.2, degenerate);
+               }),
+               Contains("amplification = 2.2e-308"));
+    // A small but representable amplification is served, and the pool prices like a
+    // constant-product one there (A -> 0): finite and within [0, 1].
+    const impact::stableswap flat{1e-6, 1000, 1000, 0};
+    flat.validate();
+    for (const double q : {1e-3, 1.0, 500.0, 1e6}) {
+        CHECK(flat.price_factor(q) > 0);
+        CHECK(flat.price_factor(q) <= 1);
+        CHECK(flat.proceeds(q) > 0);
+        CHECK(flat.proceeds(q) <= q);
+    }
+}
