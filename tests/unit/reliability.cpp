@@ -482,3 +482,72 @@ TEST_CASE("reliability 9: haircut kernels keep their limits where their validate
         CHECK(flat.proceeds(q) <= q);
     }
 }
+
+// ------------------------------------------------------------------------------------ options
+
+namespace {
+
+/// The 50-digit price of the option, rounded once to double.
+double oracle_price(spiral::option_type type, const spiral::bs_input<double>& in) {
+    const oracle::option o{type == spiral::option_type::call,
+                           in.spot,
+                           in.strike,
+                           in.time,
+                           in.rate,
+                           in.dividend,
+                           in.vol};
+    return static_cast<double>(oracle::price(o));
+}
+
+} // namespace
+
+TEST_CASE("reliability 6: implied vol is NaN where no vol fits and finds attainable tiny prices",
+          "[reliability][options]") {
+    using spiral::option_type;
+    // At time 0 every vol gives the intrinsic value: a price of 1 at the money fits none.
+    const spiral::bs_input<double> expiry{100, 100, 0.0, 0.01, 0.0, 0.2};
+    CHECK(std::isnan(spiral::implied_vol(option_type::call, 1.0, expiry)));
+    spiral::bs_input<double> negative_zero = expiry;
+    negative_zero.time = -0.0;
+    CHECK(std::isnan(spiral::implied_vol(option_type::call, 1.0, negative_zero)));
+    CHECK(std::isnan(spiral::implied_vol(option_type::call, 0.0, expiry)));
+
+    // Discounted forward and strike below the normal range: 1e-300 over a year at 20%
+    // rates is 2e-309, and the price 1.6e-310 is attained at vol 0.2.
+    for (const double spot : {1e-300, 1e-290, 3e-300}) {
+        for (const auto type : {option_type::call, option_type::put}) {
+            const spiral::bs_input<double> in{spot, spot * 1.1, 1.0, 20.0, 20.0, 0.2};
+            const double price = oracle_price(type, in);
+            INFO("spot " << spot << " price " << price);
+            REQUIRE(price > 0);
+            CHECK(spiral::implied_vol(type, price, in) == Approx(0.2).epsilon(1e-10));
+        }
+    }
+}
+
+TEST_CASE("reliability 6: Black-Scholes prices near the money with a tiny stddev keep their "
+          "digits",
+          "[reliability][options]") {
+    using spiral::option_type;
+    // The issue's input: S = K = 0.5, T = 0.5, r = q = 0.5, vol 1e-8 lost 2.4e-8 relative.
+    const spiral::bs_input<double> issue{0.5, 0.5, 0.5, 0.5, 0.5, 1e-8};
+    for (const auto type : {option_type::call, option_type::put})
+        CHECK(spiral::black_scholes_price(type, issue) ==
+              Approx(oracle_price(type, issue)).epsilon(1e-14));
+    // A sweep of stddevs and moneyness in units of the stddev, carry not zero.
+    for (const double s : {1e-10, 1e-8, 1e-6, 1e-4, 5e-3, 0.02}) {
+        for (const double m : {0.0, 0.3, -0.5, 2.0, -3.0, 6.0}) {
+            const double time = 0.25, vol = s / std::sqrt(time);
+            const double strike = 100 * std::exp(-m * s);
+            for (const auto type : {option_type::call, option_type::put}) {
+                const spiral::bs_input<double> in{100, strike, time, 0.03, 0.01, vol};
+                const double expected = oracle_price(type, in);
+                INFO("s " << s << " m " << m << " call " << (type == option_type::call));
+                if (expected > 1e-300)
+                    CHECK(spiral::black_scholes_price(type, in) == Approx(expected).epsilon(2e-14));
+                CHECK(spiral::black_scholes(type, in).price ==
+                      spiral::black_scholes_price(type, in));
+            }
+        }
+    }
+}
