@@ -8,14 +8,18 @@
 // rounds (half-life one hour) and holds --depth times the book's collateral. The book is
 // synthetic (cascade::synthetic_book: log-normal sizes; health 1 + a log-normal excess of
 // median --excess and dispersion --dispersion, so most positions sit between 1.2 and 4 with a
-// crowd near the bottom, Aave v3-like thresholds 0.775-0.875) unless --book names a CSV with
-// columns collateral,debt,threshold. Prints a report; writes black_thursday_rounds.csv,
+// crowd near the bottom, Aave v3-like thresholds 0.775-0.875) unless --book names a CSV file
+// with a header line naming the columns collateral, debt and threshold (in any order; other
+// columns are an error). Prints a report; writes black_thursday_rounds.csv,
 // black_thursday_at_risk.csv and, with gnuplot, cascade_price_path.png,
 // cascade_liquidations.png and cascade_at_risk.png into --out.
 //
 //   black_thursday [--book FILE] [--price 194] [--shock 0.43] [--positions 50000]
 //                  [--excess 1.5] [--dispersion 0.7] [--depth 2] [--cap 400]
 //                  [--sensitivity 0.01] [--out .]
+//
+// --help lists the flags and their domains; a bad flag or value exits with 2 (see
+// example_support.hpp).
 #include <spiral/cascade/cascade.hpp>
 #include <spiral/impact/constant_product.hpp>
 #include <spiral/impact/resilient.hpp>
@@ -31,6 +35,7 @@
 #include <string>
 #include <vector>
 
+#include "csv_table.hpp"
 #include "example_support.hpp"
 
 namespace cascade = spiral::cascade;
@@ -38,41 +43,24 @@ namespace impact = spiral::impact;
 
 namespace {
 
-double number(int argc, char** argv, const char* flag, const char* fallback) {
-    const std::string text = example::option_value(argc, argv, flag, fallback);
-    char* end = nullptr;
-    const double v = std::strtod(text.c_str(), &end);
-    if (end == text.c_str() || *end != '\0') {
-        std::fprintf(stderr, "black_thursday: %s expects a number, got '%s'\n", flag, text.c_str());
-        std::exit(2);
-    }
-    return v;
-}
-
-/// A book from CSV: a header line, then collateral,debt,threshold per line.
+/// A book from a CSV file with the columns collateral, debt, threshold (see csv_table.hpp).
 cascade::book read_book(const std::string& path) {
-    std::ifstream in(path);
-    if (!in) {
-        std::fprintf(stderr, "black_thursday: cannot open %s\n", path.c_str());
-        std::exit(2);
-    }
-    cascade::book b;
-    std::string line;
-    std::getline(in, line); // header
-    for (std::size_t number_of_line = 2; std::getline(in, line); ++number_of_line) {
-        if (line.empty())
-            continue;
-        std::istringstream fields(line);
-        double c, d, t;
-        char comma1, comma2;
-        if (!(fields >> c >> comma1 >> d >> comma2 >> t) || comma1 != ',' || comma2 != ',') {
-            std::fprintf(stderr, "black_thursday: %s:%zu: expected collateral,debt,threshold\n",
-                         path.c_str(), number_of_line);
-            std::exit(2);
+    const example::csv_table table = example::read_csv(path, {"collateral", "debt", "threshold"});
+    if (table.rows() == 0)
+        throw example::input_error(path + ": no positions (a header line but no rows)");
+    cascade::book b{table.column("collateral"), table.column("debt"), table.column("threshold")};
+    try {
+        b.validate();
+    } catch (const spiral::invalid_argument& e) { // name the file line of the row
+        std::string message = e.what();
+        const std::size_t open = message.find('['), close = message.find(']');
+        if (open != std::string::npos && close > open) {
+            const std::size_t row = std::stoul(message.substr(open + 1, close - open - 1));
+            if (row < table.rows())
+                throw example::input_error(path + ":" + std::to_string(table.lines[row]) + ": " +
+                                           message);
         }
-        b.collateral.push_back(c);
-        b.debt.push_back(d);
-        b.threshold.push_back(t);
+        throw example::input_error(path + ": " + message);
     }
     return b;
 }
@@ -89,38 +77,67 @@ void plot(const std::filesystem::path& dir, const std::string& script_text, cons
     example::run_gnuplot("black_thursday", script, dir / (std::string(name) + ".png"));
 }
 
-} // namespace
-
-int main(int argc, char** argv) {
-    const double price = number(argc, argv, "--price", "194");
-    const double shock = number(argc, argv, "--shock", "0.43");
-    const double depth = number(argc, argv, "--depth", "2");
-    const double cap = number(argc, argv, "--cap", "400");
-    const double sensitivity = number(argc, argv, "--sensitivity", "0.01");
-    std::filesystem::path dir;
-    if (!example::output_directory(argc, argv, "black_thursday", dir))
-        return 2;
+int run(int argc, char** argv) {
+    double price = 194, shock = 0.43, depth = 2, sensitivity = 0.01, excess = 1.5, dispersion = 0.7;
+    std::size_t positions = 50000, cap = 400;
+    std::string book_file, output = ".";
+    CLI::App app{"Black Thursday: a crash through a lending book, three rule sets side by side",
+                 "black_thursday"};
+    app.add_option("--book", book_file,
+                   "CSV book with the columns collateral, debt, threshold (header line "
+                   "first, any order); default: a synthetic book");
+    app.add_option("--price", price, "Price before the crash")
+        ->capture_default_str()
+        ->check(example::number_in(0, HUGE_VAL, true));
+    app.add_option("--shock", shock, "Exogenous fall, a fraction of the price")
+        ->capture_default_str()
+        ->check(example::number_in(0, 1, false, true));
+    auto* synthetic = app.add_option_group("synthetic book", "Used without --book");
+    synthetic->add_option("--positions", positions, "Positions in the synthetic book")
+        ->capture_default_str()
+        ->check(example::count_in(1, 10000000));
+    synthetic->add_option("--excess", excess, "Median health above 1 of the synthetic book")
+        ->capture_default_str()
+        ->check(example::number_in(0, HUGE_VAL, true));
+    synthetic->add_option("--dispersion", dispersion, "Log-normal dispersion of that excess")
+        ->capture_default_str()
+        ->check(example::number_in(0, HUGE_VAL));
+    app.add_option("--depth", depth, "Pool depth, a multiple of the book's collateral")
+        ->capture_default_str()
+        ->check(example::number_in(0, HUGE_VAL, true));
+    app.add_option("--cap", cap, "Liquidations per round of the capped scenario")
+        ->capture_default_str()
+        ->check(example::count_in(1, 1000000000));
+    app.add_option("--sensitivity", sensitivity,
+                   "Threshold multiplier lost per unit of realised vol (vol-tight)")
+        ->capture_default_str()
+        ->check(example::number_in(0, HUGE_VAL));
+    example::add_output_flag(app, output);
+    if (const int code = example::parse_command_line(app, argc, argv); code >= 0)
+        return code;
+    if (!book_file.empty() && synthetic->count_all() > 0)
+        throw example::input_error("--positions, --excess and --dispersion describe the "
+                                   "synthetic book; they cannot go with --book");
+    const std::filesystem::path dir = example::output_directory(output);
 
     cascade::book book;
-    const std::string book_file = example::option_value(argc, argv, "--book", "");
     if (!book_file.empty()) {
         book = read_book(book_file);
     } else {
         cascade::synthetic_book_params p;
-        p.positions = static_cast<std::size_t>(number(argc, argv, "--positions", "50000"));
+        p.positions = positions;
         p.price = price;
-        p.median_excess_health = number(argc, argv, "--excess", "1.5");
-        p.health_dispersion = number(argc, argv, "--dispersion", "0.7");
+        p.median_excess_health = excess;
+        p.health_dispersion = dispersion;
         book = cascade::synthetic_book(p);
-    }
-    try {
-        book.validate();
-    } catch (const spiral::invalid_argument& e) {
-        std::fprintf(stderr, "black_thursday: %s\n", e.what());
-        return 2;
     }
     const double collateral = std::accumulate(book.collateral.begin(), book.collateral.end(), 0.0);
     const double debt = std::accumulate(book.debt.begin(), book.debt.end(), 0.0);
+    if (!(collateral > 0))
+        throw example::input_error("the book holds no collateral: the pool is sized as --depth "
+                                   "times the book's collateral");
+    if (!std::isfinite(collateral * price * depth))
+        throw example::input_error("the book's collateral times --price and --depth overflows");
 
     // The pool holds `depth` times the book's collateral; liquidity recovers with a one-hour
     // half-life (rho per day).
@@ -132,7 +149,7 @@ int main(int argc, char** argv) {
     runs[1].name = "vol-tight";
     runs[1].rules.tightening.sensitivity = sensitivity;
     runs[2].name = "capped";
-    runs[2].rules.max_liquidations_per_round = static_cast<std::size_t>(cap);
+    runs[2].rules.max_liquidations_per_round = cap;
     const cascade::prepared_book prepared(book);
     for (scenario& s : runs)
         s.result = cascade::simulate(prepared, price, shock, curve, s.rules);
@@ -176,7 +193,7 @@ int main(int argc, char** argv) {
     row(
         "liquidator profit", [](R r) { return r.liquidator_profit(); }, " %14.4g");
     std::printf("\nrounds are 10 minutes; volatility tightening: thresholds x max(0.5, 1 - %g * "
-                "(realised vol - 0.8)); cap: %g liquidations per round\n",
+                "(realised vol - 0.8)); cap: %zu liquidations per round\n",
                 sensitivity, cap);
 
     // Per-round paths.
@@ -279,4 +296,10 @@ int main(int argc, char** argv) {
              "title 'exogenous drop'\n",
          "cascade_at_risk");
     return 0;
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+    return example::guarded_main("black_thursday", [&] { return run(argc, argv); });
 }

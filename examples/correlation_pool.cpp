@@ -88,12 +88,15 @@ void write_plot_script(const std::filesystem::path& script, const std::filesyste
     gp << "unset multiplot\n";
 }
 
-} // namespace
-
-int main(int argc, char** argv) {
-    std::filesystem::path dir;
-    if (!example::output_directory(argc, argv, "correlation_pool", dir))
-        return 2;
+int run(int argc, char** argv) {
+    std::string output = ".";
+    CLI::App app{"A stressed correlation matrix repaired, a diversified collateral pool and "
+                 "correlated scenarios",
+                 "correlation_pool"};
+    example::add_output_flag(app, output);
+    if (const int code = example::parse_command_line(app, argc, argv); code >= 0)
+        return code;
+    const std::filesystem::path dir = example::output_directory(output);
 
     // Annualised volatilities and a stressed correlation matrix edited by hand: crypto pairs
     // pushed up, stETH's link to BTC left at its calm value, the stablecoin turned against BTC
@@ -210,4 +213,10 @@ int main(int argc, char** argv) {
     const auto script = dir / "correlation_pool.gp";
     write_plot_script(script, dir, cairo);
     return example::run_gnuplot("correlation_pool", script, dir / "correlation_pool.png") ? 0 : 1;
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+    return example::guarded_main("correlation_pool", [&] { return run(argc, argv); });
 }

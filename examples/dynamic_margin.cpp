@@ -95,12 +95,15 @@ void write_plot_script(const std::filesystem::path& script, const std::filesyste
     gp << "\nunset multiplot\n";
 }
 
-} // namespace
-
-int main(int argc, char** argv) {
-    std::filesystem::path dir;
-    if (!example::output_directory(argc, argv, "dynamic_margin", dir))
-        return 2;
+int run(int argc, char** argv) {
+    std::string output = ".";
+    CLI::App app{
+        "Dynamic margin through a volatility spike, with the EMIR anti-procyclicality tools",
+        "dynamic_margin"};
+    example::add_output_flag(app, output);
+    if (const int code = example::parse_command_line(app, argc, argv); code >= 0)
+        return code;
+    const std::filesystem::path dir = example::output_directory(output);
 
     const std::vector<double> prices = price_history();
     std::vector<double> returns(days - 1);
@@ -182,4 +185,10 @@ int main(int argc, char** argv) {
     const auto script = dir / "dynamic_margin.gp";
     write_plot_script(script, dir, vs, cairo);
     return example::run_gnuplot("dynamic_margin", script, dir / "dynamic_margin.png") ? 0 : 1;
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+    return example::guarded_main("dynamic_margin", [&] { return run(argc, argv); });
 }

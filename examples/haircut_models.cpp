@@ -18,7 +18,6 @@
 
 #include <cstdio>
 #include <cstdlib>
-#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -34,13 +33,6 @@ constexpr double horizon = 5;                      // days: a repo-style / CCP m
 constexpr double confidence = 0.99;                // Basel II paragraph 156
 const spiral::impact::exponential eth_depth{1e-4}; // selling 1,000 ETH moves the price by 9.5%
 
-const char* option_text(int argc, char** argv, const char* flag, const char* fallback) {
-    for (int i = 1; i + 1 < argc; ++i)
-        if (std::strcmp(argv[i], flag) == 0)
-            return argv[i + 1];
-    return fallback;
-}
-
 template <class Model>
 void print_row(const char* name, const Model& model, const collateral<double>& c) {
     model.validate();
@@ -48,17 +40,13 @@ void print_row(const char* name, const Model& model, const collateral<double>& c
     std::printf("  %-46s %7.2f%%  %14.0f\n", name, 100 * h, (1 - h) * c.quantity * c.price);
 }
 
-} // namespace
-
-int main(int argc, char** argv) {
-    const std::filesystem::path out_dir = option_text(argc, argv, "--out", ".");
-    std::error_code error;
-    std::filesystem::create_directories(out_dir, error);
-    if (error) {
-        std::fprintf(stderr, "haircut_models: cannot create %s: %s\n", out_dir.c_str(),
-                     error.message().c_str());
-        return 2;
-    }
+int run(int argc, char** argv) {
+    std::string output = ".";
+    CLI::App app{"The collateral haircut models side by side", "haircut_models"};
+    example::add_output_flag(app, output);
+    if (const int code = example::parse_command_line(app, argc, argv); code >= 0)
+        return code;
+    const std::filesystem::path out_dir = example::output_directory(output);
 
     const hc::volatility vol{confidence, horizon};
     const hc::liquidity liq{eth_depth};
@@ -189,4 +177,10 @@ int main(int argc, char** argv) {
         return 0;
     }
     return example::run_gnuplot("haircut_models", script, png) ? 0 : 1;
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+    return example::guarded_main("haircut_models", [&] { return run(argc, argv); });
 }

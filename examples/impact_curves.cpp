@@ -102,12 +102,14 @@ void write_plot_script(const std::filesystem::path& script, const std::filesyste
     gp << "unset multiplot\n";
 }
 
-} // namespace
-
-int main(int argc, char** argv) {
-    std::filesystem::path dir;
-    if (!example::output_directory(argc, argv, "impact_curves", dir))
-        return 2;
+int run(int argc, char** argv) {
+    std::string output = ".";
+    CLI::App app{"Price-impact curves side by side: price after selling q, average execution price",
+                 "impact_curves"};
+    example::add_output_flag(app, output);
+    if (const int code = example::parse_command_line(app, argc, argv); code >= 0)
+        return code;
+    const std::filesystem::path dir = example::output_directory(output);
     const auto cs = curves();
 
     std::ofstream prices(dir / "impact_curves.csv"), average(dir / "impact_proceeds.csv");
@@ -157,4 +159,10 @@ int main(int argc, char** argv) {
     const auto script = dir / "impact_curves.gp";
     write_plot_script(script, dir, cs, cairo);
     return example::run_gnuplot("impact_curves", script, dir / "impact_curves.png") ? 0 : 1;
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+    return example::guarded_main("impact_curves", [&] { return run(argc, argv); });
 }

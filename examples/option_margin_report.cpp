@@ -6,14 +6,15 @@
 // full revaluation and by the delta-gamma-vega Taylor expansion, so the gap between the two
 // shows where the Taylor expansion misjudges the risk of a short-option book.
 //
-//   option_margin_report [--spot S] [--vol V]
+//   option_margin_report [--spot 3000] [--vol 0.8]       (--help: the flags and their domains)
 #include <spiral/spiral.hpp>
 
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
-#include <cstring>
 #include <string>
+
+#include "example_support.hpp"
 
 namespace {
 
@@ -40,23 +41,18 @@ double book_value(double spot, double vol, double rate) {
     return value;
 }
 
-double option_value(int argc, char** argv, const char* flag, double fallback) {
-    for (int i = 1; i + 1 < argc; ++i)
-        if (std::strcmp(argv[i], flag) == 0)
-            return std::strtod(argv[i + 1], nullptr);
-    return fallback;
-}
-
-} // namespace
-
-int main(int argc, char** argv) {
-    const double spot = option_value(argc, argv, "--spot", 3000.0);
-    const double vol = option_value(argc, argv, "--vol", 0.80);
+int run(int argc, char** argv) {
+    double spot = 3000.0, vol = 0.80;
     const double rate = 0.05;
-    if (!(spot > 0) || !(vol > 0)) {
-        std::fprintf(stderr, "usage: option_margin_report [--spot S>0] [--vol V>0]\n");
-        return 2;
-    }
+    CLI::App app{"An option-margin report for a small book of ETH options", "option_margin_report"};
+    app.add_option("--spot", spot, "Price of the underlying")
+        ->capture_default_str()
+        ->check(example::number_in(0, HUGE_VAL, true));
+    app.add_option("--vol", vol, "Annualised volatility of every option")
+        ->capture_default_str()
+        ->check(example::number_in(0, 100, true));
+    if (const int code = example::parse_command_line(app, argc, argv); code >= 0)
+        return code;
 
     std::printf(
         "spiral %d.%d.%d — option margin report, ETH spot %.2f, vol %.0f%%, rate %.0f%%\n\n",
@@ -111,4 +107,10 @@ int main(int argc, char** argv) {
                 -worst_full, worst_move * 100, worst_shift * 100, -worst_taylor,
                 100 * worst_taylor / worst_full);
     return 0;
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+    return example::guarded_main("option_margin_report", [&] { return run(argc, argv); });
 }

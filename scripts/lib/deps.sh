@@ -5,7 +5,7 @@
 SPIRAL_DEBIAN_PACKAGES=(
     g++ clang cmake make pkg-config
     libxsimd-dev libboost-dev libboost-math-dev libeigen3-dev
-    catch2 libbenchmark-dev libquantlib0-dev
+    catch2 libbenchmark-dev libquantlib0-dev libcli11-dev
     gnuplot-nox clang-format
 )
 

@@ -101,6 +101,11 @@ cascade::result rescan_cascade(rescan_book& book, double price, double shock, co
             if (room < std::numeric_limits<double>::infinity() && oracle > 0)
                 f = std::min(f, room * oracle / (book.debt[i] * (1 + b)));
             const auto l = cascade::liquidate(book.collateral[i], book.debt[i], oracle, f, b);
+            // What is left of a collateral cap too small to change the position: the cap is
+            // used up, and no liquidation happens (docs/cascade.md).
+            if (room < std::numeric_limits<double>::infinity() &&
+                l.collateral_left == book.collateral[i] && l.debt_left == book.debt[i])
+                break;
             book.collateral[i] = l.collateral_left;
             book.debt[i] = l.debt_left;
             open -= l.debt_left > 0 ? 0 : 1;

@@ -316,7 +316,7 @@ TEST_CASE("cascade: bad input is rejected at the boundary, an empty book is a no
     CHECK_THAT(message(good, qnan), Contains("price = nan"));
     cascade::rules r;
     r.bonus = -0.01;
-    CHECK_THAT(message(good, 100, 0.1, r), Contains("bonus = -0.01 (must be >= 0"));
+    CHECK_THAT(message(good, 100, 0.1, r), Contains("bonus = -0.01 (must be finite and >= 0)"));
     r = {};
     r.close_factor = 0;
     CHECK_THAT(message(good, 100, 0.1, r), Contains("close_factor = 0"));

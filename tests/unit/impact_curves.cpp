@@ -703,8 +703,7 @@ TEST_CASE("validate: bad parameters are rejected with the field named") {
           }) == "spiral: impact::constant_product: fee = 1.5 (must be in [0, 1))");
     CHECK(invalid_message([] {
               impact::constant_product{-1, 100, 0}.validate();
-          }) ==
-          "spiral: impact::constant_product: base_reserve = -1 (must be positive and finite)");
+          }) == "spiral: impact::constant_product: base_reserve = -1 (must be finite and > 0)");
     CHECK_THAT(invalid_message([] {
                    impact::constant_product{1, quiet_nan, 0}.validate();
                }),

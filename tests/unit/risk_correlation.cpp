@@ -252,6 +252,37 @@ TEST_CASE("nearest_correlation: eigenvalue floor gives a Cholesky-factorable mat
     CHECK(risk::nearest_correlation(a).distance < r.distance);
 }
 
+TEST_CASE("reliability 11: weighted nearest correlation with an eigenvalue floor keeps the "
+          "floor and does not depend on the weights' scale",
+          "[risk][reliability]") {
+    // NAG g02ab's example problem: G = tridiag(-1, 2, -1), W = diag(100, 20, 20, 20), floor
+    // alpha = 0.02. With X = alpha I + (1 - alpha) C the problem becomes the nearest
+    // correlation C to (G - alpha I) / (1 - alpha) in the same norm, which the independent
+    // dual solver answers.
+    const Eigen::MatrixXd g =
+        from_rows({{2, -1, 0, 0}, {-1, 2, -1, 0}, {0, -1, 2, -1}, {0, 0, -1, 2}});
+    const double alpha = 0.02;
+    const Eigen::MatrixXd id = Eigen::MatrixXd::Identity(4, 4);
+    for (const std::vector<double>& w :
+         {std::vector<double>{100, 20, 20, 20}, std::vector<double>{1, 0.2, 0.2, 0.2},
+          std::vector<double>{1e4, 2e3, 2e3, 2e3}, std::vector<double>{1, 2, 3, 4}}) {
+        INFO("weights " << w[0] << ", " << w[1]);
+        const Eigen::MatrixXd expected =
+            alpha * id + (1 - alpha) * dual_newton_oracle((g - alpha * id) / (1 - alpha), w);
+        const auto r = risk::nearest_correlation(g, {.min_eigenvalue = alpha}, w);
+        REQUIRE(r.converged);
+        require_valid_correlation(r.matrix, alpha - 1e-15);
+        CHECK(max_abs_diff(r.matrix, expected) < 1e-8);
+        // without weights the same substitution holds
+    }
+    const auto plain = risk::nearest_correlation(g, {.min_eigenvalue = alpha});
+    REQUIRE(plain.converged);
+    require_valid_correlation(plain.matrix, alpha - 1e-15);
+    CHECK(max_abs_diff(plain.matrix,
+                       alpha * id + (1 - alpha) *
+                                        dual_newton_oracle((g - alpha * id) / (1 - alpha))) < 1e-8);
+}
+
 TEST_CASE("nearest_correlation: Anderson acceleration agrees and needs fewer iterations",
           "[risk]") {
     const Eigen::MatrixXd a = perturbed_correlation(40, 11, 0.25);
@@ -549,7 +580,8 @@ TEST_CASE("estimators: bad input names row and column", "[risk]") {
     r[3] = std::numeric_limits<double>::infinity();
     CHECK_THROWS_WITH(risk::sample_correlation(r, 2), Contains("returns(1, 1)"));
     const std::vector<double> constant{1, 2, 1, 3, 1, 4};
-    CHECK_THROWS_WITH(risk::sample_correlation(constant, 2), Contains("covariance(0, 0)"));
+    CHECK_THROWS_WITH(risk::sample_correlation(constant, 2),
+                      Contains("variance of returns column[0] = 0"));
 }
 
 // ------------------------------------------------------------------ scenarios

@@ -8,11 +8,11 @@
 #include <spiral/cascade/result.hpp>
 #include <spiral/cascade/rules.hpp>
 #include <spiral/cascade/simulate.hpp>
+#include <spiral/core/checks.hpp>
 #include <spiral/core/error.hpp>
 #include <spiral/impact/curve.hpp>
 
 #include <cstddef>
-#include <limits>
 #include <span>
 #include <string_view>
 #include <vector>
@@ -27,24 +27,25 @@ struct profile_bin {
     double collateral = 0, debt = 0;
 };
 
-/// The book's liquidation-price distribution: `bins` equal bands of the drop that makes each
-/// position liquidatable, from 0 to `max_drop`. Positions already liquidatable count in the
-/// first band; those beyond `max_drop` (or without debt) in none. Cliffs show up as bands
-/// holding much collateral.
+/// The most bands liquidation_profile makes (a million bands of 40 bytes: 40 MB).
+inline constexpr std::size_t max_profile_bins = 1000000;
+
+/// The book's liquidation-price distribution: `bins` equal bands (1 to max_profile_bins) of the
+/// drop that makes each position liquidatable, from 0 to `max_drop` (in (0, 1]). Positions
+/// already liquidatable count in the first band; those beyond `max_drop` (or without debt) in
+/// none. Cliffs show up as bands holding much collateral.
 inline std::vector<profile_bin> liquidation_profile(const book& b, double price, std::size_t bins,
                                                     double max_drop = 1.0) {
     constexpr std::string_view what = "cascade::liquidation_profile";
     detail::validate_book(what, b);
     detail::validate_market(what, price, 0.0);
-    if (bins == 0)
-        spiral::detail::throw_invalid(what, "bins", spiral::detail::no_row, bins, "must be > 0");
-    if (!(max_drop > 0 && max_drop <= 1))
-        spiral::detail::throw_invalid(what, "max_drop", spiral::detail::no_row, max_drop,
-                                      "must be in (0, 1]");
+    spiral::detail::require_count(what, "bins", bins, 1, max_profile_bins);
+    spiral::detail::require(spiral::detail::in_left_open(0, 1), what, "max_drop", max_drop);
     std::vector<profile_bin> out(bins);
-    const double width = max_drop / static_cast<double>(bins);
+    const auto count = static_cast<double>(bins);
     for (std::size_t j = 0; j < bins; ++j)
-        out[j] = {static_cast<double>(j) * width, static_cast<double>(j + 1) * width};
+        out[j] = {max_drop * (static_cast<double>(j) / count),
+                  max_drop * (static_cast<double>(j + 1) / count)};
     for (std::size_t i = 0; i < b.size(); ++i) {
         if (!(b.debt[i] > 0))
             continue;
@@ -52,11 +53,13 @@ inline std::vector<profile_bin> liquidation_profile(const book& b, double price,
         const double drop = at >= price ? 0.0 : 1 - at / price;
         if (drop >= max_drop)
             continue;
-        std::size_t j = static_cast<std::size_t>(drop / width);
-        j = j < bins ? j : bins - 1;
-        ++out[j].positions;
-        out[j].collateral += b.collateral[i];
-        out[j].debt += b.debt[i];
+        // The band from the drop's share of max_drop, in [0, 1): a band width of max_drop /
+        // bins may round to 0 (max_drop = 5e-324), the share cannot.
+        const auto j = static_cast<std::size_t>(drop / max_drop * count);
+        profile_bin& band = j < out.size() ? out[j] : out.back();
+        ++band.positions;
+        band.collateral += b.collateral[i];
+        band.debt += b.debt[i];
     }
     return out;
 }
@@ -95,9 +98,7 @@ inline std::vector<std::size_t> toxic_positions(const book& b, double price, dou
     constexpr std::string_view what = "cascade::toxic_positions";
     detail::validate_book(what, b);
     detail::validate_market(what, price, 0.0);
-    if (!(bonus >= 0 && bonus < std::numeric_limits<double>::infinity()))
-        spiral::detail::throw_invalid(what, "bonus", spiral::detail::no_row, bonus,
-                                      "must be >= 0 and finite");
+    spiral::detail::require(spiral::detail::non_negative, what, "bonus", bonus);
     std::vector<std::size_t> rows;
     for (std::size_t i = 0; i < b.size(); ++i)
         if (is_toxic(b.collateral[i], b.debt[i], price, bonus))

@@ -1,10 +1,10 @@
 // cascade::book — a book of leveraged positions on one collateral asset, and its validation.
 #pragma once
 
+#include <spiral/core/checks.hpp>
 #include <spiral/core/error.hpp>
 
 #include <cstddef>
-#include <limits>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -28,24 +28,17 @@ namespace detail {
 
 inline void check_book_columns(std::string_view what, std::size_t rows, std::size_t debt_rows,
                                std::size_t threshold_rows) {
-    const std::string equal = "must equal collateral.size() = " + std::to_string(rows);
-    if (debt_rows != rows)
-        spiral::detail::throw_invalid(what, "debt.size()", spiral::detail::no_row, debt_rows,
-                                      equal);
-    if (threshold_rows != rows)
-        spiral::detail::throw_invalid(what, "threshold.size()", spiral::detail::no_row,
-                                      threshold_rows, equal);
+    spiral::detail::require_size(what, "debt", debt_rows, rows, "collateral");
+    spiral::detail::require_size(what, "threshold", threshold_rows, rows, "collateral");
 }
 
 inline void check_amount(std::string_view what, std::string_view field, std::size_t row, double v) {
-    if (!(v >= 0 && v < std::numeric_limits<double>::infinity())) // NaN fails too
-        spiral::detail::throw_invalid(what, field, row, v, "must be >= 0 and finite");
+    spiral::detail::require(spiral::detail::non_negative, what, field, v, row);
 }
 
 inline void check_threshold(std::string_view what, std::string_view field, std::size_t row,
                             double v) {
-    if (!(v > 0 && v <= 1))
-        spiral::detail::throw_invalid(what, field, row, v, "must be in (0, 1]");
+    spiral::detail::require(spiral::detail::in_left_open(0, 1), what, field, v, row);
 }
 
 inline void validate_book(std::string_view what, const book& b) {
@@ -58,14 +51,29 @@ inline void validate_book(std::string_view what, const book& b) {
     }
 }
 
+/// The smallest price the engines take: the smallest normal double. Below it a price has
+/// lost bits, and a price that rounds to 0 would seize every position for nothing.
+inline constexpr double smallest_price = 2.2250738585072014e-308;
+
+/// Checks a market price and its shock, named `price_field` and `shock_field` (with `row` for
+/// one asset of several): the price finite and >= smallest_price, the shock in [0, 1), and the
+/// shocked price price * (1 - shock) >= smallest_price.
+inline void check_market(std::string_view what, std::string_view price_field,
+                         std::string_view shock_field, double price, double shock,
+                         std::size_t row = spiral::detail::no_row) {
+    using namespace spiral::detail;
+    require(at_least(smallest_price), what, price_field, price, row);
+    require(in_right_open(0, 1), what, shock_field, shock, row);
+    if (!(price * (1 - shock) >= smallest_price)) [[unlikely]]
+        throw_invalid(
+            what, shock_field, row, shock,
+            "leaves a shocked price price * (1 - shock) = " + bound_text(price * (1 - shock)) +
+                " below the smallest normal " + bound_text(smallest_price));
+}
+
 /// Shared checks of simulate's scalar arguments.
 inline void validate_market(std::string_view what, double price, double shock) {
-    if (!(price > 0 && price < std::numeric_limits<double>::infinity()))
-        spiral::detail::throw_invalid(what, "price", spiral::detail::no_row, price,
-                                      "must be > 0 and finite");
-    if (!(shock >= 0 && shock < 1))
-        spiral::detail::throw_invalid(what, "shock", spiral::detail::no_row, shock,
-                                      "must be in [0, 1)");
+    check_market(what, "price", "shock", price, shock);
 }
 
 } // namespace detail

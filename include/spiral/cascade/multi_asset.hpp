@@ -101,12 +101,7 @@ inline void validate_multi(std::string_view what, const multi_book& b,
         }
     }
     for (std::size_t a = 0; a < k; ++a) {
-        if (!(markets[a].price > 0 && markets[a].price < std::numeric_limits<double>::infinity()))
-            spiral::detail::throw_invalid(what, "markets.price", a, markets[a].price,
-                                          "must be > 0 and finite");
-        if (!(markets[a].shock >= 0 && markets[a].shock < 1))
-            spiral::detail::throw_invalid(what, "markets.shock", a, markets[a].shock,
-                                          "must be in [0, 1)");
+        check_market(what, "markets.price", "markets.shock", markets[a].price, markets[a].shock, a);
         check_threshold(what, "markets.threshold", a, markets[a].threshold);
     }
     for (std::size_t i = 0; i < b.collateral.size(); ++i)
@@ -210,27 +205,48 @@ multi_result simulate(const multi_book& b, std::span<const asset_market> markets
                 }
             const double bonus = bonus_at(r, h);
             const double f = close_fraction(r, h, first_limit, bonus);
-            const double wanted = f * debt[i] * (1 + bonus); // value to seize
-            double left = wanted;
+            // Repayment is counted in debt units asset by asset, as a sum of what each asset
+            // covers: a difference `wanted - left` would cancel (debt 1e20 against collateral
+            // worth 1 repays 0) and `debt * (1 + bonus)` can overflow.
+            const double wanted = f * debt[i];
+            double to_repay = wanted, covered = 0;
+            bool changed = false;
             for (const std::size_t a : order) {
-                if (!(left > 0))
+                if (!(to_repay > 0))
                     break;
-                const double worth = held[a] * oracle[a];
-                const double take = worth > left ? left / oracle[a] : held[a];
-                left = worth > left ? 0.0 : left - worth;
-                held[a] -= take;
-                sold[a] += take;
+                const double covers = held[a] * oracle[a] / (1 + bonus);
+                if (covers > to_repay) { // a part of this asset settles the rest
+                    // below held[a] (up to rounding) in exact arithmetic: no overflow
+                    const double take = std::min(held[a], to_repay / oracle[a] * (1 + bonus));
+                    const double left = held[a] - take;
+                    changed = changed || left != held[a];
+                    sold[a] += held[a] - left; // what the holding lost, so units are conserved
+                    held[a] = left;
+                    to_repay = 0;
+                } else {
+                    changed = changed || held[a] > 0;
+                    sold[a] += held[a];
+                    held[a] = 0;
+                    covered += covers;
+                    to_repay -= covers;
+                }
             }
-            const double repaid = left > 0 ? (wanted - left) / (1 + bonus) : f * debt[i];
-            debt[i] -= repaid;
+            // Settled: exactly what was wanted (a full close leaves no dust of debt).
+            const double repaid = to_repay > 0 ? covered : wanted;
+            double debt_left = debt[i] - repaid;
             bool empty = true;
             for (std::size_t a = 0; a < k; ++a)
                 empty = empty && held[a] == 0;
             double written_off = 0;
-            if (empty && debt[i] > 0) {
-                written_off = debt[i];
-                debt[i] = 0;
+            if (empty && debt_left > 0) {
+                written_off = debt_left;
+                debt_left = 0;
             }
+            // A step below the position's rounding changes nothing: no liquidation (else
+            // max_rounds identical rounds follow; see simulate.hpp).
+            if (!changed && debt_left == debt[i])
+                continue;
+            debt[i] = debt_left;
             ++rec.liquidations;
             rec.debt_repaid += repaid;
             rec.bad_debt += written_off;

@@ -1,6 +1,7 @@
 // cascade::rules — how liquidations are sized, priced and paced.
 #pragma once
 
+#include <spiral/core/checks.hpp>
 #include <spiral/core/config.hpp>
 #include <spiral/core/error.hpp>
 #include <spiral/core/math.hpp>
@@ -80,36 +81,29 @@ inline void require_rule(bool ok, std::string_view field, double value, std::str
 } // namespace detail
 
 inline void rules::validate() const {
-    using detail::require_rule;
-    constexpr double inf = std::numeric_limits<double>::infinity();
-    require_rule(close_factor > 0 && close_factor <= 1, "close_factor", close_factor,
-                 "must be in (0, 1]");
-    require_rule(full_close_below >= 0 && full_close_below < inf, "full_close_below",
-                 full_close_below, "must be >= 0 and finite");
-    require_rule(bonus >= 0 && bonus < inf, "bonus", bonus, "must be >= 0 and finite");
-    require_rule(target_health > 1 && target_health < inf, "target_health", target_health,
-                 "must be > 1 and finite");
-    require_rule(bonus_slope >= 0 && bonus_slope < inf, "bonus_slope", bonus_slope,
-                 "must be >= 0 and finite");
-    require_rule(max_bonus >= bonus && max_bonus < inf, "max_bonus", max_bonus,
-                 "must be >= bonus and finite");
-    require_rule(max_collateral_per_round > 0, "max_collateral_per_round", max_collateral_per_round,
-                 "must be > 0");
-    require_rule(max_liquidations_per_round > 0, "max_liquidations_per_round",
-                 static_cast<double>(max_liquidations_per_round), "must be > 0");
-    require_rule(round_days > 0 && round_days < inf, "round_days", round_days,
-                 "must be > 0 and finite");
+    using namespace spiral::detail;
+    constexpr std::string_view what = "cascade::rules";
+    require(in_left_open(0, 1), what, "close_factor", close_factor);
+    require(non_negative, what, "full_close_below", full_close_below);
+    require(non_negative, what, "bonus", bonus);
+    // An enum read from a file or cast from an integer: anything else would size as target_health.
+    require_enum(what, "size_by", size_by, 3);
+    require(above(1), what, "target_health", target_health);
+    require(non_negative, what, "bonus_slope", bonus_slope);
+    require(at_least(bonus), what, "max_bonus", max_bonus);
+    // +inf (the default) is no cap; a cap too small to seize anything liquidates nothing.
+    if (!(max_collateral_per_round > 0)) // NaN fails too
+        throw_invalid(what, "max_collateral_per_round", no_row, max_collateral_per_round,
+                      "must be > 0; +inf is no cap");
+    require_count(what, "max_liquidations_per_round", max_liquidations_per_round, 1,
+                  std::numeric_limits<std::size_t>::max());
+    require(positive, what, "round_days", round_days);
     const volatility_tightening& v = tightening;
-    require_rule(v.sensitivity >= 0 && v.sensitivity < inf, "tightening.sensitivity", v.sensitivity,
-                 "must be >= 0 and finite");
-    require_rule(v.base_vol >= 0 && v.base_vol < inf, "tightening.base_vol", v.base_vol,
-                 "must be >= 0 and finite");
-    require_rule(v.min_multiplier > 0 && v.min_multiplier <= 1, "tightening.min_multiplier",
-                 v.min_multiplier, "must be in (0, 1]");
-    require_rule(v.window_days > 0 && v.window_days < inf, "tightening.window_days", v.window_days,
-                 "must be > 0 and finite");
-    require_rule(v.days_per_year > 0 && v.days_per_year < inf, "tightening.days_per_year",
-                 v.days_per_year, "must be > 0 and finite");
+    require(non_negative, what, "tightening.sensitivity", v.sensitivity);
+    require(non_negative, what, "tightening.base_vol", v.base_vol);
+    require(in_left_open(0, 1), what, "tightening.min_multiplier", v.min_multiplier);
+    require(positive, what, "tightening.window_days", v.window_days);
+    require(positive, what, "tightening.days_per_year", v.days_per_year);
 }
 
 /// Fraction of the debt one liquidation repays at health `h` under `r` (before any cap).

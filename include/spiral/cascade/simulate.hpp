@@ -57,9 +57,11 @@ inline void select_worst_first(std::span<candidate> due, const rules& r,
 }
 
 /// Liquidates position k (health h) at `oracle`, within what is left of the round's caps,
-/// and adds it to `total`.
+/// and adds it to `total`. Returns false, changing nothing, when what is left of a
+/// collateral cap is too small to change the position: the cap is then used up (else a cap
+/// of 5e-324 would run max_rounds rounds that change nothing).
 template <class State>
-void liquidate_one(std::uint32_t k, double h, const rules& r, double oracle, double multiplier,
+bool liquidate_one(std::uint32_t k, double h, const rules& r, double oracle, double multiplier,
                    State& state, round_totals& total) {
     constexpr double inf = std::numeric_limits<double>::infinity();
     auto [collateral, debt, threshold] = state.get(k);
@@ -72,29 +74,31 @@ void liquidate_one(std::uint32_t k, double h, const rules& r, double oracle, dou
         f = most < f ? most : f;
     }
     const liquidation<double> l = liquidate(collateral, debt, oracle, f, b);
+    if (room < inf && l.collateral_left == collateral && l.debt_left == debt)
+        return false;
     state.set(k, l.collateral_left, l.debt_left);
     ++total.liquidations;
     total.seized += l.seized;
     total.repaid += l.repaid;
     total.bad_debt += l.bad_debt;
-}
-
-/// Liquidates `due` in order until a per-round cap binds.
-template <class State>
-void liquidate_in_order(std::span<const candidate> due, const rules& r, double oracle,
-                        double multiplier, State& state, round_totals& total) {
-    for (const candidate& c : due) {
-        if (total.liquidations == r.max_liquidations_per_round ||
-            !(r.max_collateral_per_round - total.seized > 0))
-            break;
-        liquidate_one(c.k, c.health, r, oracle, multiplier, state, total);
-    }
+    return true;
 }
 
 /// True once a per-round cap is used up.
 inline bool cap_reached(const rules& r, const round_totals& total) noexcept {
     return total.liquidations == r.max_liquidations_per_round ||
            !(r.max_collateral_per_round - total.seized > 0);
+}
+
+/// Liquidates `due` in order until a per-round cap binds; returns false once one does.
+template <class State>
+bool liquidate_in_order(std::span<const candidate> due, const rules& r, double oracle,
+                        double multiplier, State& state, round_totals& total) {
+    for (const candidate& c : due)
+        if (cap_reached(r, total) ||
+            !liquidate_one(c.k, c.health, r, oracle, multiplier, state, total))
+            return false;
+    return !cap_reached(r, total);
 }
 
 } // namespace detail
@@ -293,8 +297,8 @@ result simulate(const prepared_book& b, double price, double shock, const C& cur
                     due.push_back({h, k, b.row()[k]});
             }
             detail::sort_worst_first(due);
-            detail::liquidate_in_order(std::span<const detail::candidate>(due), r, oracle,
-                                       multiplier, state, t);
+            (void)detail::liquidate_in_order(std::span<const detail::candidate>(due), r, oracle,
+                                             multiplier, state, t);
         } else {
             // Worst first (highest liquidation price first, i.e. lowest health): walk the
             // buckets from the top and stop where the cap binds; the rest are not touched.
@@ -310,9 +314,8 @@ result simulate(const prepared_book& b, double price, double shock, const C& cur
                     waiting.push_back(e.position);
                 }
                 detail::select_worst_first(due, r, t);
-                detail::liquidate_in_order(std::span<const detail::candidate>(due), r, oracle,
-                                           multiplier, state, t);
-                return !detail::cap_reached(r, t);
+                return detail::liquidate_in_order(std::span<const detail::candidate>(due), r,
+                                                  oracle, multiplier, state, t);
             });
         }
         // Everything picked and still open goes back at its (new) liquidation price.

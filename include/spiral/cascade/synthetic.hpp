@@ -3,6 +3,7 @@
 #pragma once
 
 #include <spiral/cascade/book.hpp>
+#include <spiral/core/checks.hpp>
 #include <spiral/core/error.hpp>
 #include <spiral/core/math.hpp>
 #include <spiral/core/random.hpp>
@@ -29,27 +30,28 @@ struct synthetic_book_params {
     double threshold_spread = 0.05;     ///< thresholds spread uniformly over threshold -/+ this
     std::uint64_t seed = 20200312;
 
-    /// Throws spiral::invalid_argument naming the first field out of its domain.
+    /// Throws spiral::invalid_argument naming the first field out of its domain, or
+    /// median_collateral when the largest draw (8.3 standard deviations: the generator's
+    /// normals never exceed it) times the price would overflow a debt.
     void validate() const {
-        constexpr double inf = std::numeric_limits<double>::infinity();
+        using namespace spiral::detail;
         constexpr std::string_view what = "cascade::synthetic_book_params";
-        const auto need = [&](bool ok, std::string_view field, double v, std::string_view why) {
-            if (!ok)
-                spiral::detail::throw_invalid(what, field, spiral::detail::no_row, v, why);
-        };
-        need(price > 0 && price < inf, "price", price, "must be > 0 and finite");
-        need(median_collateral > 0 && median_collateral < inf, "median_collateral",
-             median_collateral, "must be > 0 and finite");
-        need(collateral_dispersion >= 0 && collateral_dispersion < inf, "collateral_dispersion",
-             collateral_dispersion, "must be >= 0 and finite");
-        need(median_excess_health > 0 && median_excess_health < inf, "median_excess_health",
-             median_excess_health, "must be > 0 and finite");
-        need(health_dispersion >= 0 && health_dispersion < inf, "health_dispersion",
-             health_dispersion, "must be >= 0 and finite");
-        need(threshold_spread >= 0 && threshold - threshold_spread > 0 &&
-                 threshold + threshold_spread <= 1,
-             "threshold_spread", threshold_spread,
-             "threshold -/+ threshold_spread must lie in (0, 1]");
+        require(positive, what, "price", price);
+        require(positive, what, "median_collateral", median_collateral);
+        require(non_negative, what, "collateral_dispersion", collateral_dispersion);
+        require(positive, what, "median_excess_health", median_excess_health);
+        require(non_negative, what, "health_dispersion", health_dispersion);
+        if (!(threshold_spread >= 0 && threshold - threshold_spread > 0 &&
+              threshold + threshold_spread <= 1))
+            throw_invalid(what, "threshold_spread", no_row, threshold_spread,
+                          "threshold -/+ threshold_spread must lie in (0, 1]");
+        using std::log;
+        const double largest_debt_log =
+            log(median_collateral) + 8.3 * collateral_dispersion + log(price);
+        if (!(largest_debt_log < 709)) // ln of the largest double is 709.78
+            throw_invalid(what, "median_collateral", no_row, median_collateral,
+                          "with collateral_dispersion and price, the largest collateral value "
+                          "median_collateral e^(8.3 collateral_dispersion) price overflows");
     }
 };
 

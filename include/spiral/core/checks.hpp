@@ -48,6 +48,12 @@ inline constexpr domain finite{-__builtin_huge_val(), __builtin_huge_val(), fals
 inline constexpr domain positive{0.0, __builtin_huge_val(), false, false};
 inline constexpr domain non_negative{0.0, __builtin_huge_val(), true, false};
 
+/// A return (risk estimators, volatility filters, margin floors): finite and at most 1e100 in
+/// size. Log returns of any two positive doubles stay below 1456 in size, so a larger value
+/// is a data error; the bound keeps the sums of squares and cross products of long histories
+/// finite.
+inline constexpr domain return_domain{-1e100, 1e100, true, true};
+
 /// [lo, inf), (lo, inf), [lo, hi], (lo, hi), (lo, hi], [lo, hi).
 constexpr domain at_least(double lo) noexcept {
     return {lo, __builtin_huge_val(), true, false};

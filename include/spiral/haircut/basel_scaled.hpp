@@ -28,7 +28,9 @@ struct basel_scaled {
 
     /// The scaled haircut before clamping.
     SPIRAL_HD constexpr double value() const noexcept {
-        return h10 * spiral::sqrt((remargin_days + holding_days - 1.0) / 10.0);
+        // each term divided first: remargin_days + holding_days may overflow (h10 = 0 then
+        // gave 0 * inf = NaN)
+        return h10 * spiral::sqrt(remargin_days / 10.0 + (holding_days - 1.0) / 10.0);
     }
 
     SPIRAL_HD constexpr fixed prepare() const noexcept {

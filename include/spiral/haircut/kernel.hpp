@@ -11,6 +11,7 @@
 // the model's operator() is defined as "prepare, then evaluate".
 #pragma once
 
+#include <spiral/core/checks.hpp>
 #include <spiral/core/config.hpp>
 #include <spiral/core/error.hpp>
 #include <spiral/core/math.hpp>
@@ -52,40 +53,42 @@ constexpr bool is_finite(double v) noexcept {
     return v > -infinity && v < infinity; // false for NaN
 }
 
+// The wording comes from core/checks.hpp, shared by every family.
+
 inline void require_in_unit_interval(std::string_view what, std::string_view field, double v) {
-    if (!(v >= 0.0 && v <= 1.0))
-        spiral::detail::throw_invalid(what, field, spiral::detail::no_row, v, "must be in [0, 1]");
+    spiral::detail::require(spiral::detail::in_closed(0, 1), what, field, v);
 }
 
 inline void require_probability_level(std::string_view what, std::string_view field, double v) {
-    if (!(v > 0.0 && v < 1.0))
-        spiral::detail::throw_invalid(what, field, spiral::detail::no_row, v, "must be in (0, 1)");
+    spiral::detail::require(spiral::detail::in_open(0, 1), what, field, v);
 }
 
 inline void require_non_negative(std::string_view what, std::string_view field, double v) {
-    if (!(v >= 0.0 && v < infinity))
-        spiral::detail::throw_invalid(what, field, spiral::detail::no_row, v,
-                                      "must be finite and >= 0");
+    spiral::detail::require(spiral::detail::non_negative, what, field, v);
 }
 
 inline void require_positive(std::string_view what, std::string_view field, double v) {
-    if (!(v > 0.0 && v < infinity))
-        spiral::detail::throw_invalid(what, field, spiral::detail::no_row, v,
-                                      "must be finite and > 0");
+    spiral::detail::require(spiral::detail::positive, what, field, v);
 }
 
 inline void require_at_least_one(std::string_view what, std::string_view field, double v) {
-    if (!(v >= 1.0 && v < infinity))
-        spiral::detail::throw_invalid(what, field, spiral::detail::no_row, v,
-                                      "must be finite and >= 1");
+    spiral::detail::require(spiral::detail::at_least(1), what, field, v);
 }
 
-/// The checks of a confidence / horizon / day-count triple, shared by the diffusive models.
+/// The checks of a confidence / horizon / day-count triple, shared by the diffusive models:
+/// confidence in (0, 1), horizon_days finite and >= 0, days_per_year finite and > 0 with
+/// horizon_days / days_per_year finite (5e-324 days per year would make the scale infinite,
+/// and an infinite scale times a volatility of 0 is NaN).
 inline void require_horizon(std::string_view what, double confidence, double horizon_days,
                             double days_per_year) {
     require_probability_level(what, "confidence", confidence);
     require_non_negative(what, "horizon_days", horizon_days);
     require_positive(what, "days_per_year", days_per_year);
+    const double years = horizon_days / days_per_year;
+    if (!is_finite(years))
+        spiral::detail::throw_invalid(what, "days_per_year", spiral::detail::no_row, days_per_year,
+                                      "must make horizon_days / days_per_year finite, not " +
+                                          spiral::detail::bound_text(years));
 }
 
 // ------------------------------------------------------------------ prepared kernels

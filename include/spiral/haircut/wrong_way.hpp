@@ -19,13 +19,19 @@ struct wrong_way_kernel {
     template <real T>
     SPIRAL_HD constexpr T operator()(const collateral<T>& c) const noexcept {
         const T se = broadcast<T>(exposure_volatility);
-        const T sc = c.volatility;
+        // Both volatilities over the larger one, m (1 where both are 0): sc^2 at vol 1e155
+        // would overflow, and a scale of 0 (confidence below 1/2) times inf is NaN.
+        const T m = spiral::max(c.volatility, se);
+        const T unit = select(m > T(0), m, T(1));
+        const T sc = c.volatility / unit;
+        const T se_unit = se / unit;
         // rho enters through monotone roundings only (a product with sc*se >= 0, a sum, the
         // square root), so H is non-decreasing in rho in floating point too, not just in
         // exact arithmetic. max(0, .) guards rho = -1, sc = se, where rounding could go below 0.
-        const T variance = (sc * sc + se * se) + T(2) * c.correlation * (sc * se);
+        const T variance = (sc * sc + se_unit * se_unit) + T(2) * c.correlation * (sc * se_unit);
         const T combined = spiral::sqrt(spiral::max(T(0), variance));
-        return unit_clamp(broadcast<T>(scale) * (combined - se));
+        // (combined - se) unit <= sc unit = the volatility (up to rounding): finite
+        return unit_clamp(broadcast<T>(scale) * ((combined - se_unit) * unit));
     }
 };
 

@@ -147,13 +147,13 @@ private:
             const position& p = positions[i];
             if (!(p.lower_price > 0) || !detail::is_finite(p.lower_price))
                 detail::fail_at(what, "positions", i, "lower_price", p.lower_price,
-                                "must be positive and finite");
+                                "must be finite and > 0");
             if (!(p.upper_price > p.lower_price) || !detail::is_finite(p.upper_price))
                 detail::fail_at(what, "positions", i, "upper_price", p.upper_price,
                                 "must be finite and above lower_price");
             if (!(p.liquidity >= 0) || !detail::is_finite(p.liquidity))
                 detail::fail_at(what, "positions", i, "liquidity", p.liquidity,
-                                "must be non-negative and finite");
+                                "must be finite and >= 0");
         }
     }
 
@@ -181,6 +181,15 @@ private:
             start_quote_.push_back(quote);
             base += base_delta(sl, su, l);
             quote += quote_delta(sl, su, l);
+            // What the pool holds below the price must be a finite amount of either asset
+            // (else proceeds beyond capacity() would be inf): name a position of the segment.
+            if (!detail::is_finite(l) || !detail::is_finite(base) ||
+                !detail::is_finite(quote / price_))
+                for (std::size_t i = 0; i < positions.size(); ++i)
+                    if (positions[i].lower_price <= lo && positions[i].upper_price >= hi &&
+                        positions[i].liquidity > 0)
+                        detail::fail_at(what, "positions", i, "liquidity", positions[i].liquidity,
+                                        "makes the pool hold more than the largest double");
         }
         total_base_ = base;
         total_quote_ = quote;
@@ -193,10 +202,12 @@ private:
         const T l = detail::splat<T>(liquidity_[k]);
         const T denominator = l + d * su;
         if (want_price) {
-            const T s = su * l / denominator;
+            const T s = su * (l / denominator); // l su itself may overflow
             return detail::splat<T>((1 - fee_) / price_) * s * s;
         }
-        return (detail::splat<T>(start_quote_[k]) + l * d * su * su / denominator) /
+        // l su (d su / (l + d su)): the quotient is at most 1, so a large l d su^2 cannot
+        // overflow on the way
+        return (detail::splat<T>(start_quote_[k]) + l * (su * (d * su / denominator))) /
                detail::splat<T>(price_);
     }
 

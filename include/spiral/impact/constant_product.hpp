@@ -45,7 +45,14 @@ struct constant_product {
 
     template <real T>
     SPIRAL_HD constexpr T proceeds(T q) const noexcept {
-        return share_out(q) * detail::splat<T>(base_reserve);
+        // x r / (1 + r), r = g q / x, as g q / (1 + r) below r = 1 and x / (1 + 1/r) above:
+        // without the share g q / (x + g q) of share_out, which is subnormal for a huge x and
+        // keeps few bits (proceeds exceeded q by 1e-9), and without overflow for a tiny x
+        // (r = inf gives x, the limit).
+        const T gq = detail::splat<T>(1 - fee) * q;
+        const T x = detail::splat<T>(base_reserve);
+        const T r = gq / x;
+        return select(r < T(1), gq / (T(1) + r), x / (T(1) + T(1) / r));
     }
 
     /// Quote currency received for selling q of the asset: (1 - f) q y / (x + (1 - f) q).

@@ -66,6 +66,8 @@ struct almgren_chriss {
         const auto left = static_cast<double>(steps - k);
         if (kt == 0)
             return quantity * (left / n);
+        if (!(kt < detail::infinity<double>())) // kappa tau overflowed: all sold at once
+            return k == 0 ? quantity : 0.0;
         // sinh(a) / sinh(b) = e^(a-b) (1 - e^(-2a)) / (1 - e^(-2b)), a = kappa (T - t_k),
         // b = kappa T, a - b = -k kappa tau (formed directly: no rounding of a - b)
         const double a = left * kt, b = n * kt;
@@ -82,6 +84,8 @@ struct almgren_chriss {
         const auto n = static_cast<double>(steps);
         if (kt == 0)
             return quantity / n;
+        if (!(kt < detail::infinity<double>())) // kappa tau overflowed: all sold at once
+            return k == 1 ? quantity : 0.0;
         // 2 sinh(h) cosh(c) / sinh(b) = e^(h+c-b) (1 - e^(-2h)) (1 + e^(-2c)) / (1 - e^(-2b))
         // with h = kappa tau / 2, c = kappa (T - t_(k-1/2)), b = kappa T: h + c - b =
         // -(k - 1) kappa tau <= 0, formed directly.
@@ -161,7 +165,8 @@ private:
     /// kappa tau = acosh(1 + z), z = lambda sigma^2 tau^2 / (2 eta~), as log1p for small z.
     double kappa_tau() const noexcept {
         const double t = tau();
-        const double z = risk_aversion * sigma * sigma * t * t / (2 * eta_tilde());
+        const double st = sigma * t; // (sigma tau)^2 lambda / (2 eta~): no spurious overflow
+        const double z = st * st * (risk_aversion / (2 * eta_tilde()));
         return std::log1p(z + std::sqrt(z * (2 + z)));
     }
 

@@ -28,7 +28,15 @@ struct exponential {
     SPIRAL_HD constexpr T proceeds(T q) const noexcept {
         if (alpha == 0)
             return q;
-        return -detail::expm1(-detail::splat<T>(alpha) * q) / detail::splat<T>(alpha);
+        // With y = alpha q: q (1 - e^-y) / y below y = 1, where a subnormal alpha (or y) keeps
+        // its few bits out of the result (q, not q (1 +- 1e-9)); (1 - e^-y) / alpha above,
+        // where y may overflow (alpha 1e300) but 1 / alpha cannot.
+        const T y = detail::splat<T>(alpha) * q;
+        const mask_t<T> small = y < T(1);
+        const T y_small = select(small && y > T(0), y, T(1));
+        const T near_zero = q * select(y > T(0), -detail::expm1(-y_small) / y_small, T(1));
+        const T far = -detail::expm1(-y) / detail::splat<T>(alpha);
+        return select(small, near_zero, far);
     }
 
     /// Throws spiral::invalid_argument unless 0 <= alpha < inf.

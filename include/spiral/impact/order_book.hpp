@@ -48,12 +48,12 @@ public:
     /// must be at least the best bid), then sorts and merges.
     constexpr explicit order_book(std::span<const level> bids, double reference = 0) {
         for (std::size_t i = 0; i < bids.size(); ++i) {
-            if (!(bids[i].price > 0) || !detail::is_finite(bids[i].price))
+            // Prices are divided and multiplied by one another: subnormal ones lose their bits.
+            if (!(bids[i].price >= smallest_price) || !detail::is_finite(bids[i].price))
                 detail::fail_at(what, "bids", i, "price", bids[i].price,
-                                "must be positive and finite");
+                                "must be finite and >= 2.2250738585072014e-308");
             if (!(bids[i].size >= 0) || !detail::is_finite(bids[i].size))
-                detail::fail_at(what, "bids", i, "size", bids[i].size,
-                                "must be non-negative and finite");
+                detail::fail_at(what, "bids", i, "size", bids[i].size, "must be finite and >= 0");
         }
         std::vector<level> sorted(bids.begin(), bids.end());
         std::sort(sorted.begin(), sorted.end(), // (equal prices merge: order among them is moot)
@@ -75,6 +75,12 @@ public:
             quantity += size_[i];
             notional += price_[i] * size_[i];
         }
+        // Totals the kernels interpolate in: proceeds beyond the depth are notional / reference.
+        if (!detail::is_finite(quantity) || !detail::is_finite(notional))
+            detail::fail(what, "bids", notional,
+                         "the book's total size and notional (sum of price * size) must be "
+                         "finite; size total = " +
+                             spiral::detail::bound_text(quantity));
         depth_ = quantity;
         notional_ = notional;
         const double best = price_.empty() ? 1.0 : price_.front();
@@ -84,6 +90,15 @@ public:
             detail::fail(what, "reference", reference,
                          "must be 0 (best bid) or a finite price at or above the best bid");
         reference_ = reference;
+        // What the kernels interpolate, relative to the reference: (price / reference) size
+        // summed level by level, so that no product of a tiny price and a size goes subnormal
+        // on the way (proceeds exceeded q by 4e-8 at prices near 1e-300).
+        double relative = 0;
+        for (std::size_t i = 0; i < price_.size(); ++i) {
+            start_notional_[i] = relative;
+            relative += price_[i] / reference_ * size_[i];
+        }
+        relative_notional_ = relative;
     }
     constexpr order_book(std::initializer_list<level> bids, double reference = 0)
         : order_book(std::span<const level>(bids.begin(), bids.size()), reference) {}
@@ -112,34 +127,37 @@ public:
     /// Re-checks the stored levels and reference (the constructor already did).
     constexpr void validate() const {
         for (std::size_t i = 0; i < price_.size(); ++i) {
-            if (!(price_[i] > 0) || !detail::is_finite(price_[i]))
-                detail::fail_at(what, "bids", i, "price", price_[i], "must be positive and finite");
+            if (!(price_[i] >= smallest_price) || !detail::is_finite(price_[i]))
+                detail::fail_at(what, "bids", i, "price", price_[i],
+                                "must be finite and >= 2.2250738585072014e-308");
             if (!(size_[i] >= 0) || !detail::is_finite(size_[i]))
-                detail::fail_at(what, "bids", i, "size", size_[i],
-                                "must be non-negative and finite");
+                detail::fail_at(what, "bids", i, "size", size_[i], "must be finite and >= 0");
         }
         detail::require_positive(what, "reference", reference_);
     }
 
 private:
     static constexpr const char* what = "impact::order_book";
+    static constexpr double smallest_price = 2.2250738585072014e-308; // smallest normal
 
     std::vector<double> price_, size_;
     std::vector<double> start_quantity_, start_notional_; // before each level
     double depth_ = 0, notional_ = 0, reference_ = 1;
+    double relative_notional_ = 0; // sum of (price / reference) size
+    // start_notional_ holds the relative sums before each level once the reference is known
 
     template <real T>
     constexpr T in_level(std::size_t i, T q, bool want_price) const noexcept {
         if (want_price)
             return detail::splat<T>(price_[i] / reference_);
-        return (detail::splat<T>(start_notional_[i]) +
-                detail::splat<T>(price_[i]) * (q - detail::splat<T>(start_quantity_[i]))) /
-               detail::splat<T>(reference_);
+        return detail::splat<T>(start_notional_[i]) +
+               detail::splat<T>(price_[i] / reference_) *
+                   (q - detail::splat<T>(start_quantity_[i]));
     }
 
     template <real T>
     constexpr T evaluate(T q, bool want_price) const noexcept {
-        const T exhausted = want_price ? T(0) : detail::splat<T>(notional_ / reference_);
+        const T exhausted = want_price ? T(0) : detail::splat<T>(relative_notional_);
         if constexpr (std::floating_point<T>) {
             if (q != q)
                 return q;

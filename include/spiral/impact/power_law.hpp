@@ -18,7 +18,9 @@ namespace spiral::impact {
 ///
 ///   price_factor(q) = max(0, 1 - eta u^delta)
 ///   proceeds(q)     = V (u - eta u^(delta+1) / (delta+1))    for u <= u*,
-///                     V u* delta / (delta+1)                   beyond (saturated).
+///                     V u* delta / (delta+1)                   beyond (saturated),
+///
+/// evaluated as q (1 - eta u^delta / (delta + 1)) with eta u^delta from logarithms.
 ///
 /// eta = 0 is no impact. Kernels never throw; NaN in, NaN out.
 struct power_law {
@@ -34,20 +36,41 @@ struct power_law {
         return power_law{coefficient * sigma, volume, 0.6};
     }
 
+    /// ln of the relative drop, ln(eta (q / V)^delta) = ln eta + delta (ln q - ln V): neither
+    /// q / V (a volume of 1e-300) nor the power (a subnormal eta) can overflow on the way.
     template <real T>
-    SPIRAL_HD constexpr T price_factor(T q) const noexcept {
+    SPIRAL_HD constexpr T log_drop(T q) const noexcept {
+        using S = scalar_t<T>;
+        // ln(q / V) from the quotient where it is a normal number (one rounding; the
+        // difference ln q - ln V cancels, 2.5e-5 of a float price near u*), else as that
+        // difference (q / V overflows or underflows).
         const T u = q / detail::splat<T>(volume);
-        return spiral::max(T(0), T(1) - detail::splat<T>(eta) * detail::pow(u, exponent));
+        const auto normal =
+            u >= T(spiral::detail::scalar_limits<S>::min_normal) && u < detail::infinity<T>();
+        const T log_u = select(normal, detail::log_any(u),
+                               detail::log_any(q) - detail::splat<T>(spiral::log(volume)));
+        return detail::splat<T>(spiral::log(eta)) + detail::splat<T>(exponent) * log_u;
     }
 
+    /// 1 - eta u^delta = -expm1(log_drop): no cancellation where the drop is near 1.
+    template <real T>
+    SPIRAL_HD constexpr T price_factor(T q) const noexcept {
+        if (eta == 0) // no impact (and no ln 0 in log_drop)
+            return select(q == q, T(1), q);
+        return spiral::max(T(0), -detail::expm1(log_drop(q)));
+    }
+
+    /// sold (delta + (1 - eta u^delta)) / (delta + 1), sold = min(q, V u*): a sum of two
+    /// non-negative terms (1 - eta u^delta >= 0 up to u*), so in [0, q] and accurate where
+    /// the drop is near 1 and delta small, where 1 - drop / (delta + 1) cancels.
     template <real T>
     SPIRAL_HD constexpr T proceeds(T q) const noexcept {
         if (eta == 0)
             return q;
-        const double exhausted = detail::pow(1 / eta, 1 / exponent); // u*
-        const T u = spiral::min(detail::splat<T>(exhausted), q / detail::splat<T>(volume));
-        const T uplus = u * detail::pow(u, exponent); // u^(delta+1)
-        return detail::splat<T>(volume) * (u - detail::splat<T>(eta / (exponent + 1)) * uplus);
+        const double exhausted = spiral::exp(spiral::log(volume) - spiral::log(eta) / exponent);
+        const T sold = spiral::min(detail::splat<T>(exhausted), q); // NaN passes
+        const T remaining = spiral::max(T(0), -detail::expm1(log_drop(sold)));
+        return sold * ((detail::splat<T>(exponent) + remaining) / detail::splat<T>(exponent + 1));
     }
 
     /// Throws spiral::invalid_argument naming the field unless eta >= 0, volume > 0 and

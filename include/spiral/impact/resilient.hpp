@@ -23,7 +23,8 @@ namespace spiral::impact {
 /// is what makes a cascade's liquidation speed matter: the same total sold in fast rounds gets
 /// less than in slow ones. Write `impact::resilient{curve, rho}` (deduction guide).
 /// Precision: proceeds is a difference of two values of curve.proceeds, so its error is a few
-/// ulps of curve.proceeds(D), not of the (smaller) difference, when q << D.
+/// ulps of curve.proceeds(D), not of the (smaller) difference, when q << D; it is kept within
+/// [0, q price_factor(0)], where the exact value lies.
 template <class C>
 struct resilient {
     C curve{};
@@ -40,7 +41,10 @@ struct resilient {
     template <real T>
     requires impact_curve<C, T> SPIRAL_HD constexpr T proceeds(T q) const noexcept {
         const T before = detail::splat<T>(displaced);
-        return curve.proceeds(before + q) - curve.proceeds(before);
+        const T difference = curve.proceeds(before + q) - curve.proceeds(before);
+        // Within [0, q price_factor(0)], which the exact value never leaves (the curve only
+        // falls): the difference's rounding, ulps of proceeds(D), may (q << D).
+        return spiral::clamp(difference, T(0), q * curve.price_factor(before));
     }
 
     /// Sells q now: returns proceeds(q) and adds q to the displaced volume.

@@ -34,10 +34,12 @@ struct scaled_depth {
         return detail::splat<T>(depth) * curve.proceeds(q / detail::splat<T>(depth));
     }
 
-    /// Throws spiral::invalid_argument unless depth is positive and finite; then validates
-    /// the wrapped curve, if it has a `validate()`.
+    /// Throws spiral::invalid_argument unless depth is in [1e-100, 1e100] (so that q / depth
+    /// stays finite for every quantity up to 1e200, the curves' domain); then validates the
+    /// wrapped curve, if it has a `validate()`.
     void validate() const {
-        detail::require_positive("impact::scaled_depth", "depth", depth);
+        detail::require_in(spiral::detail::in_closed(1e-100, 1e100), "impact::scaled_depth",
+                           "depth", depth);
         if constexpr (requires { curve.validate(); })
             curve.validate();
     }

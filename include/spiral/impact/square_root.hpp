@@ -41,15 +41,20 @@ struct square_root {
         if (c == 0)
             return q;
         const T sold = spiral::min(detail::splat<T>(1 / (c * c)), q);
-        return sold * (T(1) - detail::splat<T>(2 * c / 3) * spiral::sqrt(sold));
+        return sold * (T(1) - detail::splat<T>(c * (2.0 / 3)) * spiral::sqrt(sold)); // 2 c: inf
     }
 
     /// Throws spiral::invalid_argument naming the field unless sigma, y >= 0 and volume > 0,
-    /// all finite.
+    /// all finite, with a finite coefficient y sigma / sqrt(volume) (an infinite one makes
+    /// price_factor(0) = 1 - inf * 0 NaN).
     void validate() const {
         detail::require_non_negative("impact::square_root", "sigma", sigma);
         detail::require_positive("impact::square_root", "volume", volume);
         detail::require_non_negative("impact::square_root", "y", y);
+        if (!detail::is_finite(coefficient()))
+            detail::fail("impact::square_root", "sigma", sigma,
+                         "y sigma / sqrt(volume) = " + spiral::detail::bound_text(coefficient()) +
+                             " must be finite");
     }
 };
 

@@ -6,6 +6,8 @@
 #include <spiral/core/real.hpp>
 #include <spiral/impact/detail.hpp>
 
+#include <cmath>
+
 namespace spiral::impact {
 
 /// A two-coin StableSwap pool (M. Egorov, "StableSwap — efficient mechanism for Stablecoin
@@ -90,8 +92,13 @@ struct stableswap {
         const T x1 = x0 + q;
         const T y1 = quote_for(x1, s.d);
         const T k = detail::splat<T>(s.k);
-        const T out =
+        // The quotient form avoids the cancellation of y0 - y1 for small sales; once y1 is
+        // below y0 / 2 the difference is exact enough and the quotient's terms may underflow
+        // (a huge amplification leaves k tiny: the pool pays out all of y0, not 0).
+        const T y0 = detail::splat<T>(s.y0);
+        const T quotient =
             q * (y1 + k / (x0 * x1)) / (y1 + detail::splat<T>(s.k / (base_reserve * s.y0)));
+        const T out = select(y1 < T(0.5) * y0, y0 - y1, quotient);
         // q = +inf: everything above is inf/inf; the limit is all of y0.
         const T limit = detail::splat<T>(s.y0);
         if constexpr (std::floating_point<T>)
@@ -102,12 +109,32 @@ struct stableswap {
     }
 
     /// Throws spiral::invalid_argument naming the field unless amplification and both
-    /// reserves are positive and finite and 0 <= fee < 1.
+    /// reserves are finite and > 0, 0 <= fee < 1, and the pool's state is representable:
+    /// k = D^3 / (16 A) a finite normal number (an amplification of 2.2e-308 or reserves near
+    /// 1e103 overflow it, reserves near 1e-103 underflow it), y(x0) within 1e-9 of
+    /// quote_reserve (D resolves both reserves: not so for 1e15 against 1e-6 at A = 1e300) and
+    /// the marginal price finite and > 0.
     void validate() const {
-        detail::require_positive("impact::stableswap", "amplification", amplification);
-        detail::require_positive("impact::stableswap", "base_reserve", base_reserve);
-        detail::require_positive("impact::stableswap", "quote_reserve", quote_reserve);
-        detail::require_fee("impact::stableswap", "fee", fee);
+        constexpr auto what = "impact::stableswap";
+        detail::require_positive(what, "amplification", amplification);
+        detail::require_positive(what, "base_reserve", base_reserve);
+        detail::require_positive(what, "quote_reserve", quote_reserve);
+        detail::require_fee(what, "fee", fee);
+        const state s = start();
+        constexpr double smallest_normal = 2.2250738585072014e-308;
+        const auto usable = [](double v) { return v > 0 && detail::is_finite(v); };
+        // y(x0) for the solved D reproduces quote_reserve up to rounding unless the pool is
+        // too imbalanced (or A too large) for D to resolve the smaller reserve.
+        const bool resolved = std::abs(s.y0 - quote_reserve) <= 1e-9 * quote_reserve;
+        if (!(s.k >= smallest_normal && usable(s.k) && usable(s.y0) && usable(s.m0) && resolved))
+            detail::fail(what, "amplification", amplification,
+                         "with base_reserve = " + spiral::detail::bound_text(base_reserve) +
+                             " and quote_reserve = " + spiral::detail::bound_text(quote_reserve) +
+                             " the pool's state is not representable: D^3 / (16 A) = " +
+                             spiral::detail::bound_text(s.k) +
+                             ", y0 = " + spiral::detail::bound_text(s.y0) +
+                             ", y(base_reserve) = " + spiral::detail::bound_text(s.y0) +
+                             ", marginal price = " + spiral::detail::bound_text(s.m0));
     }
 
 private:

@@ -85,7 +85,7 @@ inline double weighted_sum(std::span<const double> q, std::span<const double> p,
     double sum = 0.0;
     for (std::size_t i = 0; i < q.size(); ++i)
         if (i != skip)
-            sum += q[i] * p[i] * w[i];
+            sum += q[i] * (p[i] * w[i]); // a weight of 0 gives 0, even where q p overflows
     return sum;
 }
 

@@ -147,6 +147,32 @@ struct grid_step {
     }
 };
 
+/// Cold path: the portfolio's P&L came out NaN or infinite (a position's P&L overflowed or the
+/// sum did). Adds the positions again one by one, as the element `grid_margin` does, and names
+/// the first after which a scenario's P&L is no longer finite; a NaN must not read as 0.
+template <std::size_t N>
+SPIRAL_COLD void throw_first_overflowing_position(const scenario_grid<N>& grid,
+                                                  const portfolio_columns& in) {
+    const bs_columns& o = in.options;
+    std::array<double, N> pnl{};
+    for (std::size_t i = 0; i < in.quantity.size(); ++i) {
+        const bs_input<double> option{o.spot[i], o.strike[i],   o.time[i],
+                                      o.rate[i], o.dividend[i], o.vol[i]};
+        add_option_pnl(grid, o.type[i] == option_type::call ? 1.0 : -1.0, option,
+                       in.quantity[i], pnl.data());
+        require_finite_pnl(pnl, "quantity", in.quantity[i], i);
+    }
+    for (std::size_t j = 0; j < in.linear_quantity.size(); ++j) {
+        for (std::size_t s = 0; s < N; ++s)
+            pnl[s] += in.linear_quantity[j] * in.linear_price[j] * grid.scenarios[s].price_move;
+        require_finite_pnl(pnl, "linear_quantity", in.linear_quantity[j], j);
+    }
+    // The element sums ran in another order; name the portfolio when they stayed finite.
+    spiral::detail::throw_invalid(grid_what, "quantity", spiral::detail::no_row,
+                                  static_cast<double>(in.quantity.size()),
+                                  "the portfolio's P&L is not finite in some scenario");
+}
+
 /// The portfolio's unweighted P&L per scenario, into pnl[0..N); throws for bad input (see
 /// grid_margin below) before returning.
 template <class Target, std::size_t N>
@@ -178,7 +204,11 @@ void portfolio_pnl(const scenario_grid<N>& grid, const portfolio_columns& in, do
     for (std::size_t j = 0; j < m; ++j)
         for (std::size_t s = 0; s < N; ++s)
             pnl[s] += in.linear_quantity[j] * in.linear_price[j] * grid.scenarios[s].price_move;
+    for (std::size_t s = 0; s < N; ++s)
+        if (!is_finite(pnl[s])) [[unlikely]]
+            throw_first_overflowing_position(grid, in);
 }
+
 
 } // namespace detail
 

@@ -155,17 +155,41 @@ struct lookback_floor {
             spiral::detail::throw_invalid(what, "returns.size()", detail::no_row, returns.size(),
                                           "must be margin.size() - 1");
         for (std::size_t i = 0; i < returns.size(); ++i)
-            detail::require_finite(what, "returns", returns[i], i);
+            detail::require_return(what, "returns", returns[i], i);
         const double k = var.multiplier();
-        double window = 0.0; // sum of r^2 over the window
+        // The window's sum of squares as scale^2 * sum (r / scale)^2 (LAPACK's dnrm2 form):
+        // a running sum would lose the small squares to a large one and, when the large one
+        // leaves the window, subtract it from their rounding error. It is recomputed over the
+        // window whenever the leaving term is at least half of the sum, at most O(window)
+        // work per such day.
+        double scale = 0.0, scaled_sum = 0.0;
+        const auto add = [&](double r) {
+            const double a = spiral::abs(r);
+            if (a > scale) {
+                scaled_sum = scaled_sum * ((scale / a) * (scale / a)) + 1.0;
+                scale = a;
+            } else if (a > 0.0) {
+                scaled_sum += (a / scale) * (a / scale);
+            }
+        };
         out[0] = base[0];
         for (std::size_t t = 1; t < base.size(); ++t) {
-            window += returns[t - 1] * returns[t - 1];
-            if (t > lookback_days)
-                window -= returns[t - 1 - lookback_days] * returns[t - 1 - lookback_days];
+            add(returns[t - 1]);
+            if (t > lookback_days) {
+                const double leaving = spiral::abs(returns[t - 1 - lookback_days]);
+                const double share = scale > 0.0 ? (leaving / scale) * (leaving / scale) : 0.0;
+                if (share >= 0.5 * scaled_sum) { // cancellation: sum the window afresh
+                    scale = 0.0;
+                    scaled_sum = 0.0;
+                    for (std::size_t i = t - lookback_days; i < t; ++i)
+                        add(returns[i]);
+                } else {
+                    scaled_sum -= share;
+                }
+            }
             const std::size_t count = t < lookback_days ? t : lookback_days;
             const double sigma =
-                spiral::sqrt(spiral::max(0.0, window) / static_cast<double>(count));
+                scale * spiral::sqrt(spiral::max(0.0, scaled_sum) / static_cast<double>(count));
             out[t] = spiral::max(base[t], k * sigma);
         }
     }

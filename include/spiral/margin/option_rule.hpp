@@ -34,12 +34,13 @@ struct option_rule {
     double im_floor = 0.10; ///< initial margin never below this (plus the mark)
     double mm_base = 0.075; ///< maintenance margin (plus the mark)
 
-    /// All finite and >= 0, im_floor <= im_base, mm_base <= im_floor.
+    /// All in [0, 1] (fractions of the underlying price), im_floor <= im_base,
+    /// mm_base <= im_floor.
     void validate() const {
         constexpr auto what = "margin::option_rule";
-        detail::require_non_negative(what, "im_base", im_base);
-        detail::require_non_negative(what, "im_floor", im_floor);
-        detail::require_non_negative(what, "mm_base", mm_base);
+        detail::require_unit(what, "im_base", im_base);
+        detail::require_unit(what, "im_floor", im_floor);
+        detail::require_unit(what, "mm_base", mm_base);
         if (!(im_floor <= im_base))
             spiral::detail::throw_invalid(what, "im_floor", detail::no_row, im_floor,
                                           "must be <= im_base");
@@ -65,18 +66,19 @@ template <real T>
 SPIRAL_HD constexpr requirement<T> short_option_requirement_signed(const option_rule& rule,
                                                                    T is_call, T spot, T strike,
                                                                    T mark) noexcept {
-    const T m = mark / spot;
+    // The rates times the spot, formed without dividing by it: a subnormal spot made
+    // mark / spot infinite and the requirement inf * 5e-324 = NaN.
     const mask_t<T> call = is_call > T(0.5);
-    const T otm = spiral::max(T(0), select(call, strike - spot, spot - strike)) / spot;
+    const T otm = spiral::max(T(0), select(call, strike - spot, spot - strike)); // S otm
     const T im_base = T(static_cast<scalar_t<T>>(rule.im_base));
     const T im_floor = T(static_cast<scalar_t<T>>(rule.im_floor));
     const T mm_base = T(static_cast<scalar_t<T>>(rule.mm_base));
-    const T im_rate = spiral::max(im_floor, im_base - otm) + m;
-    const T mm_call = mm_base + m;
-    const T mm_put = spiral::max(mm_base, mm_base * m) + m;
+    const T im_call = spiral::max(im_floor * spot, im_base * spot - otm) + mark;
+    const T mm_call = mm_base * spot + mark;
+    const T mm_put = spiral::max(mm_base * spot, mm_base * mark) + mark;
     const T mm = select(call, mm_call, mm_put);
-    const T im = select(call, im_rate, spiral::max(mm_put, im_rate));
-    return {im * spot, mm * spot};
+    const T im = select(call, im_call, spiral::max(mm_put, im_call));
+    return {im, mm};
 }
 
 /// Requirement of ONE short option (per unit of underlying), in the quote currency:

@@ -25,6 +25,7 @@
 // +500%) with vol up only, counted at a fraction of their P&L.
 #pragma once
 
+#include <spiral/core/checks.hpp>
 #include <spiral/core/config.hpp>
 #include <spiral/core/error.hpp>
 #include <spiral/core/math.hpp>
@@ -35,6 +36,7 @@
 #include <array>
 #include <cstddef>
 #include <span>
+#include <string>
 #include <string_view>
 
 namespace spiral::margin {
@@ -64,7 +66,11 @@ struct vol_shock {
         if (direction == 0)
             return vol;
         using S = scalar_t<T>;
-        const T days = spiral::max(T(S(min_days)), time * T(S(days_per_year)));
+        // Capped at the largest finite value: an overflowed day count would make the power
+        // 0 * log(0) = NaN where the power is 0.
+        const T days =
+            spiral::max(T(S(min_days)), spiral::min(T(spiral::detail::scalar_limits<S>::max),
+                                                    time * T(S(days_per_year))));
         const T power =
             select(days <= T(S(pivot_days)), T(S(short_term_power)), T(S(long_term_power)));
         const T scale = spiral::exp(power * spiral::log(T(S(pivot_days)) / days));
@@ -131,7 +137,7 @@ struct span_parameters {
                                           extreme_multiple, "times price_scan_range must be < 1");
         detail::require_unit(what, "extreme_cover", extreme_cover);
         detail::require_non_negative(what, "horizon_days", horizon_days);
-        detail::require_positive(what, "days_per_year", days_per_year);
+        detail::require_day_count(what, horizon_days, days_per_year);
     }
 
     /// The 16 scenarios in CME's order (see the file comment).
@@ -182,7 +188,7 @@ struct crypto_pm_parameters {
             detail::require_non_negative(what, "extended_weights", extended_weights[i], i);
         }
         detail::require_non_negative(what, "horizon_days", horizon_days);
-        detail::require_positive(what, "days_per_year", days_per_year);
+        detail::require_day_count(what, horizon_days, days_per_year);
     }
 
     /// 27 scenarios: moves -range, -3/4 range, ..., +range, each with vol up, same, down
@@ -266,13 +272,30 @@ inline void validate_option_position(const option_position& p, std::size_t i) {
     if (!(p.type == option_type::call || p.type == option_type::put))
         spiral::detail::throw_invalid(grid_what, "options.type", i, static_cast<int>(p.type),
                                       "must be call or put");
-    require_positive(grid_what, "options.spot", p.option.spot, i);
-    require_positive(grid_what, "options.strike", p.option.strike, i);
+    // normal numbers: a subnormal spot or strike has lost its bits, and its revaluation with it
+    constexpr auto price_domain = spiral::detail::at_least(2.2250738585072014e-308);
+    spiral::detail::require(price_domain, grid_what, "options.spot", p.option.spot, i);
+    spiral::detail::require(price_domain, grid_what, "options.strike", p.option.strike, i);
     require_non_negative(grid_what, "options.time", p.option.time, i);
     require_finite(grid_what, "options.rate", p.option.rate, i);
     require_finite(grid_what, "options.dividend", p.option.dividend, i);
     require_non_negative(grid_what, "options.vol", p.option.vol, i);
     require_finite(grid_what, "options.quantity", p.quantity, i);
+}
+
+/// Throws, naming the position just added (`field`[i] = `quantity`), when a scenario's P&L is
+/// no longer finite: the position's own P&L overflowed, its revaluation left the domain the
+/// Black-Scholes kernel serves, or the portfolio's sum overflowed with it. A NaN P&L would
+/// otherwise read as a margin of 0.
+template <std::size_t N>
+void require_finite_pnl(const std::array<double, N>& pnl, std::string_view field, double quantity,
+                        std::size_t i) {
+    for (std::size_t s = 0; s < N; ++s)
+        if (!is_finite(pnl[s])) [[unlikely]]
+            spiral::detail::throw_invalid(grid_what, field, i, quantity,
+                                          "the portfolio's P&L in scenario " + std::to_string(s) +
+                                              " is " + spiral::detail::bound_text(pnl[s]) +
+                                              " once this position is added");
 }
 
 inline void validate_linear_position(const linear_position& p, std::size_t i) {
@@ -306,12 +329,18 @@ grid_result grid_margin(const scenario_grid<N>& grid, std::span<const option_pos
         detail::validate_linear_position(linear[i], i);
 
     std::array<double, N> pnl{};
-    for (const option_position& p : options)
+    for (std::size_t i = 0; i < options.size(); ++i) {
+        const option_position& p = options[i];
         detail::add_option_pnl(grid, p.type == option_type::call ? 1.0 : -1.0, p.option, p.quantity,
                                pnl.data());
-    for (const linear_position& p : linear)
+        detail::require_finite_pnl(pnl, "options.quantity", p.quantity, i);
+    }
+    for (std::size_t i = 0; i < linear.size(); ++i) {
+        const linear_position& p = linear[i];
         for (std::size_t s = 0; s < N; ++s)
             pnl[s] += p.quantity * p.price * grid.scenarios[s].price_move;
+        detail::require_finite_pnl(pnl, "linear.quantity", p.quantity, i);
+    }
     if (!scenario_pnl.empty())
         for (std::size_t s = 0; s < N; ++s)
             scenario_pnl[s] = pnl[s];
@@ -336,6 +365,12 @@ grid_result risk_array_margin(std::span<const std::array<double, N>> arrays,
             detail::require_finite(what, "arrays", arrays[i][s], i);
             loss[s] -= quantities[i] * arrays[i][s];
         }
+        for (std::size_t s = 0; s < N; ++s) // an overflowed loss would read as a margin of inf
+            if (!detail::is_finite(loss[s])) [[unlikely]]
+                spiral::detail::throw_invalid(
+                    what, "quantities", i, quantities[i],
+                    "the portfolio's loss in scenario " + std::to_string(s) + " is " +
+                        spiral::detail::bound_text(loss[s]) + " once this position is added");
     }
     grid_result r{0.0, 0};
     for (std::size_t s = 1; s < N; ++s)

@@ -15,6 +15,7 @@
 //                      (equivalently MM(N) = sum_k r_k * (the part of N inside tier k)).
 #pragma once
 
+#include <spiral/core/checks.hpp>
 #include <spiral/core/config.hpp>
 #include <spiral/core/error.hpp>
 #include <spiral/core/math.hpp>
@@ -97,7 +98,9 @@ struct leverage_brackets {
         for (std::size_t i = 0; i < tiers.size(); ++i) {
             detail::require_non_negative(what, "tiers.notional_floor", tiers[i].notional_floor, i);
             detail::require_unit(what, "tiers.maintenance_rate", tiers[i].maintenance_rate, i);
-            detail::require_positive(what, "tiers.max_leverage", tiers[i].max_leverage, i);
+            // leverage below 1 would margin more than the notional (1e-310 gave inf)
+            spiral::detail::require(spiral::detail::at_least(1), what, "tiers.max_leverage",
+                                    tiers[i].max_leverage, i);
             if (i > 0 && !(tiers[i].notional_floor > tiers[i - 1].notional_floor))
                 spiral::detail::throw_invalid(what, "tiers.notional_floor", i,
                                               tiers[i].notional_floor,

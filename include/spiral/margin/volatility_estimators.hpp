@@ -32,9 +32,10 @@
 
 namespace spiral::margin {
 
-/// r_i = ln(prices[i + 1] / prices[i]) into `returns` (length prices.size() - 1). Throws
-/// spiral::invalid_argument for fewer than 2 prices, a wrong output length, or a price that is
-/// NaN, infinite or <= 0 (naming its index).
+/// r_i = ln(prices[i + 1] / prices[i]) into `returns` (length prices.size() - 1); where the
+/// quotient leaves the normal range (100 then 1.58e-322) as ln prices[i + 1] - ln prices[i],
+/// so every return is finite. Throws spiral::invalid_argument for fewer than 2 prices, a wrong
+/// output length, or a price that is NaN, infinite or <= 0 (naming its index).
 inline void log_returns(std::span<const double> prices, std::span<double> returns) {
     constexpr auto what = "margin::log_returns";
     if (prices.size() < 2)
@@ -45,8 +46,15 @@ inline void log_returns(std::span<const double> prices, std::span<double> return
                                       "must be prices.size() - 1");
     for (std::size_t i = 0; i < prices.size(); ++i)
         detail::require_positive(what, "prices", prices[i], i);
-    for (std::size_t i = 0; i + 1 < prices.size(); ++i)
-        returns[i] = std::log(prices[i + 1] / prices[i]);
+    constexpr double smallest_normal = 2.2250738585072014e-308;
+    for (std::size_t i = 0; i + 1 < prices.size(); ++i) {
+        const double ratio = prices[i + 1] / prices[i];
+        // The quotient rounds once, the difference of logarithms cancels: the quotient
+        // wherever it is a normal number.
+        returns[i] = ratio >= smallest_normal && ratio < detail::infinity
+                         ? std::log(ratio)
+                         : std::log(prices[i + 1]) - std::log(prices[i]);
+    }
 }
 
 namespace detail {
@@ -59,7 +67,7 @@ inline void validate_returns(std::string_view what, std::span<const double> retu
         spiral::detail::throw_invalid(what, "variance.size()", no_row, variance.size(),
                                       "must be returns.size() + 1");
     for (std::size_t i = 0; i < returns.size(); ++i)
-        require_finite(what, "returns", returns[i], i);
+        require_return(what, "returns", returns[i], i);
 }
 
 /// v_0 = `initial`, then v_{t+1} = model.next(v_t, r_t) into `variance` (validated lengths).
@@ -122,6 +130,11 @@ struct garch11 {
         if (!(alpha + beta < 1.0))
             spiral::detail::throw_invalid(what, "alpha + beta", detail::no_row, alpha + beta,
                                           "must be < 1 (stationary)");
+        // The default initial variance; infinite, it turns beta v = 0 * inf into NaN.
+        if (!detail::is_finite(long_run_variance()))
+            spiral::detail::throw_invalid(what, "omega", detail::no_row, omega,
+                                          "makes the long-run variance omega / (1 - alpha - "
+                                          "beta) infinite");
     }
 
     constexpr double long_run_variance() const noexcept { return omega / (1.0 - alpha - beta); }
@@ -172,12 +185,15 @@ inline double logit(double p) noexcept {
 inline double
 garch_log_likelihood(const garch11& params, std::span<const double> returns,
                      double initial_variance = spiral::detail::scalar_limits<double>::quiet_nan) {
+    constexpr auto what = "margin::garch_log_likelihood";
     params.validate();
-    detail::require_rows("margin::garch_log_likelihood", "returns", returns.size());
+    detail::require_rows(what, "returns", returns.size());
     for (std::size_t i = 0; i < returns.size(); ++i)
-        detail::require_finite("margin::garch_log_likelihood", "returns", returns[i], i);
+        detail::require_return(what, "returns", returns[i], i);
     if (initial_variance != initial_variance)
         initial_variance = params.long_run_variance();
+    else
+        detail::require_positive(what, "initial_variance", initial_variance);
     return detail::garch_log_likelihood(params.omega, params.alpha, params.beta, initial_variance,
                                         returns);
 }
@@ -185,9 +201,13 @@ garch_log_likelihood(const garch11& params, std::span<const double> returns,
 /// Settings of the GARCH fit.
 struct garch_fit_options {
     double start_alpha = 0.05, start_beta = 0.90;
-    std::size_t max_evaluations = 4000;
-    double tolerance = 1e-10; ///< stop when the simplex's log-likelihoods agree to this (relative)
+    std::size_t max_evaluations = 4000; ///< in [1, max_garch_evaluations]
+    double tolerance = 1e-10;           ///< stop when the simplex's log-likelihoods agree to this
+                                        ///< (relative); finite and > 0
 };
+
+/// The most likelihood evaluations a GARCH fit may be given (each is a pass over the returns).
+inline constexpr std::size_t max_garch_evaluations = 1000000;
 
 /// Result of the GARCH fit.
 struct garch_fit_result {
@@ -199,8 +219,10 @@ struct garch_fit_result {
 };
 
 /// Maximum-likelihood GARCH(1,1) with variance targeting (see the file comment). Throws
-/// spiral::invalid_argument for fewer than 10 returns, a non-finite return (naming its index),
-/// all-zero returns, or start values that are not stationary.
+/// spiral::invalid_argument for fewer than 10 returns, a return outside the return domain
+/// (finite, at most 1e100 in size; naming its index), all-zero returns, start values that are
+/// not stationary, a tolerance that is not finite and > 0, or max_evaluations outside
+/// [1, max_garch_evaluations].
 inline garch_fit_result fit_garch11(std::span<const double> returns,
                                     const garch_fit_options& options = {}) {
     constexpr auto what = "margin::fit_garch11";
@@ -208,7 +230,11 @@ inline garch_fit_result fit_garch11(std::span<const double> returns,
         spiral::detail::throw_invalid(what, "returns.size()", detail::no_row, returns.size(),
                                       "must be >= 10");
     for (std::size_t i = 0; i < returns.size(); ++i)
-        detail::require_finite(what, "returns", returns[i], i);
+        detail::require_return(what, "returns", returns[i], i);
+    // NaN or a negative tolerance would never be met: every evaluation would run.
+    detail::require_positive(what, "tolerance", options.tolerance);
+    spiral::detail::require_count(what, "max_evaluations", options.max_evaluations, 1,
+                                  max_garch_evaluations);
     garch11{1.0, options.start_alpha, options.start_beta}.validate();
     if (!(options.start_alpha > 0.0 && options.start_beta > 0.0))
         spiral::detail::throw_invalid(what, "start_alpha, start_beta", detail::no_row,

@@ -49,6 +49,15 @@ inline double quadratic_form(std::span<const double> ws,
     return x.dot(rho.selfadjointView<Eigen::Lower>() * x);
 }
 
+/// The largest |v_i| (0 for an empty or all-zero v): the scale the quadratic forms divide by,
+/// so that their squares neither overflow (1e155^2) nor underflow (1e-170^2).
+inline double largest_magnitude(std::span<const double> v) noexcept {
+    double m = 0;
+    for (const double x : v)
+        m = std::max(m, std::abs(x));
+    return m;
+}
+
 inline void check_aggregation_input(std::string_view what, std::span<const double> ws,
                                     const Eigen::Ref<const Eigen::MatrixXd>& rho) {
     check_correlation_entries(what, "rho", rho);
@@ -62,11 +71,19 @@ inline void check_aggregation_input(std::string_view what, std::span<const doubl
 
 /// K = sqrt(ws^T rho ws) (0 where rounding or an indefinite rho makes the form negative).
 /// A norm of ws when rho is positive semidefinite: homogeneous and subadditive across
-/// portfolios. Throws for size mismatch, non-finite ws, or rho not symmetric with entries in
-/// [-1, 1] (positive semidefiniteness is not checked: see check_correlation).
+/// portfolios. Evaluated as m sqrt(u^T rho u), u = ws / m, m = max |ws_i|, so it is finite
+/// (or +inf only when K itself exceeds the largest double) for every finite ws. Throws for
+/// size mismatch, non-finite ws, or rho not symmetric with entries in [-1, 1] (positive
+/// semidefiniteness is not checked: see check_correlation).
 inline double aggregate(std::span<const double> ws, const Eigen::Ref<const Eigen::MatrixXd>& rho) {
     detail::check_aggregation_input("aggregate", ws, rho);
-    return std::sqrt(std::max(0.0, detail::quadratic_form(ws, rho)));
+    const double m = detail::largest_magnitude(ws);
+    if (!(m > 0))
+        return 0.0;
+    std::vector<double> u(ws.begin(), ws.end());
+    for (double& x : u)
+        x /= m;
+    return m * std::sqrt(std::max(0.0, detail::quadratic_form(u, rho)));
 }
 
 /// Euler allocation of K = sqrt(ws^T rho ws): c_i = ws_i (rho ws)_i / K = ws_i dK/dws_i, so
@@ -80,12 +97,15 @@ inline double euler_contributions(std::span<const double> ws,
         spiral::detail::throw_invalid(what, "out.size()", spiral::detail::no_row, out.size(),
                                       "must equal ws.size() = " + std::to_string(ws.size()));
     const auto n = static_cast<Eigen::Index>(ws.size());
-    const Eigen::Map<const Eigen::VectorXd> x(ws.data(), n);
+    // On u = ws / m as in `aggregate`: c_i = m u_i (rho u)_i / sqrt(u^T rho u).
+    const double m = detail::largest_magnitude(ws);
+    const double unit = m > 0 ? m : 1.0;
+    const Eigen::VectorXd x = Eigen::Map<const Eigen::VectorXd>(ws.data(), n) / unit;
     const Eigen::VectorXd gradient = rho.selfadjointView<Eigen::Lower>() * x;
     const double k = std::sqrt(std::max(0.0, x.dot(gradient)));
     for (Eigen::Index i = 0; i < n; ++i)
-        out[static_cast<std::size_t>(i)] = k > 0 ? x(i) * gradient(i) / k : 0.0;
-    return k;
+        out[static_cast<std::size_t>(i)] = k > 0 ? unit * (x(i) * gradient(i) / k) : 0.0;
+    return unit * k;
 }
 
 /// Where concentration thresholds apply.

@@ -5,6 +5,7 @@
 // (oldest first). Needs Eigen 3.4.
 #pragma once
 
+#include <spiral/core/checks.hpp>
 #include <spiral/core/error.hpp>
 #include <spiral/risk/matrix_check.hpp>
 
@@ -21,7 +22,8 @@ namespace spiral::risk {
 
 namespace detail {
 
-/// Checks the shape and finiteness of a row-major return history and maps it as T x n.
+/// Checks the shape of a row-major return history and its values (spiral::detail::
+/// return_domain: finite, at most 1e100 in size) and maps it as T x n.
 inline Eigen::Map<const Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>>
 return_history(std::string_view what, std::span<const double> returns, std::size_t assets,
                std::size_t min_periods) {
@@ -38,13 +40,54 @@ return_history(std::string_view what, std::span<const double> returns, std::size
                                       "need at least " + std::to_string(min_periods));
     for (std::size_t t = 0; t < periods; ++t)
         for (std::size_t i = 0; i < assets; ++i)
-            if (!std::isfinite(returns[t * assets + i]))
-                spiral::detail::throw_invalid(what,
+            if (!spiral::detail::return_domain.contains(returns[t * assets + i])) [[unlikely]]
+                spiral::detail::throw_outside(spiral::detail::return_domain, what,
                                               entry_name("returns", static_cast<Eigen::Index>(t),
                                                          static_cast<Eigen::Index>(i)),
-                                              spiral::detail::no_row, returns[t * assets + i],
-                                              "not finite");
+                                              returns[t * assets + i], spiral::detail::no_row);
     return {returns.data(), static_cast<Eigen::Index>(periods), static_cast<Eigen::Index>(assets)};
+}
+
+/// 2^k with 2^k <= max |x| < 2^(k+1) (1 when every x is 0): dividing by it is exact, and
+/// brings the largest magnitude into [1, 2), so squares and fourth powers of the scaled
+/// values neither overflow nor underflow where the estimators form them.
+template <class Derived>
+double power_of_two_scale(const Eigen::MatrixBase<Derived>& x) {
+    const double largest = x.size() > 0 ? x.cwiseAbs().maxCoeff() : 0.0;
+    if (!(largest > 0))
+        return 1.0;
+    int exponent = 0;
+    (void)std::frexp(largest, &exponent); // largest = m 2^exponent, m in [1/2, 1)
+    return std::ldexp(1.0, exponent - 1);
+}
+
+/// The correlation of a covariance whose variances the caller did not pass: a variance that
+/// is not > 0 is named as the returns column it comes from.
+inline Eigen::MatrixXd correlation_of_returns(std::string_view what,
+                                              const Eigen::Ref<const Eigen::MatrixXd>& cov,
+                                              std::string_view why) {
+    Eigen::VectorXd scale(cov.rows());
+    for (Eigen::Index i = 0; i < cov.rows(); ++i) {
+        if (!(cov(i, i) > 0))
+            spiral::detail::throw_invalid(what, "variance of returns column",
+                                          static_cast<std::size_t>(i), cov(i, i), why);
+        scale(i) = 1 / std::sqrt(cov(i, i));
+    }
+    Eigen::MatrixXd rho = scale.asDiagonal() * cov * scale.asDiagonal();
+    rho = 0.5 * (rho + rho.transpose()).eval();
+    rho.diagonal().setOnes();
+    return rho;
+}
+
+/// The returns with each column divided by its power_of_two_scale: the correlation is the
+/// same, and a column of returns near 1e-200 keeps a variance that does not underflow.
+inline Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> columns_scaled(
+    const Eigen::Ref<const Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>>&
+        r) {
+    Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> out = r;
+    for (Eigen::Index i = 0; i < out.cols(); ++i)
+        out.col(i) /= power_of_two_scale(out.col(i));
+    return out;
 }
 
 } // namespace detail
@@ -122,10 +165,17 @@ inline Eigen::MatrixXd correlation_from_covariance(const Eigen::Ref<const Eigen:
     return rho;
 }
 
-/// EWMA correlation (normalised-weight window form).
+/// EWMA correlation (normalised-weight window form). Each column is scaled by a power of two
+/// first (the correlation does not change), so tiny returns keep a variance that does not
+/// underflow. Throws naming the column whose returns are all 0.
 inline Eigen::MatrixXd ewma_correlation(std::span<const double> returns, std::size_t assets,
                                         const ewma& params = {}) {
-    return correlation_from_covariance(ewma_covariance(returns, assets, params));
+    constexpr const char* what = "ewma_correlation";
+    params.validate();
+    const auto r = detail::columns_scaled(detail::return_history(what, returns, assets, 1));
+    const Eigen::MatrixXd sigma = ewma_covariance(
+        std::span<const double>(r.data(), static_cast<std::size_t>(r.size())), assets, params);
+    return detail::correlation_of_returns(what, sigma, "must be > 0: the returns are all 0");
 }
 
 /// Unbiased sample covariance (means removed, divided by T - 1). Needs T >= 2.
@@ -136,9 +186,15 @@ inline Eigen::MatrixXd sample_covariance(std::span<const double> returns, std::s
     return 0.5 * (cov + cov.transpose());
 }
 
-/// Pearson sample correlation. Throws when a series is constant (zero variance).
+/// Pearson sample correlation. Each column is scaled by a power of two first (the
+/// correlation does not change), so tiny returns keep a variance that does not underflow.
+/// Throws naming the column when a series is constant (zero variance).
 inline Eigen::MatrixXd sample_correlation(std::span<const double> returns, std::size_t assets) {
-    return correlation_from_covariance(sample_covariance(returns, assets));
+    constexpr const char* what = "sample_correlation";
+    const auto r = detail::columns_scaled(detail::return_history(what, returns, assets, 2));
+    const Eigen::MatrixXd centred = r.rowwise() - r.colwise().mean();
+    const Eigen::MatrixXd cov = centred.transpose() * centred;
+    return detail::correlation_of_returns(what, cov, "must be > 0: the series is constant");
 }
 
 /// A shrunk covariance estimate delta * target + (1 - delta) * sample and the intensity delta.
@@ -162,13 +218,17 @@ inline shrinkage_estimate shrink_to_constant_correlation(std::span<const double>
                                       "need at least 2");
     const Eigen::Index n = r.cols();
     const auto periods = static_cast<double>(r.rows());
-    const Eigen::MatrixXd y = r.rowwise() - r.colwise().mean();
+    // On returns scaled by a power of two (exact), so the fourth moments below cannot
+    // overflow or underflow; the intensity does not depend on the scale.
+    const double unit = detail::power_of_two_scale(r);
+    const Eigen::MatrixXd y = (r / unit).rowwise() - (r / unit).colwise().mean();
     const Eigen::MatrixXd s = y.transpose() * y / periods;
     const Eigen::VectorXd sd = s.diagonal().cwiseSqrt();
     for (Eigen::Index i = 0; i < n; ++i)
         if (!(sd(i) > 0))
-            spiral::detail::throw_invalid(what, "variance", static_cast<std::size_t>(i), s(i, i),
-                                          "series is constant");
+            spiral::detail::throw_invalid(what, "variance of returns column",
+                                          static_cast<std::size_t>(i), s(i, i),
+                                          "must be > 0: the series is constant");
     double rbar = 0;
     for (Eigen::Index j = 0; j < n; ++j)
         for (Eigen::Index i = j + 1; i < n; ++i)
@@ -197,7 +257,7 @@ inline shrinkage_estimate shrink_to_constant_correlation(std::span<const double>
     const double gamma = (f - s).squaredNorm();
     double delta = gamma > 0 ? (pi - rho) / (gamma * periods) : 1.0;
     delta = std::max(0.0, std::min(1.0, delta));
-    return {delta * f + (1 - delta) * s, delta};
+    return {(delta * f + (1 - delta) * s) * (unit * unit), delta};
 }
 
 /// Ledoit & Wolf (2004, "A well-conditioned estimator for large-dimensional covariance
@@ -211,25 +271,26 @@ inline shrinkage_estimate shrink_to_identity(std::span<const double> returns, st
     const Eigen::Index n = r.cols();
     const auto periods = static_cast<double>(r.rows());
     const auto dim = static_cast<double>(n);
-    const Eigen::MatrixXd y = r.rowwise() - r.colwise().mean();
+    // Scaled by a power of two as above: ||x x^T - S||^2 is a fourth power of the returns.
+    const double unit = detail::power_of_two_scale(r);
+    const Eigen::MatrixXd y = (r / unit).rowwise() - (r / unit).colwise().mean();
     const Eigen::MatrixXd s = y.transpose() * y / periods;
     const double m = s.trace() / dim;
     const double d2 = (s - m * Eigen::MatrixXd::Identity(n, n)).squaredNorm() / dim;
     if (!(d2 > 0)) // already a multiple of the identity
-        return {s, 0.0};
+        return {s * (unit * unit), 0.0};
     double b2 = 0;
-    const double s_norm2 = s.squaredNorm();
     for (Eigen::Index t = 0; t < y.rows(); ++t) {
         const Eigen::VectorXd x = y.row(t).transpose();
-        const double x2 = x.squaredNorm();
-        // ||x x^T - S||_F^2 = |x|^4 - 2 x^T S x + ||S||_F^2
-        b2 += x2 * x2 - 2 * x.dot(s * x) + s_norm2;
+        // ||x x^T - S||_F^2 as a sum of squares: never below 0 (the expanded form
+        // |x|^4 - 2 x^T S x + ||S||^2 cancels to -1e-16 where the norm is 0)
+        b2 += (x * x.transpose() - s).squaredNorm();
     }
     b2 = std::min(d2, b2 / dim / (periods * periods));
     const double delta = b2 / d2;
     Eigen::MatrixXd out = (1 - delta) * s;
     out.diagonal().array() += delta * m;
-    return {out, delta};
+    return {out * (unit * unit), delta};
 }
 
 /// delta * target + (1 - delta) * sample for a chosen intensity delta in [0, 1].

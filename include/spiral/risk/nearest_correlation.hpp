@@ -4,6 +4,7 @@
 // Needs Eigen 3.4 (not part of the std-only <spiral/spiral.hpp>).
 #pragma once
 
+#include <spiral/core/checks.hpp>
 #include <spiral/core/error.hpp>
 #include <spiral/risk/matrix_check.hpp>
 
@@ -12,6 +13,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
+#include <limits>
 #include <span>
 #include <string>
 #include <utility>
@@ -33,8 +35,8 @@ struct nearest_correlation_options {
     /// Iterations allowed; the result says whether the rule above was met within them.
     std::size_t max_iterations = 100000;
     /// Smallest eigenvalue of the result (0: positive semidefinite). A positive floor keeps
-    /// the result positive definite, so that a Cholesky factor exists. With weights, the floor
-    /// applies to the eigenvalues of W^1/2 X W^1/2.
+    /// the result positive definite, so that a Cholesky factor exists. It applies to X itself
+    /// whatever the weights (and scaling every weight by the same factor changes nothing).
     double min_eigenvalue = 0;
     /// Entries (i, j) and (j, i) of the input may differ by this much times max(1, |a(i, j)|);
     /// the input is symmetrised before the iteration.
@@ -109,6 +111,27 @@ inline void scale_to_unit_diagonal(Eigen::MatrixXd& x) {
         x(i, i) = 1.0;
 }
 
+/// Raises the smallest eigenvalue mu of the unit-diagonal x to `floor` (when it is below) by
+/// moving towards the identity: (1 - t) x + t I, t = (floor - mu) / (1 - mu), whose
+/// eigenvalues are (1 - t) lambda + t >= floor and whose diagonal stays 1. The last iterate's
+/// scaling to a unit diagonal can take mu a little below the floor the projection met.
+inline void raise_to_floor(Eigen::MatrixXd& x, double floor,
+                           Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd>& eigen) {
+    if (!(floor > 0))
+        return;
+    eigen.compute(x, Eigen::EigenvaluesOnly);
+    if (eigen.info() != Eigen::Success)
+        return;
+    const double mu = eigen.eigenvalues()(0);
+    if (!(mu < floor))
+        return;
+    // A margin of a few ulps of 1 so that rounding in (1 - t) x + t I stays above the floor.
+    const double target = std::min(1.0, floor + 8 * std::numeric_limits<double>::epsilon());
+    const double t = (target - mu) / (1 - mu);
+    x *= 1 - t;
+    x.diagonal().setOnes();
+}
+
 } // namespace detail
 
 /// The correlation matrix X nearest to the symmetric matrix `a` in the weighted Frobenius norm
@@ -123,9 +146,10 @@ inline void scale_to_unit_diagonal(Eigen::MatrixXd& x) {
 /// returned matrix is the last P_S iterate scaled to a unit diagonal, so it is positive
 /// semidefinite and unit diagonal whether or not the iteration converged.
 ///
-/// Throws spiral::invalid_argument for a non-square or empty matrix, a non-finite or
-/// asymmetric entry (naming row and column), weights that are not finite and > 0 (naming the
-/// index), a fixed entry that is on the diagonal or outside the matrix, or invalid options.
+/// Throws spiral::invalid_argument for a non-square or empty matrix, an entry that is not
+/// finite or beyond 1e100 in size or asymmetric (naming row and column), weights that are not
+/// finite and > 0 or spread over more than a factor 1e8 (naming the index), a fixed entry that is
+/// on the diagonal or outside the matrix, or invalid options.
 inline nearest_correlation_result
 nearest_correlation(const Eigen::Ref<const Eigen::MatrixXd>& a,
                     const nearest_correlation_options& options = {},
@@ -134,9 +158,27 @@ nearest_correlation(const Eigen::Ref<const Eigen::MatrixXd>& a,
     options.validate();
     check_symmetric(what, "matrix", a, options.symmetry_tolerance);
     const Eigen::Index n = a.rows();
+    // Entries up to 1e100 in size: the eigensolver and the norms square them.
+    constexpr auto entry_domain = spiral::detail::in_closed(-1e100, 1e100);
+    for (Eigen::Index j = 0; j < n; ++j)
+        for (Eigen::Index i = 0; i < n; ++i)
+            if (!entry_domain.contains(a(i, j))) [[unlikely]]
+                spiral::detail::throw_outside(entry_domain, what, entry_name("matrix", i, j),
+                                              a(i, j), spiral::detail::no_row);
     const bool weighted = !weights.empty();
-    if (weighted)
+    double largest_weight = 1;
+    if (weighted) {
         check_weights(what, weights, n);
+        // The problem does not change when every weight is scaled, so they are divided by the
+        // largest; a spread beyond 1e8 is rejected: W^1/2 X W^1/2 then keeps the rows of the
+        // small weights only to rounding, and scaling back turns that rounding into overflow.
+        largest_weight = *std::max_element(weights.begin(), weights.end());
+        for (std::size_t i = 0; i < weights.size(); ++i)
+            if (!(weights[i] >= 1e-8 * largest_weight))
+                spiral::detail::throw_invalid(what, "weights", i, weights[i],
+                                              "must be at least 1e-8 times the largest weight " +
+                                                  spiral::detail::bound_text(largest_weight));
+    }
     for (std::size_t f = 0; f < options.fixed.size(); ++f) {
         const matrix_entry e = options.fixed[f];
         const auto size = static_cast<std::size_t>(n);
@@ -152,7 +194,7 @@ nearest_correlation(const Eigen::Ref<const Eigen::MatrixXd>& a,
     Eigen::VectorXd root = Eigen::VectorXd::Ones(n); // W^1/2
     if (weighted)
         for (Eigen::Index i = 0; i < n; ++i)
-            root(i) = std::sqrt(weights[static_cast<std::size_t>(i)]);
+            root(i) = std::sqrt(weights[static_cast<std::size_t>(i)] / largest_weight);
     const Eigen::VectorXd inverse_root = root.cwiseInverse();
 
     const Eigen::MatrixXd input = 0.5 * (a + a.transpose());
@@ -180,8 +222,16 @@ nearest_correlation(const Eigen::Ref<const Eigen::MatrixXd>& a,
         if (depth > 0)
             pack(state, y, correction);
         r = y - correction;
-        b = weighted ? Eigen::MatrixXd(root.asDiagonal() * r * root.asDiagonal()) : r;
-        if (!detail::project_eigenvalues(b, options.min_eigenvalue, x, eigen)) {
+        // The W-norm projection onto {X : eigenvalues >= floor} = floor I + {PSD}:
+        // floor I + W^-1/2 (W^1/2 (R - floor I) W^1/2)_+ W^-1/2 (the PSD cone is invariant
+        // under the congruence, the shift is not: it is applied before and after).
+        if (weighted) {
+            b = r;
+            b.diagonal().array() -= options.min_eigenvalue;
+            b = root.asDiagonal() * b * root.asDiagonal();
+        }
+        if (!detail::project_eigenvalues(weighted ? b : r, weighted ? 0.0 : options.min_eigenvalue,
+                                         x, eigen)) {
             // eigensolver failure (not seen in practice): stop, not converged, and hand back
             // the last positive semidefinite iterate, or the identity if there is none
             if (k == 1)
@@ -190,8 +240,10 @@ nearest_correlation(const Eigen::Ref<const Eigen::MatrixXd>& a,
                 x = x_previous;
             break;
         }
-        if (weighted)
+        if (weighted) {
             x = inverse_root.asDiagonal() * x * inverse_root.asDiagonal();
+            x.diagonal().array() += options.min_eigenvalue;
+        }
         correction = x - r;
         y = x;
         y.diagonal().setOnes();
@@ -241,10 +293,11 @@ nearest_correlation(const Eigen::Ref<const Eigen::MatrixXd>& a,
         }
     }
     detail::scale_to_unit_diagonal(x);
+    detail::raise_to_floor(x, options.min_eigenvalue, eigen);
     result.matrix = std::move(x);
     const Eigen::MatrixXd difference =
         root.asDiagonal() * (input - result.matrix) * root.asDiagonal();
-    result.distance = difference.norm();
+    result.distance = difference.norm() * largest_weight; // W = largest * (W / largest)
     return result;
 }
 

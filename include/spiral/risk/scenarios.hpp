@@ -4,6 +4,7 @@
 // Needs Eigen 3.4 (the correlation factor).
 #pragma once
 
+#include <spiral/core/checks.hpp>
 #include <spiral/core/error.hpp>
 #include <spiral/risk/matrix_check.hpp>
 #include <spiral/risk/random.hpp>
@@ -13,8 +14,10 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <limits>
 #include <span>
 #include <string>
+#include <string_view>
 
 namespace spiral::risk {
 
@@ -26,17 +29,19 @@ enum class copula { gaussian, student_t };
 struct scenario_spec {
     copula kind = copula::gaussian;
     /// Student-t degrees of freedom nu (an integer >= 3, so that the variance exists): the
-    /// common mixing variable is a chi-square with nu degrees of freedom, drawn as a sum of
-    /// nu squared normals.
+    /// common mixing variable is a chi-square with nu degrees of freedom, drawn from a gamma
+    /// variate (risk::chi_square_variate), so its cost does not depend on nu.
     unsigned degrees_of_freedom = 4;
     std::uint64_t seed = 1;
     std::uint64_t first_scenario = 0;
 
     void validate() const {
-        if (kind == copula::student_t && degrees_of_freedom < 3)
-            spiral::detail::throw_invalid("scenario_spec", "degrees_of_freedom",
-                                          spiral::detail::no_row, degrees_of_freedom,
-                                          "must be >= 3 for the Student-t copula");
+        constexpr std::string_view what = "scenario_spec";
+        // An enum read from a file or cast from an integer: anything else would act as gaussian.
+        spiral::detail::require_enum(what, "kind", kind, 2);
+        if (kind == copula::student_t)
+            spiral::detail::require_count(what, "degrees_of_freedom", degrees_of_freedom, 3,
+                                          std::numeric_limits<unsigned>::max());
     }
 };
 
@@ -78,15 +83,7 @@ inline void correlated_scenarios(const Eigen::Ref<const Eigen::MatrixXd>& factor
             eps(i) = standard_normal(g);
         for (Eigen::Index i = 0; i < x.size(); ++i) // x = L eps (a plain loop: no resize
             x(i) = factor.row(i).dot(eps);          // path for GCC 12's -Wuse-after-free)
-        double mixing = 1;
-        if (t) {
-            double w = 0;
-            for (unsigned k = 0; k < spec.degrees_of_freedom; ++k) {
-                const double e = standard_normal(g);
-                w += e * e;
-            }
-            mixing = std::sqrt((nu - 2) / w);
-        }
+        const double mixing = t ? std::sqrt((nu - 2) / chi_square_variate(g, nu)) : 1.0;
         double* row = out.data() + s * n;
         for (std::size_t i = 0; i < n; ++i)
             row[i] = (scale.empty() ? 1.0 : scale[i]) * mixing * x(static_cast<Eigen::Index>(i));
