@@ -188,6 +188,27 @@ void fast_sweep(benchmark::State& state) {
     state.counters["passes"] = took.count() / static_cast<double>(runs) / pass;
 }
 
+// One shot on the plain book: cascade::simulate(book, ...) buckets the book by liquidation
+// price in two streaming passes and runs the path engine; no prepared book, no sort.
+void one_shot(benchmark::State& state, scenario s, bool warm) {
+    const market_data& d = data();
+    const auto curve = curve_for(s);
+    const cascade::rules r = rules_for(s);
+    cascade::result res;
+    cascade::path_workspace shared;
+    if (warm) // grow the workspace once, outside the timing
+        res = cascade::simulate(d.book, d.params.price, s.shock, curve, r, shared);
+    for (auto _ : state) {
+        if (warm) {
+            res = cascade::simulate(d.book, d.params.price, s.shock, curve, r, shared);
+        } else {
+            res = cascade::simulate(d.book, d.params.price, s.shock, curve, r);
+        }
+        benchmark::DoNotOptimize(res.final_price);
+    }
+    report(state, res);
+}
+
 void rescan(benchmark::State& state, scenario s) {
     const market_data& d = data();
     const auto curve = curve_for(s);
@@ -217,6 +238,10 @@ BENCHMARK(scan_health)->Unit(benchmark::kMillisecond)->UseRealTime();
 #define SPIRAL_CASCADE_BENCH(name)                                                                 \
     BENCHMARK_CAPTURE(fast, name, name, true)->Unit(benchmark::kMillisecond)->UseRealTime();       \
     BENCHMARK_CAPTURE(fast, name##_cold, name, false)                                              \
+        ->Unit(benchmark::kMillisecond)                                                            \
+        ->UseRealTime();                                                                           \
+    BENCHMARK_CAPTURE(one_shot, name, name, true)->Unit(benchmark::kMillisecond)->UseRealTime(); \
+    BENCHMARK_CAPTURE(one_shot, name##_cold, name, false)                                          \
         ->Unit(benchmark::kMillisecond)                                                            \
         ->UseRealTime();                                                                           \
     BENCHMARK_CAPTURE(rescan, name, name)->Unit(benchmark::kMillisecond)->UseRealTime()

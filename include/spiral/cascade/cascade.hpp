@@ -4,8 +4,15 @@
 #include <spiral/cascade/analysis.hpp>
 #include <spiral/cascade/book.hpp>
 #include <spiral/cascade/multi_asset.hpp>
+#include <spiral/cascade/oracle.hpp>
+#include <spiral/cascade/path.hpp>
+#include <spiral/cascade/path_result.hpp>
+#include <spiral/cascade/path_rules.hpp>
+#include <spiral/cascade/path_workspace.hpp>
 #include <spiral/cascade/position.hpp>
+#include <spiral/cascade/position_columns.hpp>
 #include <spiral/cascade/prepared_book.hpp>
+#include <spiral/cascade/price_path.hpp>
 #include <spiral/cascade/result.hpp>
 #include <spiral/cascade/rules.hpp>
 #include <spiral/cascade/simulate.hpp>

@@ -1,0 +1,57 @@
+// cascade::path_result — what a cascade along a price path did, step by step and in total.
+#pragma once
+
+#include <cstddef>
+#include <vector>
+
+namespace spiral::cascade {
+
+/// What happened in one step of cascade::run. Amounts of collateral are in asset units, amounts
+/// of debt in debt units (the quote currency when the debt price is 1), money in the quote
+/// currency.
+struct step_record {
+    double time = 0;              ///< days since the start of the path
+    double exogenous_price = 0;   ///< the path's price for the step
+    double market_price = 0;      ///< market price at the start of the step (before its sales)
+    double oracle_price = 0;      ///< collateral price the step's liquidations used
+    double debt_oracle_price = 1; ///< debt-asset price they used
+    double price = 0;             ///< market price at the end of the step (after its sales)
+    double threshold_multiplier = 1;
+
+    std::size_t liquidations = 0; ///< liquidation events (a position liquidated twice counts twice)
+    double collateral_seized = 0; ///< taken from positions (asset units), protocol fee included
+    double collateral_sold = 0;   ///< sold into the curve by liquidators in the step
+    double protocol_fee = 0;      ///< collateral the protocol kept as its cut of the bonus
+    double debt_repaid = 0;       ///< debt units
+    double bad_debt = 0;          ///< debt units written off
+    double proceeds = 0;          ///< quote the step's sales fetched
+    double repaid_value = 0;      ///< quote liquidators paid for the debt they repaid
+
+    /// Due positions left as they were because liquidating them did not pay the keeper (gas,
+    /// required margin, impact), and their debt (debt units).
+    std::size_t unprofitable = 0;
+    double unprofitable_debt = 0;
+    /// Due positions the keepers had no capacity or time (latency) for in the step.
+    std::size_t deferred = 0;
+    /// Due positions no liquidation could serve because it would leave dust (size rules).
+    std::size_t blocked = 0;
+};
+
+/// The outcome of cascade::run. Totals over all steps; `steps` has one entry per step.
+struct path_result {
+    double initial_collateral = 0, initial_debt = 0;
+    double final_collateral = 0, final_debt = 0; ///< what the book holds after the path
+    double final_price = 0;                      ///< market price after the last step
+
+    std::size_t liquidations = 0;
+    double collateral_seized = 0, collateral_sold = 0, protocol_fee = 0;
+    double debt_repaid = 0, bad_debt = 0, proceeds = 0, repaid_value = 0;
+    std::size_t unprofitable = 0, deferred = 0, blocked = 0; ///< position-steps (see step_record)
+
+    std::vector<step_record> steps;
+
+    /// What liquidators made: proceeds of their sales - what they paid for the debt.
+    double liquidator_profit() const noexcept { return proceeds - repaid_value; }
+};
+
+} // namespace spiral::cascade

@@ -1,0 +1,32 @@
+// cascade::path_rules — everything cascade::run is told about the venue besides the book,
+// the path and the curve.
+#pragma once
+
+#include <spiral/cascade/oracle.hpp>
+#include <spiral/cascade/rules.hpp>
+#include <spiral/core/error.hpp>
+
+#include <string_view>
+
+namespace spiral::cascade {
+
+/// The rules of a cascade along a price path. `liquidation` sizes and prices each
+/// liquidation as in cascade::simulate (its per-round caps apply per step; its `max_rounds`,
+/// `oracle_delay` and `round_days` are not used: the path sets the steps and the oracle its
+/// delay). The defaults reproduce simulate's reference rules, one round per step.
+struct path_rules {
+    rules liquidation{};
+    oracle_rules oracle{}; ///< the collateral's price feed
+
+    /// Throws spiral::invalid_argument naming the first field out of its domain.
+    void validate() const {
+        liquidation.validate();
+        if (liquidation.oracle_delay != 0) // one delay, stated once
+            spiral::detail::throw_invalid("cascade::path_rules", "liquidation.oracle_delay",
+                                          spiral::detail::no_row, liquidation.oracle_delay,
+                                          "must be 0 along a path: set oracle.delay_steps");
+        oracle.validate("cascade::path_rules.oracle");
+    }
+};
+
+} // namespace spiral::cascade
