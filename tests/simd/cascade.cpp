@@ -101,5 +101,6 @@ TEST_CASE("the path engine on batches: one-shot simulate and run equal the plain
           "[cascade]") {
     spiral::test::one_shot_equals_rescan(2024, 600);
     spiral::test::run_equals_rescan(99, 600,
-                                    [](spiral::test::uniform_source&, cascade::path_rules&) {});
+                                    [](spiral::test::uniform_source&, cascade::path_rules&,
+                                       std::size_t, std::vector<double>&) {});
 }

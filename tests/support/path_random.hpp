@@ -218,10 +218,12 @@ void run_equals_rescan(std::uint64_t seed, int trials, Configure&& configure) {
         pr.liquidation = random_rules(u);
         if (u.bits() % 4 == 0)
             pr.oracle.delay_steps = u.bits() % 5;
-        configure(u, pr);
         const std::vector<double> prices = random_prices(u, 40);
+        std::vector<double> debt_prices;
+        configure(u, pr, prices.size(), debt_prices);
         std::vector<double> times;
         cascade::price_path path{prices, u(1e-3, 0.1)};
+        path.debt_prices = debt_prices;
         if (u.bits() % 3 == 0) { // uneven steps
             double t = u(-5, 5);
             for (std::size_t k = 0; k < prices.size(); ++k) {

@@ -19,6 +19,95 @@
 
 namespace spiral::test {
 
+/// A price feed written from the rules of cascade::oracle_rules: sources report on their
+/// heartbeat or deviation, stale ones and outliers are left out of the median, the feed
+/// publishes on its own heartbeat or deviation, floored, and is read `delay_steps` late.
+class plain_feed {
+public:
+    plain_feed(const cascade::oracle_rules& r, const cascade::price_path& path, bool debt)
+        : r_(r), path_(path), debt_(debt) {
+        const std::size_t n = std::max<std::size_t>(1, r.sources.size());
+        for (std::size_t s = 0; s < n; ++s) {
+            const double v = value(s, 0);
+            sources_.push_back({v, 0.0, !std::isnan(v)});
+        }
+        const double first = observe(0.0);
+        published_ = std::isnan(first) ? market(0) : std::max(first, r.floor);
+        shown_.push_back(published_);
+    }
+
+    double read(std::size_t k) {
+        const double now = path_.time(k);
+        for (std::size_t s = 0; s < sources_.size(); ++s) {
+            const double v = value(s, k);
+            if (std::isnan(v))
+                continue;
+            source& src = sources_[s];
+            const double heartbeat = r_.sources.empty() ? 0.0 : r_.sources[s].heartbeat_days;
+            const double deviation = r_.sources.empty() ? 0.0 : r_.sources[s].deviation;
+            const bool moved = std::abs(v - src.value) > deviation * src.value;
+            if (!src.ever || now - src.time >= heartbeat || moved)
+                src = {v, now, true};
+        }
+        const double observed = observe(now);
+        if (!std::isnan(observed) &&
+            (now - published_at_ >= r_.heartbeat_days ||
+             std::abs(observed - published_) > r_.deviation * published_)) {
+            published_ = std::max(observed, r_.floor);
+            published_at_ = now;
+        }
+        shown_.push_back(published_);
+        return k < r_.delay_steps ? shown_[0] : shown_[k - r_.delay_steps];
+    }
+
+    double read_first() const { return shown_.front(); }
+
+    /// The market value an empty source reads (set by the caller each step).
+    double market_now = 0;
+
+private:
+    struct source {
+        double value, time;
+        bool ever;
+    };
+
+    double market(std::size_t k) const { return debt_ ? path_.debt_price(k) : path_.price(k); }
+    double value(std::size_t s, std::size_t k) const {
+        const bool own = !r_.sources.empty() && !r_.sources[s].prices.empty();
+        if (own)
+            return r_.sources[s].prices[k];
+        return k == 0 ? market(0) : market_now;
+    }
+
+    static double middle(std::vector<double> v) {
+        std::sort(v.begin(), v.end());
+        const std::size_t n = v.size();
+        return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+    }
+
+    double observe(double now) const {
+        std::vector<double> fresh;
+        for (const source& s : sources_)
+            if (s.ever && now - s.time <= r_.max_age_days)
+                fresh.push_back(s.value);
+        if (fresh.empty())
+            return std::numeric_limits<double>::quiet_NaN();
+        const double centre = middle(fresh);
+        std::vector<double> kept;
+        for (double v : fresh)
+            if (!(std::abs(v - centre) > r_.max_spread * centre))
+                kept.push_back(v);
+        return kept.empty() ? centre : middle(kept);
+    }
+
+    const cascade::oracle_rules& r_;
+    const cascade::price_path& path_;
+    bool debt_;
+    std::vector<source> sources_;
+    double published_ = 0, published_at_ = 0;
+    std::vector<double> shown_;
+};
+
 struct path_book {
     std::vector<double> collateral, debt, threshold;
 };
@@ -45,8 +134,9 @@ cascade::path_result rescan_path(path_book& book, const cascade::price_path& pat
             return e * curve.price_factor(sold);
     };
 
-    std::vector<double> published{path.price(0)}; // market price at the start of each step
-    double last_ratio = path.price(0) / path.debt_price(0), sum_squares = 0, multiplier = 1;
+    plain_feed collateral_feed(pr.oracle, path, false), debt_feed(pr.debt_oracle, path, true);
+    double last_ratio = collateral_feed.read_first() / debt_feed.read_first();
+    double sum_squares = 0, multiplier = 1;
 
     cascade::path_result out;
     for (std::size_t i = 0; i < n; ++i) {
@@ -63,10 +153,10 @@ cascade::path_result rescan_path(path_book& book, const cascade::price_path& pat
         rec.time = path.time(k);
         rec.exogenous_price = e;
         rec.market_price = market_price(e);
-        published.push_back(rec.market_price);
-        const std::size_t delay = pr.oracle.delay_steps;
-        rec.oracle_price = published[k >= delay ? k - delay : 0];
-        rec.debt_oracle_price = path.debt_price(k);
+        collateral_feed.market_now = rec.market_price;
+        rec.oracle_price = collateral_feed.read(k);
+        debt_feed.market_now = path.debt_price(k);
+        rec.debt_oracle_price = debt_feed.read(k);
         const double ratio = rec.oracle_price / rec.debt_oracle_price;
         const cascade::volatility_tightening& v = r.tightening;
         if (v.sensitivity > 0) {

@@ -139,7 +139,196 @@ TEST_CASE("simulate on a plain book (no sort) equals the rescan", "[cascade][pat
 }
 
 TEST_CASE("run equals the plain step-by-step rescan on random books and paths", "[cascade][path]") {
-    spiral::test::run_equals_rescan(4242, 2000, [](uniform_source&, cascade::path_rules&) {});
+    spiral::test::run_equals_rescan(
+        4242, 2000,
+        [](uniform_source&, cascade::path_rules&, std::size_t, std::vector<double>&) {});
+}
+
+TEST_CASE("oracle: a heartbeat and a deviation threshold (Chainlink)", "[cascade][path]") {
+    // Steps of a quarter day (exact in binary), heartbeat 0.75 days, threshold 0.5%.
+    const cascade::book b{{1.0}, {10.0}, {0.8}}; // far from liquidation
+    const std::vector<double> prices{100, 100.2, 100.4, 99.9, 99.3, 99.2, 99.25, 99.1};
+    cascade::path_rules pr;
+    pr.oracle.heartbeat_days = 0.75;
+    pr.oracle.deviation = 0.005;
+    const cascade::path_result r = run_checked_path(b, {prices, 0.25}, impact::linear{0.0}, pr);
+    // 100.2, 100.4: within 0.5% and the heartbeat not due -> still 100. 99.9: 0.75 days since
+    // the last update -> published. 99.3: 0.6% away -> published. 99.2, 99.25: within. 99.1:
+    // the heartbeat again.
+    const std::vector<double> shown{100, 100, 99.9, 99.3, 99.3, 99.3, 99.1};
+    REQUIRE(r.steps.size() == shown.size());
+    for (std::size_t k = 0; k < shown.size(); ++k) {
+        INFO("step " << k + 1);
+        CHECK(r.steps[k].oracle_price == shown[k]);
+        CHECK(r.steps[k].market_price == prices[k + 1]);
+    }
+}
+
+TEST_CASE("oracle: Maker's OSM shows the price an hour late", "[cascade][path]") {
+    // Hourly steps; liquidation price 800 / (10 * 0.9) = 88.9. The market is below it from
+    // step 2 on; with a one-step delay the protocol sees it at step 3.
+    const cascade::book b{{10.0}, {800.0}, {0.9}};
+    const std::vector<double> prices{100, 95, 88, 88, 88};
+    cascade::path_rules instant, osm;
+    osm.oracle.delay_steps = 1;
+    const double hour = 1.0 / 24;
+    const auto now = run_checked_path(b, {prices, hour}, impact::linear{0.0}, instant);
+    const auto late = run_checked_path(b, {prices, hour}, impact::linear{0.0}, osm);
+    CHECK(now.steps[1].liquidations == 1);
+    CHECK(now.steps[1].oracle_price == 88);
+    CHECK(late.steps[0].oracle_price == 100);
+    CHECK(late.steps[1].oracle_price == 95);
+    CHECK(late.steps[1].liquidations == 0);
+    CHECK(late.steps[2].oracle_price == 88);
+    CHECK(late.steps[2].liquidations == 1);
+    // Same liquidation, an hour later: health 10 * 88 * 0.9 / 800 = 0.99 -> half the debt.
+    CHECK(late.steps[2].debt_repaid == Approx(400).epsilon(1e-15));
+    CHECK(late.steps[2].collateral_sold == Approx(400 * 1.05 / 88).epsilon(1e-15));
+}
+
+TEST_CASE("oracle: a median of sources leaves out stale ones and outliers", "[cascade][path]") {
+    const cascade::book b{{1.0}, {10.0}, {0.8}};
+    const std::vector<double> prices{100, 100, 100, 100, 100};
+    const std::vector<double> a{100, 100, 100, 100, 100};
+    const std::vector<double> down{100, 101, qnan, qnan, qnan}; // stops reporting after step 1
+    const std::vector<double> spike{100, 100, 130, 100, 100};   // alone at 130 in step 2
+    const std::vector<cascade::oracle_source> sources{{a}, {down}, {spike}};
+    cascade::path_rules pr;
+    pr.oracle.sources = sources;
+    pr.oracle.max_age_days = 1.5;
+    pr.oracle.max_spread = 0.05;
+    const auto r = run_checked_path(b, {prices, 1.0}, impact::linear{0.0}, pr);
+    // Step 1: median(100, 101, 100) = 100. Step 2: 101 (reported a day ago) still fresh; 130
+    // is 29% from the median 101 and left out: median(100, 101) = 100.5. Step 3: the silent
+    // source is 2 days old, stale: median(100, 100).
+    const std::vector<double> shown{100, 100.5, 100, 100};
+    for (std::size_t k = 0; k < shown.size(); ++k)
+        CHECK(r.steps[k].oracle_price == shown[k]);
+    // Without outlier rejection the spike moves the median to 101.
+    pr.oracle.max_spread = inf;
+    const auto plain = run_checked_path(b, {prices, 1.0}, impact::linear{0.0}, pr);
+    CHECK(plain.steps[1].oracle_price == 101);
+}
+
+TEST_CASE("oracle: a minimum price (LUNA's feed at its floor)", "[cascade][path]") {
+    // Liquidation prices 0.3 (row 0) and 0.08 (row 1); the feed's floor is 0.1.
+    const cascade::book b{{100.0, 100.0}, {24.0, 6.4}, {0.8, 0.8}};
+    const std::vector<double> prices{1.0, 0.5, 0.2, 0.05, 0.01};
+    cascade::path_rules pr;
+    pr.oracle.floor = 0.1;
+    cascade::book after;
+    const auto r = run_checked_path(b, {prices, 1.0}, impact::linear{0.0}, pr, &after);
+    CHECK(r.steps[2].oracle_price == 0.1);
+    CHECK(r.steps[3].oracle_price == 0.1);
+    // Row 0 is liquidated at 0.2 (health 0.67: all of it); row 1 never: at the floor its health
+    // is 100 * 0.1 * 0.8 / 6.4 = 1.25, while its collateral is worth 1 against 6.4 of debt.
+    CHECK(r.steps[1].liquidations == 1);
+    CHECK(r.liquidations == 1);
+    CHECK(after.debt[1] == 6.4);
+    CHECK(after.collateral[1] * prices.back() < after.debt[1]);
+}
+
+TEST_CASE("debt oracle: a stablecoin that spikes on one source (Compound's DAI at 1.30)",
+          "[cascade][path]") {
+    // 2.5 ETH at 600 against 1,000 DAI, threshold 0.8: health 1.2 with DAI at 1. One reporter
+    // prints DAI at 1.30 for a step (26 Nov 2020); DAI trades at 1 elsewhere.
+    const cascade::book b{{2.5}, {1000.0}, {0.8}};
+    const std::vector<double> eth{600, 600, 600, 600};
+    const std::vector<double> dai_market{1, 1, 1, 1};
+    const std::vector<double> reporter{1, 1, 1.3, 1};
+    const std::vector<double> steady{1, 1, 1, 1};
+    const cascade::price_path path{eth, 1.0 / 24, {}, dai_market};
+    const std::vector<cascade::oracle_source> alone{{reporter}};
+    cascade::path_rules pr;
+    pr.debt_oracle.sources = alone;
+    const auto r = run_checked_path(b, path, impact::linear{0.0}, pr);
+    // At 600 / 1.3 health is 2.5 * 461.54 * 0.8 / 1000 = 0.923 <= 0.95: the whole debt.
+    REQUIRE(r.steps[1].liquidations == 1);
+    CHECK(r.steps[1].debt_oracle_price == 1.3);
+    CHECK(r.steps[1].debt_repaid == 1000);
+    const double seized = 1000 * 1.05 / (600 / 1.3);
+    CHECK(r.steps[1].collateral_sold == Approx(seized).epsilon(1e-15));
+    // The liquidator buys 1,000 DAI at 1 and sells 2.275 ETH at 600: 365 of profit.
+    CHECK(r.liquidator_profit() == Approx(seized * 600 - 1000).epsilon(1e-13));
+    // A median of three reporters leaves the spike out: nothing happens.
+    const std::vector<cascade::oracle_source> three{{reporter}, {steady}, {steady}};
+    pr.debt_oracle.sources = three;
+    pr.debt_oracle.max_spread = 0.05;
+    const auto calm = run_checked_path(b, path, impact::linear{0.0}, pr);
+    CHECK(calm.liquidations == 0);
+    CHECK(calm.steps[1].debt_oracle_price == 1);
+}
+
+TEST_CASE("run equals the rescan with oracles: heartbeats, deviations, delays, floors, medians",
+          "[cascade][path]") {
+    struct storage {
+        std::vector<std::vector<double>> series;
+        std::vector<cascade::oracle_source> collateral, debt;
+    } kept;
+    const auto random_feed = [&](uniform_source& u, cascade::oracle_rules& o, std::size_t points,
+                                 std::vector<cascade::oracle_source>& sources, double level) {
+        if (u.bits() % 2)
+            o.heartbeat_days = u(0, 0.3);
+        if (u.bits() % 2)
+            o.deviation = u.bits() % 5 == 0 ? inf : u(0, 0.05);
+        if (u.bits() % 4 == 0)
+            o.delay_steps = u.bits() % 4;
+        if (u.bits() % 4 == 0)
+            o.floor = level * u(0.5, 1.0);
+        sources.clear();
+        if (u.bits() % 2) {
+            const std::size_t n = 1 + u.bits() % 4;
+            for (std::size_t s = 0; s < n; ++s) {
+                cascade::oracle_source src;
+                if (u.bits() % 3) {
+                    kept.series.emplace_back();
+                    std::vector<double>& v = kept.series.back();
+                    double p = level;
+                    for (std::size_t k = 0; k < points; ++k) {
+                        p *= std::exp(u(-0.06, 0.05));
+                        const auto kind = u.bits() % 12;
+                        v.push_back(kind == 0 ? qnan : kind == 1 ? p * u(1.1, 1.5) : p);
+                    }
+                }
+                src.heartbeat_days = u.bits() % 2 ? 0.0 : u(0, 0.2);
+                src.deviation = u.bits() % 2 ? 0.0 : u(0, 0.05);
+                sources.push_back(src);
+            }
+            if (u.bits() % 2)
+                o.max_age_days = u(0.01, 0.3);
+            if (u.bits() % 2)
+                o.max_spread = u(0.01, 0.2);
+        }
+    };
+    spiral::test::run_equals_rescan(
+        31415, 2000,
+        [&](uniform_source& u, cascade::path_rules& pr, std::size_t points,
+            std::vector<double>& debt_prices) {
+            kept.series.clear();
+            kept.series.reserve(16); // spans into it must not move
+            random_feed(u, pr.oracle, points, kept.collateral, 100);
+            // attach series to sources in order
+            std::size_t next = 0;
+            for (auto& src : kept.collateral)
+                if (u.bits() % 3 && next < kept.series.size())
+                    src.prices = kept.series[next++];
+            pr.oracle.sources = kept.collateral;
+            if (u.bits() % 2) {
+                debt_prices.clear();
+                double p = 1;
+                for (std::size_t k = 0; k < points; ++k) {
+                    p *= std::exp(u(-0.02, 0.02));
+                    debt_prices.push_back(p);
+                }
+                const std::size_t before = kept.series.size();
+                random_feed(u, pr.debt_oracle, points, kept.debt, 1);
+                for (auto& src : kept.debt)
+                    if (before < kept.series.size() && u.bits() % 2)
+                        src.prices =
+                            kept.series[before + (u.bits() % (kept.series.size() - before))];
+                pr.debt_oracle.sources = kept.debt;
+            }
+        });
 }
 
 TEST_CASE("run: bad input names the field and index", "[cascade][path]") {
@@ -180,6 +369,24 @@ TEST_CASE("run: bad input names the field and index", "[cascade][path]") {
     cascade::path_rules bad_rules;
     bad_rules.liquidation.close_factor = 0;
     require_throws_naming([&] { run_on({good}, bad_rules); }, {"close_factor = 0"});
+    const std::vector<double> short_source{1.0, 2.0};
+    const std::vector<cascade::oracle_source> sources{{}, {short_source}};
+    cascade::path_rules bad_oracle;
+    bad_oracle.oracle.sources = sources;
+    require_throws_naming([&] { run_on({good}, bad_oracle); },
+                          {"oracle.sources[1].prices.size() = 2", "prices.size() = 3"});
+    const std::vector<double> negative_source{1.0, -2.0, 1.0};
+    const std::vector<cascade::oracle_source> bad_values{{negative_source}};
+    bad_oracle.debt_oracle.sources = bad_values;
+    bad_oracle.oracle.sources = {};
+    require_throws_naming([&] { run_on({good}, bad_oracle); },
+                          {"debt_oracle.sources[0].prices[1] = -2"});
+    cascade::path_rules bad_heartbeat;
+    bad_heartbeat.oracle.heartbeat_days = -1;
+    require_throws_naming([&] { run_on({good}, bad_heartbeat); }, {"oracle.heartbeat_days = -1"});
+    bad_heartbeat.oracle.heartbeat_days = 0;
+    bad_heartbeat.oracle.max_age_days = 0;
+    require_throws_naming([&] { run_on({good}, bad_heartbeat); }, {"oracle.max_age_days = 0"});
     const cascade::book bad_book{{1.0, 2.0}, {50.0, -3.0}, {0.8, 0.8}};
     require_throws_naming([&] { (void)cascade::run(bad_book, {good}, curve); }, {"debt[1] = -3"});
     std::vector<double> out(5);

@@ -73,7 +73,7 @@ path_result run(const book& b, const price_path& path, const C& curve, const pat
     constexpr std::string_view what = "cascade::run";
     detail::validate_book(what, b);
     path.validate(what);
-    pr.validate();
+    pr.validate(path.prices.size());
     detail::validate_curve(curve);
     detail::check_outputs(what, final_positions, b.size());
     if (b.size() > std::numeric_limits<std::uint32_t>::max())
@@ -89,7 +89,7 @@ path_result run(const prepared_book& b, const price_path& path, const C& curve,
                 const path_rules& pr, const position_columns& final_positions, path_workspace& ws) {
     constexpr std::string_view what = "cascade::run";
     path.validate(what);
-    pr.validate();
+    pr.validate(path.prices.size());
     detail::validate_curve(curve);
     detail::check_outputs(what, final_positions, b.size());
     return detail::run_path<price_path, C, Abi>({b.collateral(), b.debt(), b.threshold(), b.row()},

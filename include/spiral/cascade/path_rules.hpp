@@ -6,6 +6,7 @@
 #include <spiral/cascade/rules.hpp>
 #include <spiral/core/error.hpp>
 
+#include <cstddef>
 #include <string_view>
 
 namespace spiral::cascade {
@@ -16,16 +17,19 @@ namespace spiral::cascade {
 /// delay). The defaults reproduce simulate's reference rules, one round per step.
 struct path_rules {
     rules liquidation{};
-    oracle_rules oracle{}; ///< the collateral's price feed
+    oracle_rules oracle{};      ///< the collateral's price feed (its empty source: the market)
+    oracle_rules debt_oracle{}; ///< the debt's price feed (its empty source: path.debt_prices)
 
-    /// Throws spiral::invalid_argument naming the first field out of its domain.
-    void validate() const {
+    /// Throws spiral::invalid_argument naming the first field out of its domain. `points` is
+    /// the path's size, which oracle sources must match (0: not checked).
+    void validate(std::size_t points = 0) const {
         liquidation.validate();
         if (liquidation.oracle_delay != 0) // one delay, stated once
             spiral::detail::throw_invalid("cascade::path_rules", "liquidation.oracle_delay",
                                           spiral::detail::no_row, liquidation.oracle_delay,
                                           "must be 0 along a path: set oracle.delay_steps");
-        oracle.validate("cascade::path_rules.oracle");
+        oracle.validate("cascade::path_rules", "oracle", points);
+        debt_oracle.validate("cascade::path_rules", "debt_oracle", points);
     }
 };
 

@@ -9,6 +9,7 @@
 #include <spiral/cascade/detail/unzeroed.hpp>
 #include <spiral/cascade/detail/worst_first.hpp>
 #include <spiral/cascade/market.hpp>
+#include <spiral/cascade/oracle.hpp>
 #include <spiral/cascade/path_result.hpp>
 #include <spiral/cascade/path_rules.hpp>
 #include <spiral/cascade/position.hpp>
@@ -134,7 +135,7 @@ struct path_scratch {
     std::vector<std::uint32_t> rows; // book rows of a chunk being gathered
     std::vector<candidate> due;
     std::vector<double> c, d, t, c_out, d_out, key_out; // chunk buffers (structure of arrays)
-    std::vector<double> published;                      // oracle prices by step
+    oracle_feed collateral_feed, debt_feed;
 };
 
 /// A path as the engine steps along it: steps(), price(k), debt_price(k), time(k) for
@@ -150,8 +151,10 @@ public:
         : book_(b), path_(path), market_(curve), pr_(pr), r_(pr.liquidation), ws_(ws), out_(out),
           tightening_(pr.liquidation.tightening, path.price(0) / path.debt_price(0)) {
         fill();
-        ws_.published.clear();
-        ws_.published.push_back(path.price(0));
+        ws_.collateral_feed.start(pr.oracle, path.price(0));
+        ws_.debt_feed.start(pr.debt_oracle, path.debt_price(0));
+        tightening_ = path_tightening(pr.liquidation.tightening,
+                                      ws_.collateral_feed.first() / ws_.debt_feed.first());
         for (auto* v : {&ws_.c, &ws_.d, &ws_.t, &ws_.c_out, &ws_.d_out, &ws_.key_out})
             v->resize(chunk);
         ws_.pending.resize(chunk);
@@ -168,10 +171,8 @@ public:
         rec.time = now;
         rec.exogenous_price = e;
         rec.market_price = market_.price(e);
-        ws_.published.push_back(rec.market_price);
-        const std::size_t delay = pr_.oracle.delay_steps;
-        rec.oracle_price = ws_.published[k >= delay ? k - delay : 0];
-        rec.debt_oracle_price = path_.debt_price(k);
+        rec.oracle_price = ws_.collateral_feed.step(k, now, rec.market_price);
+        rec.debt_oracle_price = ws_.debt_feed.step(k, now, path_.debt_price(k));
         const double ratio = rec.oracle_price / rec.debt_oracle_price;
         const double multiplier = tightening_.observe(ratio, now);
         rec.threshold_multiplier = multiplier;
