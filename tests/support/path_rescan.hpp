@@ -5,6 +5,7 @@
 // bonus_at, liquidate).
 #pragma once
 
+#include <spiral/cascade/liquidation_terms.hpp>
 #include <spiral/cascade/path_result.hpp>
 #include <spiral/cascade/path_rules.hpp>
 #include <spiral/cascade/position.hpp>
@@ -138,6 +139,9 @@ cascade::path_result rescan_path(path_book& book, const cascade::price_path& pat
     double last_ratio = collateral_feed.read_first() / debt_feed.read_first();
     double sum_squares = 0, multiplier = 1;
 
+    const bool rich = pr.terms.active() || pr.keepers.active();
+    std::vector<std::size_t> since(n, 0); // step a keeper first saw the position due (latency)
+
     cascade::path_result out;
     for (std::size_t i = 0; i < n; ++i) {
         out.initial_collateral += book.collateral[i];
@@ -177,7 +181,88 @@ cascade::path_result rescan_path(path_book& book, const cascade::price_path& pat
             std::size_t row;
         };
         std::vector<due> list;
-        for (std::size_t i = 0; i < n; ++i) {
+        if (rich) {
+            const cascade::keeper_rules& kr = pr.keepers;
+            for (std::size_t i = 0; i < n; ++i) {
+                if (!(book.debt[i] > 0))
+                    continue;
+                const double h = cascade::health(book.collateral[i], ratio,
+                                                 book.threshold[i] * multiplier, book.debt[i]);
+                if (!(h < 1)) {
+                    since[i] = 0;
+                    continue;
+                }
+                if (kr.latency_steps > 0) {
+                    if (since[i] == 0)
+                        since[i] = k;
+                    if (k < since[i] + kr.latency_steps) {
+                        ++rec.deferred;
+                        continue;
+                    }
+                }
+                list.push_back({h, i});
+            }
+            const bool limited =
+                r.max_liquidations_per_round != std::numeric_limits<std::size_t>::max() ||
+                r.max_collateral_per_round < inf ||
+                kr.max_liquidations != std::numeric_limits<std::size_t>::max() ||
+                kr.max_repaid_value < inf || (kr.gas > 0 && kr.gas_budget < inf);
+            if (limited)
+                std::sort(list.begin(), list.end(), [](const due& a, const due& b) {
+                    return a.health < b.health || (a.health == b.health && a.row < b.row);
+                });
+            std::size_t most = std::min(r.max_liquidations_per_round, kr.max_liquidations);
+            if (kr.gas > 0 && kr.gas_budget < inf)
+                most = std::min<std::size_t>(
+                    most, static_cast<std::size_t>(std::floor(kr.gas_budget / kr.gas)));
+            // What selling q now would fetch (the market as the step starts).
+            const auto quote = [&](double q) {
+                if constexpr (recovers)
+                    return e * state.proceeds(q);
+                else
+                    return e * (curve.proceeds(sold + q) - curve.proceeds(sold));
+            };
+            for (std::size_t n_served = 0; n_served < list.size(); ++n_served) {
+                const due& x = list[n_served];
+                const double room = r.max_collateral_per_round - rec.collateral_seized;
+                if (rec.liquidations == most || !(room > 0)) {
+                    rec.deferred += list.size() - n_served;
+                    break;
+                }
+                const std::size_t i = x.row;
+                const cascade::liquidation_plan plan = cascade::plan_liquidation(
+                    book.collateral[i], book.debt[i], book.threshold[i] * multiplier,
+                    book.threshold[i], x.health, rec.oracle_price, rec.debt_oracle_price, r,
+                    pr.terms, room);
+                if (plan.blocked) {
+                    ++rec.blocked;
+                    continue;
+                }
+                const double cost = plan.repaid * path.debt_price(k);
+                if (kr.only_profitable &&
+                    quote(plan.to_liquidator) - kr.gas < (1 + kr.margin) * cost) {
+                    ++rec.unprofitable;
+                    rec.unprofitable_debt += book.debt[i];
+                    continue;
+                }
+                if (rec.repaid_value + cost > kr.max_repaid_value) {
+                    rec.deferred += list.size() - n_served;
+                    break;
+                }
+                book.collateral[i] = plan.collateral_left;
+                book.debt[i] = plan.debt_left;
+                since[i] = 0;
+                ++rec.liquidations;
+                rec.collateral_seized += plan.seized;
+                rec.collateral_sold += plan.to_liquidator;
+                rec.protocol_fee += plan.protocol_fee;
+                rec.debt_repaid += plan.repaid;
+                rec.bad_debt += plan.bad_debt;
+                rec.repaid_value += cost;
+            }
+            list.clear();
+        }
+        for (std::size_t i = 0; i < n && !rich; ++i) {
             if (!(book.debt[i] > 0))
                 continue;
             const double h = cascade::health(book.collateral[i], ratio,
@@ -212,8 +297,11 @@ cascade::path_result rescan_path(path_book& book, const cascade::price_path& pat
             rec.debt_repaid += l.repaid;
             rec.bad_debt += l.bad_debt;
         }
-        rec.collateral_sold = rec.collateral_seized;
-        rec.repaid_value = rec.debt_repaid * path.debt_price(k);
+        if (!rich) {
+            rec.collateral_sold = rec.collateral_seized;
+            rec.repaid_value = rec.debt_repaid * path.debt_price(k);
+        }
+        rec.gas = static_cast<double>(rec.liquidations) * pr.keepers.gas;
         if (rec.liquidations > 0) {
             const double q = rec.collateral_sold;
             if constexpr (recovers) {
@@ -233,6 +321,11 @@ cascade::path_result rescan_path(path_book& book, const cascade::price_path& pat
         out.bad_debt += rec.bad_debt;
         out.proceeds += rec.proceeds;
         out.repaid_value += rec.repaid_value;
+        out.protocol_fee += rec.protocol_fee;
+        out.gas += rec.gas;
+        out.unprofitable += rec.unprofitable;
+        out.deferred += rec.deferred;
+        out.blocked += rec.blocked;
         out.steps.push_back(rec);
     }
     for (std::size_t i = 0; i < n; ++i) {

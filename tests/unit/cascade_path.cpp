@@ -331,6 +331,230 @@ TEST_CASE("run equals the rescan with oracles: heartbeats, deviations, delays, f
         });
 }
 
+TEST_CASE("protocol fee on the bonus: Aave v3's example", "[cascade][path]") {
+    // 10 ETH at 1,900, threshold 0.825, debt 16,000: health 10 * 1900 * 0.825 / 16000 =
+    // 0.98 > 0.95 and both values >= 2,000, so half the debt: 8,000. Bonus 5%, protocol fee 10%.
+    const double base = 8000.0 / 1900;              // collateral worth the debt repaid
+    const double taken = base * 105 / 100;          // with the bonus: 4.421053
+    const double bonus = taken - taken * 100 / 105; // Aave: amount - amount.percentDiv(bonus)
+    const double to_protocol = bonus * 10 / 100;    // 0.021053
+    const double to_liquidator = taken - to_protocol;
+    REQUIRE(to_liquidator == Approx(4.4).epsilon(1e-15));
+    REQUIRE(to_protocol == Approx(0.021053).epsilon(2e-5));
+
+    cascade::rules r; // close factor 0.5 above health 0.95, bonus 5%
+    cascade::liquidation_terms terms;
+    terms.protocol_fee = 0.10;
+    terms.full_close_value = 2000; // Aave v3.3 sizes; they do not change this case
+    terms.min_leftover_value = 1000;
+    const double h = 10 * 1900 * 0.825 / 16000;
+    const cascade::liquidation_plan plan =
+        cascade::plan_liquidation(10, 16000, 0.825, 0.825, h, 1900, 1, r, terms);
+    CHECK(plan.repaid == 8000);
+    CHECK(plan.seized == Approx(taken).epsilon(1e-15));
+    CHECK(plan.to_liquidator == Approx(to_liquidator).epsilon(1e-15));
+    CHECK(plan.protocol_fee == Approx(to_protocol).epsilon(1e-13));
+    CHECK_FALSE(plan.blocked);
+
+    // Along a path: the fee stays with the protocol, only the liquidator's part is sold.
+    const cascade::book b{{10.0}, {16000.0}, {0.825}};
+    const std::vector<double> prices{2000, 1900};
+    cascade::path_rules pr;
+    pr.terms = terms;
+    cascade::book after;
+    const auto run = run_checked_path(b, {prices}, impact::linear{0.0}, pr, &after);
+    CHECK(run.liquidations == 1);
+    CHECK(run.protocol_fee == Approx(to_protocol).epsilon(1e-13));
+    CHECK(run.collateral_sold == Approx(4.4).epsilon(1e-15));
+    CHECK(run.collateral_seized == Approx(taken).epsilon(1e-15));
+    CHECK(after.collateral[0] == Approx(10 - taken).epsilon(1e-15));
+    CHECK(after.debt[0] == 8000);
+    CHECK(run.proceeds == Approx(4.4 * 1900).epsilon(1e-15));
+    CHECK(run.liquidator_profit() == Approx(4.4 * 1900 - 8000).epsilon(1e-13));
+}
+
+TEST_CASE("size rules (Aave v3.3): small positions close whole, no dust left", "[cascade][path]") {
+    cascade::rules r;
+    cascade::liquidation_terms aave33;
+    aave33.full_close_value = 2000;
+    aave33.min_leftover_value = 1000;
+    // 1,500 of collateral against 1,300 of debt (threshold 0.85): health 0.98 > 0.95, but the
+    // collateral is worth less than 2,000: the whole debt may be repaid.
+    const double h1 = 1500 * 0.85 / 1300;
+    const auto small = cascade::plan_liquidation(1, 1300, 0.85, 0.85, h1, 1500, 1, r, aave33);
+    CHECK(small.repaid == 1300);
+    CHECK(small.seized == Approx(1300 * 1.05 / 1500).epsilon(1e-15));
+    const auto before = cascade::plan_liquidation(1, 1300, 0.85, 0.85, h1, 1500, 1, r, {});
+    CHECK(before.repaid == 650); // v3.2: half
+    // 2,150 of collateral against 2,200 (threshold 1): health 0.977, half is 1,100, which
+    // takes 1,155 and leaves 995 < 1,000 of collateral: Aave reverts (MUST_NOT_LEAVE_DUST).
+    const double h2 = 2150.0 / 2200;
+    const auto dust = cascade::plan_liquidation(1, 2200, 1.0, 1.0, h2, 2150, 1, r, aave33);
+    CHECK(dust.repaid == 1100);
+    CHECK(dust.blocked);
+    // With 2,200 of collateral it leaves 1,045: allowed.
+    const auto fine =
+        cascade::plan_liquidation(1, 2200, 1.0, 1.0, 2200.0 / 2200 * 0.999, 2200, 1, r, aave33);
+    CHECK_FALSE(fine.blocked);
+    // Along a path the blocked position stays as it is and is reported.
+    const cascade::book b{{1.0}, {2200.0}, {1.0}};
+    const std::vector<double> prices{2500, 2150};
+    cascade::path_rules pr;
+    pr.terms = aave33;
+    cascade::book after;
+    const auto run = run_checked_path(b, {prices}, impact::linear{0.0}, pr, &after);
+    CHECK(run.liquidations == 0);
+    CHECK(run.blocked == 1);
+    CHECK(after.debt[0] == 2200);
+}
+
+TEST_CASE("Morpho Blue's incentive: min(1.15, 1 / (0.3 LLTV + 0.7))", "[cascade][path]") {
+    for (const double lltv : {0.385, 0.5, 0.625, 0.77, 0.86, 0.915, 0.945, 0.965, 0.98}) {
+        const double lif = std::min(1.15, 1 / (0.3 * lltv + 0.7));
+        CHECK(cascade::morpho_incentive(lltv) == Approx(lif).epsilon(1e-15));
+    }
+    CHECK(cascade::morpho_incentive(0.86) == Approx(1.0438413).epsilon(1e-7));
+    CHECK(cascade::morpho_incentive(0.5) == 1.15); // 1.176 capped
+    // A liquidation on an LLTV-0.86 market repays the whole debt (Morpho has no close factor)
+    // and seizes repaid * LIF / price.
+    const cascade::book b{{10.0}, {8000.0}, {0.86}};
+    const std::vector<double> prices{1000, 920};
+    cascade::path_rules pr;
+    pr.liquidation.close_factor = 1;
+    pr.terms.incentive = cascade::incentive_model::morpho_blue;
+    const auto run = run_checked_path(b, {prices}, impact::linear{0.0}, pr);
+    REQUIRE(run.liquidations == 1);
+    CHECK(run.debt_repaid == 8000);
+    CHECK(run.collateral_seized == Approx(8000 / (0.3 * 0.86 + 0.7) / 920).epsilon(1e-14));
+}
+
+TEST_CASE("keepers liquidate only what pays after gas and margin", "[cascade][path]") {
+    // Both positions at health 10 * 900 * 0.85 / 8000 = 0.956 at 900: half the debt. The big
+    // one repays 4,000 for 4.667 units worth 4,200 (200 of bonus); the small one 40 for 42.
+    const cascade::book b{{10.0, 0.1}, {8000.0, 80.0}, {0.85, 0.85}};
+    const std::vector<double> prices{1000, 900};
+    cascade::path_rules pr;
+    pr.keepers.only_profitable = true;
+    pr.keepers.gas = 50;
+    const auto run = run_checked_path(b, {prices}, impact::linear{0.0}, pr);
+    CHECK(run.liquidations == 1);
+    CHECK(run.debt_repaid == 4000);
+    CHECK(run.unprofitable == 1); // 42 - 50 < 40
+    CHECK(run.steps[0].unprofitable_debt == 80);
+    CHECK(run.gas == 50);
+    CHECK(run.liquidator_profit() == Approx(200 - 50).epsilon(1e-12));
+    // A 4% required margin (4,160 needed, 4,150 fetched after gas): nothing pays.
+    pr.keepers.margin = 0.04;
+    const auto strict = run_checked_path(b, {prices}, impact::linear{0.0}, pr);
+    CHECK(strict.liquidations == 0);
+    CHECK(strict.unprofitable == 2);
+    // Impact counts: selling 4.667 units into a thin curve fetches less than the debt.
+    pr.keepers.margin = 0;
+    const auto thin = run_checked_path(b, {prices}, impact::linear{0.05}, pr);
+    const double s = 4000 * 1.05 / 900;
+    REQUIRE(900 * (s - 0.025 * s * s) - 50 < 4000);
+    CHECK(thin.liquidations == 0);
+}
+
+TEST_CASE("keepers act a latency late, and within a capacity per step", "[cascade][path]") {
+    // Three positions due from step 1 (liquidation prices 941, 930, 920), price flat at 900.
+    const cascade::book b{{1.0, 1.0, 1.0}, {800.0, 790.5, 782.0}, {0.85, 0.85, 0.85}};
+    const std::vector<double> prices{1000, 900, 900, 900, 900, 900};
+    cascade::path_rules late;
+    late.keepers.latency_steps = 2;
+    const auto slow = run_checked_path(b, {prices}, impact::linear{0.0}, late);
+    CHECK(slow.steps[0].liquidations == 0);
+    CHECK(slow.steps[0].deferred == 3);
+    CHECK(slow.steps[1].liquidations == 0);
+    CHECK(slow.steps[2].liquidations == 3); // seen at step 1, served at step 3
+    // A position that stops being due forgets it was seen: due at 1, not at 2, due at 3 ->
+    // served at 5.
+    const cascade::book one{{1.0}, {800.0}, {0.85}};
+    const std::vector<double> zigzag{1000, 900, 1000, 900, 900, 900};
+    const auto again = run_checked_path(one, {zigzag}, impact::linear{0.0}, late);
+    CHECK(again.steps[2].liquidations == 0);
+    CHECK(again.steps[4].liquidations == 1);
+
+    // One liquidation per step, lowest health (highest liquidation price) first.
+    cascade::path_rules one_per_step;
+    one_per_step.keepers.max_liquidations = 1;
+    cascade::book after;
+    const auto capped = run_checked_path(b, {prices}, impact::linear{0.0}, one_per_step, &after);
+    CHECK(capped.steps[0].liquidations == 1);
+    CHECK(capped.steps[0].deferred == 2);
+    CHECK(capped.steps[0].debt_repaid == 400); // row 0: health 0.956 -> half
+    CHECK(capped.steps[1].deferred >= 1);
+    // A gas budget of 100 at 40 a liquidation: two per step.
+    cascade::path_rules budget;
+    budget.keepers.gas = 40;
+    budget.keepers.gas_budget = 100;
+    const auto two = run_checked_path(b, {prices}, impact::linear{0.0}, budget);
+    CHECK(two.steps[0].liquidations == 2);
+    CHECK(two.steps[0].gas == 80);
+    // At most 800 repaid per step: 400 (row 0) fits, 395.25 more would not.
+    cascade::path_rules notional;
+    notional.keepers.max_repaid_value = 800;
+    const auto paced = run_checked_path(b, {prices}, impact::linear{0.0}, notional);
+    CHECK(paced.steps[0].liquidations == 2);
+    CHECK(paced.steps[0].repaid_value == Approx(400 + 395.25).epsilon(1e-15));
+}
+
+TEST_CASE("run: liquidating one by one equals the batch kernel when nothing else changes",
+          "[cascade][path]") {
+    // A finite but unreachable keeper capacity sends every step through the one-by-one path.
+    uniform_source u(5150);
+    for (int trial = 0; trial < 500; ++trial) {
+        const cascade::book b = spiral::test::random_book(u, 50);
+        cascade::path_rules plain;
+        plain.liquidation = spiral::test::random_rules(u);
+        const std::vector<double> prices = spiral::test::random_prices(u, 30);
+        cascade::path_rules one_by_one = plain;
+        one_by_one.keepers.max_liquidations = std::numeric_limits<std::size_t>::max() - 1;
+        const impact::exponential curve{u(0, 0.1)};
+        const auto fast = run_checked_path(b, {prices, 0.01}, curve, plain);
+        const auto slow = run_checked_path(b, {prices, 0.01}, curve, one_by_one);
+        INFO("trial " << trial);
+        REQUIRE(fast.liquidations == slow.liquidations);
+        CHECK(price_close(fast.final_price, slow.final_price));
+        CHECK(near_relative(fast.collateral_sold, slow.collateral_sold, 1e-12));
+        CHECK(near_relative(fast.debt_repaid, slow.debt_repaid, 1e-12));
+        CHECK(near_relative(fast.bad_debt, slow.bad_debt, 1e-12));
+    }
+}
+
+TEST_CASE("run equals the rescan with keepers, fees, size rules and Morpho's incentive",
+          "[cascade][path]") {
+    spiral::test::run_equals_rescan(
+        2718, 2000,
+        [](uniform_source& u, cascade::path_rules& pr, std::size_t, std::vector<double>&) {
+            cascade::keeper_rules& k = pr.keepers;
+            cascade::liquidation_terms& t = pr.terms;
+            if (u.bits() % 2) {
+                k.only_profitable = true;
+                k.gas = u.bits() % 2 ? 0.0 : u(0, 20);
+                k.margin = u(-0.05, 0.05);
+            }
+            if (u.bits() % 3 == 0)
+                k.latency_steps = u.bits() % 4;
+            if (u.bits() % 4 == 0)
+                k.max_liquidations = 1 + u.bits() % 4;
+            if (u.bits() % 4 == 0)
+                k.max_repaid_value = u(10, 500);
+            if (u.bits() % 5 == 0) {
+                k.gas = u(1, 10);
+                k.gas_budget = u(5, 40);
+            }
+            if (u.bits() % 2)
+                t.protocol_fee = u(0, 0.5);
+            if (u.bits() % 3 == 0)
+                t.full_close_value = u(0, 400);
+            if (u.bits() % 3 == 0)
+                t.min_leftover_value = u(0, 150);
+            if (u.bits() % 4 == 0)
+                t.incentive = cascade::incentive_model::morpho_blue;
+        });
+}
+
 TEST_CASE("run: bad input names the field and index", "[cascade][path]") {
     const cascade::book b{{1.0, 2.0}, {50.0, 60.0}, {0.8, 0.8}};
     const impact::linear curve{0.01};
@@ -381,6 +605,15 @@ TEST_CASE("run: bad input names the field and index", "[cascade][path]") {
     bad_oracle.oracle.sources = {};
     require_throws_naming([&] { run_on({good}, bad_oracle); },
                           {"debt_oracle.sources[0].prices[1] = -2"});
+    cascade::path_rules bad_terms;
+    bad_terms.terms.protocol_fee = 1.5;
+    require_throws_naming([&] { run_on({good}, bad_terms); }, {"terms.protocol_fee = 1.5"});
+    cascade::path_rules bad_keepers;
+    bad_keepers.keepers.max_liquidations = 0;
+    require_throws_naming([&] { run_on({good}, bad_keepers); }, {"keepers.max_liquidations = 0"});
+    bad_keepers.keepers.max_liquidations = 3;
+    bad_keepers.keepers.margin = -1;
+    require_throws_naming([&] { run_on({good}, bad_keepers); }, {"keepers.margin = -1"});
     cascade::path_rules bad_heartbeat;
     bad_heartbeat.oracle.heartbeat_days = -1;
     require_throws_naming([&] { run_on({good}, bad_heartbeat); }, {"oracle.heartbeat_days = -1"});

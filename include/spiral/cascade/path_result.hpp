@@ -26,6 +26,7 @@ struct step_record {
     double bad_debt = 0;          ///< debt units written off
     double proceeds = 0;          ///< quote the step's sales fetched
     double repaid_value = 0;      ///< quote liquidators paid for the debt they repaid
+    double gas = 0;               ///< quote liquidators spent on gas
 
     /// Due positions left as they were because liquidating them did not pay the keeper (gas,
     /// required margin, impact), and their debt (debt units).
@@ -45,13 +46,13 @@ struct path_result {
 
     std::size_t liquidations = 0;
     double collateral_seized = 0, collateral_sold = 0, protocol_fee = 0;
-    double debt_repaid = 0, bad_debt = 0, proceeds = 0, repaid_value = 0;
+    double debt_repaid = 0, bad_debt = 0, proceeds = 0, repaid_value = 0, gas = 0;
     std::size_t unprofitable = 0, deferred = 0, blocked = 0; ///< position-steps (see step_record)
 
     std::vector<step_record> steps;
 
-    /// What liquidators made: proceeds of their sales - what they paid for the debt.
-    double liquidator_profit() const noexcept { return proceeds - repaid_value; }
+    /// What liquidators made: proceeds of their sales - what they paid for the debt - gas.
+    double liquidator_profit() const noexcept { return proceeds - repaid_value - gas; }
 };
 
 } // namespace spiral::cascade

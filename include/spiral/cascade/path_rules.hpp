@@ -2,6 +2,8 @@
 // the path and the curve.
 #pragma once
 
+#include <spiral/cascade/keeper.hpp>
+#include <spiral/cascade/liquidation_terms.hpp>
 #include <spiral/cascade/oracle.hpp>
 #include <spiral/cascade/rules.hpp>
 #include <spiral/core/error.hpp>
@@ -19,6 +21,8 @@ struct path_rules {
     rules liquidation{};
     oracle_rules oracle{};      ///< the collateral's price feed (its empty source: the market)
     oracle_rules debt_oracle{}; ///< the debt's price feed (its empty source: path.debt_prices)
+    liquidation_terms terms{};  ///< protocol fee, size rules, incentive
+    keeper_rules keepers{};     ///< who liquidates, when it pays, how fast
 
     /// Throws spiral::invalid_argument naming the first field out of its domain. `points` is
     /// the path's size, which oracle sources must match (0: not checked).
@@ -30,6 +34,8 @@ struct path_rules {
                                           "must be 0 along a path: set oracle.delay_steps");
         oracle.validate("cascade::path_rules", "oracle", points);
         debt_oracle.validate("cascade::path_rules", "debt_oracle", points);
+        terms.validate("cascade::path_rules", "terms");
+        keepers.validate("cascade::path_rules", "keepers");
     }
 };
 

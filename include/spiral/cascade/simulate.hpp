@@ -4,11 +4,11 @@
 #include <spiral/cascade/book.hpp>
 #include <spiral/cascade/detail/intake.hpp>
 #include <spiral/cascade/detail/path_engine.hpp>
-#include <spiral/cascade/path_workspace.hpp>
 #include <spiral/cascade/detail/price_buckets.hpp>
 #include <spiral/cascade/detail/unzeroed.hpp>
 #include <spiral/cascade/detail/worst_first.hpp>
 #include <spiral/cascade/market.hpp>
+#include <spiral/cascade/path_workspace.hpp>
 #include <spiral/cascade/position.hpp>
 #include <spiral/cascade/position_columns.hpp>
 #include <spiral/cascade/prepared_book.hpp>

@@ -8,6 +8,8 @@
 #include <spiral/cascade/detail/key_buckets.hpp>
 #include <spiral/cascade/detail/unzeroed.hpp>
 #include <spiral/cascade/detail/worst_first.hpp>
+#include <spiral/cascade/keeper.hpp>
+#include <spiral/cascade/liquidation_terms.hpp>
 #include <spiral/cascade/market.hpp>
 #include <spiral/cascade/oracle.hpp>
 #include <spiral/cascade/path_result.hpp>
@@ -134,6 +136,9 @@ struct path_scratch {
     std::vector<queued_position> back, pending;
     std::vector<std::uint32_t> rows; // book rows of a chunk being gathered
     std::vector<candidate> due;
+    // Due positions a keeper has seen and not yet served (latency): examined every step, so
+    // that one no longer due forgets it was seen.
+    std::vector<queued_position> waiting, examined;
     std::vector<double> c, d, t, c_out, d_out, key_out; // chunk buffers (structure of arrays)
     oracle_feed collateral_feed, debt_feed;
 };
@@ -149,8 +154,10 @@ public:
     path_engine(const book_columns& b, const Path& path, const C& curve, const path_rules& pr,
                 path_scratch& ws, const position_columns& out)
         : book_(b), path_(path), market_(curve), pr_(pr), r_(pr.liquidation), ws_(ws), out_(out),
+          rich_(pr.terms.active() || pr.keepers.active()),
           tightening_(pr.liquidation.tightening, path.price(0) / path.debt_price(0)) {
         fill();
+        ws_.waiting.clear();
         ws_.collateral_feed.start(pr.oracle, path.price(0));
         ws_.debt_feed.start(pr.debt_oracle, path.debt_price(0));
         tightening_ = path_tightening(pr.liquidation.tightening,
@@ -177,8 +184,13 @@ public:
         const double multiplier = tightening_.observe(ratio, now);
         rec.threshold_multiplier = multiplier;
 
-        round_totals totals;
         const double reach = ratio * multiplier * (1 - candidate_margin);
+        if (rich_) {
+            liquidate_rich(k, e, ratio, rec.oracle_price, rec.debt_oracle_price, multiplier, reach,
+                           rec);
+            return rec;
+        }
+        round_totals totals;
         if (!limited_per_step(r_)) {
             liquidate_all_due(ratio, multiplier, reach, totals);
         } else {
@@ -196,6 +208,7 @@ public:
         rec.debt_repaid = totals.repaid;
         rec.bad_debt = totals.bad_debt;
         rec.repaid_value = totals.repaid * path_.debt_price(k);
+        rec.gas = static_cast<double>(totals.liquidations) * pr_.keepers.gas;
         if (totals.liquidations > 0)
             rec.proceeds = market_.sell(e, totals.seized);
         rec.price = market_.price(e);
@@ -203,7 +216,9 @@ public:
     }
 
     /// Nothing is left to liquidate: every indebted position has closed.
-    bool settled() const noexcept { return ws_.open.empty() && untouched_ == 0; }
+    bool settled() const noexcept {
+        return ws_.open.empty() && ws_.waiting.empty() && untouched_ == 0;
+    }
 
     double initial_collateral() const noexcept { return initial_collateral_; }
     double initial_debt() const noexcept { return initial_debt_; }
@@ -214,6 +229,8 @@ public:
         if (out_.collateral.empty() && out_.debt.empty())
             return;
         ws_.open.for_each([&](const queued_position& e) { write(e.row, e.collateral, e.debt); });
+        for (const queued_position& e : ws_.waiting)
+            write(e.row, e.collateral, e.debt);
     }
 
 private:
@@ -395,6 +412,115 @@ private:
             ws_.open.push(p);
     }
 
+    /// A step with liquidation terms or keeper rules: every candidate is examined one by one
+    /// (latency, plan, dust, profit), the due ones are served lowest health first (ties: lower
+    /// book row) while the step's capacity lasts.
+    void liquidate_rich(std::size_t k, double e, double ratio, double collateral_price,
+                        double debt_price, double multiplier, double reach, step_record& rec) {
+        constexpr double inf = std::numeric_limits<double>::infinity();
+        std::vector<queued_position>& all = ws_.examined;
+        all.swap(ws_.waiting);
+        ws_.waiting.clear();
+        ws_.open.take_at_or_above(reach, [&](const queued_position& p) { all.push_back(p); });
+        {
+            const auto [lo, last] = claim_untouched(reach);
+            const double* c = book_.collateral.data();
+            const double* d = book_.debt.data();
+            const double* t = book_.threshold.data();
+            sweep(lo, last, [&](std::size_t i) {
+                all.push_back(
+                    {cascade::liquidation_price(c[i], d[i], t[i]), c[i], d[i], t[i], row_of(i), 0});
+            });
+        }
+        const keeper_rules& kr = pr_.keepers;
+        const double market_debt_price = path_.debt_price(k);
+        // Candidates: due, seen long enough ago.
+        ws_.due.clear();
+        for (std::size_t j = 0; j < all.size(); ++j) {
+            queued_position& p = all[j];
+            const double h = health(p.collateral, ratio, p.threshold * multiplier, p.debt);
+            if (!(p.debt > 0 && h < 1)) {
+                p.since = 0;
+                continue;
+            }
+            if (kr.latency_steps > 0) {
+                if (p.since == 0)
+                    p.since = static_cast<std::uint32_t>(k);
+                if (k < p.since + kr.latency_steps) {
+                    ++rec.deferred;
+                    continue;
+                }
+            }
+            ws_.due.push_back({h, static_cast<std::uint32_t>(j), p.row});
+        }
+        const bool limited = limited_per_step(r_) || kr.limited();
+        if (limited)
+            sort_worst_first(ws_.due);
+        std::size_t count_cap = std::min(r_.max_liquidations_per_round, kr.max_liquidations);
+        if (kr.gas > 0 && kr.gas_budget < inf) {
+            const double affordable = std::floor(kr.gas_budget / kr.gas);
+            if (affordable < static_cast<double>(count_cap))
+                count_cap = static_cast<std::size_t>(affordable);
+        }
+        const bool collateral_capped = r_.max_collateral_per_round < inf;
+        double seized = 0, sold = 0, fee = 0, repaid = 0, bad = 0, paid = 0;
+        std::size_t done = 0;
+        for (std::size_t n = 0; n < ws_.due.size(); ++n) {
+            const candidate& cand = ws_.due[n];
+            const double room = collateral_capped ? r_.max_collateral_per_round - seized : inf;
+            if (done == count_cap || !(room > 0)) {
+                rec.deferred += ws_.due.size() - n;
+                break;
+            }
+            queued_position& p = all[cand.k];
+            const liquidation_plan plan =
+                plan_liquidation(p.collateral, p.debt, p.threshold * multiplier, p.threshold,
+                                 cand.health, collateral_price, debt_price, r_, pr_.terms, room);
+            if (plan.blocked) {
+                ++rec.blocked;
+                continue;
+            }
+            const double cost = plan.repaid * market_debt_price;
+            if (kr.only_profitable &&
+                !(market_.quote(e, plan.to_liquidator) - kr.gas >= (1 + kr.margin) * cost)) {
+                ++rec.unprofitable;
+                rec.unprofitable_debt += p.debt;
+                continue;
+            }
+            if (paid + cost > kr.max_repaid_value) {
+                rec.deferred += ws_.due.size() - n;
+                break;
+            }
+            p.collateral = plan.collateral_left;
+            p.debt = plan.debt_left;
+            p.since = 0;
+            ++done;
+            seized += plan.seized;
+            sold += plan.to_liquidator;
+            fee += plan.protocol_fee;
+            repaid += plan.repaid;
+            bad += plan.bad_debt;
+            paid += cost;
+        }
+        for (const queued_position& p : all) {
+            if (p.debt > 0 && p.since != 0)
+                ws_.waiting.push_back(p);
+            else
+                keep(p);
+        }
+        rec.liquidations = done;
+        rec.collateral_seized = seized;
+        rec.collateral_sold = sold;
+        rec.protocol_fee = fee;
+        rec.debt_repaid = repaid;
+        rec.bad_debt = bad;
+        rec.repaid_value = paid;
+        rec.gas = static_cast<double>(done) * kr.gas;
+        if (done > 0)
+            rec.proceeds = market_.sell(e, sold);
+        rec.price = market_.price(e);
+    }
+
     void collect_due(std::span<queued_position> entries, double ratio, double multiplier) {
         ws_.due.clear();
         for (std::size_t j = 0; j < entries.size(); ++j) {
@@ -478,6 +604,7 @@ private:
     const rules& r_;
     path_scratch& ws_;
     position_columns out_;
+    bool rich_; // terms or keepers beyond the reference rules: liquidate one by one
     path_tightening tightening_;
     double initial_collateral_ = 0, initial_debt_ = 0;
     std::size_t untouched_ = 0, next_untouched_ = 0;
@@ -493,6 +620,7 @@ inline void add_step(path_result& out, const step_record& rec) {
     out.bad_debt += rec.bad_debt;
     out.proceeds += rec.proceeds;
     out.repaid_value += rec.repaid_value;
+    out.gas += rec.gas;
     out.unprofitable += rec.unprofitable;
     out.deferred += rec.deferred;
     out.blocked += rec.blocked;
