@@ -127,9 +127,11 @@ cascade::path_result run_checked_path(const cascade::book& b, const cascade::pri
     const double scale_c = std::max(1.0, total(b.collateral));
     const double scale_d = std::max(1.0, total(b.debt));
     CHECK(std::abs(total(b.collateral) - (total(c) + res.collateral_seized)) <= 1e-12 * scale_c);
-    CHECK(std::abs(res.collateral_seized - (res.collateral_sold + res.protocol_fee)) <=
+    CHECK(std::abs(res.collateral_seized - (res.collateral_sold + res.protocol_fee +
+                                            res.collateral_returned + res.protocol_collateral)) <=
           1e-12 * scale_c);
-    CHECK(std::abs(total(b.debt) - (total(d) + res.debt_repaid + res.bad_debt)) <= 1e-12 * scale_d);
+    CHECK(std::abs(total(b.debt) - (total(d) + res.debt_repaid + res.bad_debt +
+                                    res.auction_debt)) <= 1e-12 * scale_d);
     CHECK(std::abs(res.final_collateral - total(c)) <= 1e-12 * scale_c);
     CHECK(std::abs(res.final_debt - total(d)) <= 1e-12 * scale_d);
     double seized = 0, repaid = 0, bad = 0, proceeds = 0;

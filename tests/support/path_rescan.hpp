@@ -5,6 +5,7 @@
 // bonus_at, liquidate).
 #pragma once
 
+#include <spiral/cascade/detail/protocol_desk.hpp>
 #include <spiral/cascade/liquidation_terms.hpp>
 #include <spiral/cascade/path_result.hpp>
 #include <spiral/cascade/path_rules.hpp>
@@ -139,7 +140,10 @@ cascade::path_result rescan_path(path_book& book, const cascade::price_path& pat
     double last_ratio = collateral_feed.read_first() / debt_feed.read_first();
     double sum_squares = 0, multiplier = 1;
 
-    const bool rich = pr.terms.active() || pr.keepers.active();
+    const bool rich = pr.terms.active() || pr.keepers.active() ||
+                      pr.design != cascade::liquidation_design::keepers;
+    cascade::detail::protocol_desk desk;
+    desk.reset(pr.design, pr.absorb, pr.clipper, pr.flipper, pr.keepers);
     std::vector<std::size_t> since(n, 0); // step a keeper first saw the position due (latency)
 
     cascade::path_result out;
@@ -201,6 +205,57 @@ cascade::path_result rescan_path(path_book& book, const cascade::price_path& pat
                     }
                 }
                 list.push_back({h, i});
+            }
+            if (pr.design != cascade::liquidation_design::keepers) {
+                // The protocol sells what it holds first, then takes the due positions.
+                const cascade::detail::desk_step ds{k,
+                                                    path.time(k),
+                                                    ratio,
+                                                    rec.oracle_price,
+                                                    rec.debt_oracle_price,
+                                                    path.debt_price(k)};
+                cascade::detail::desk_totals dt;
+                const auto quote = [&](double q) {
+                    if constexpr (recovers)
+                        return e * state.proceeds(q);
+                    else
+                        return e * (curve.proceeds(sold + q) - curve.proceeds(sold));
+                };
+                const auto marginal = [&](double q) {
+                    if constexpr (recovers)
+                        return e * spiral::marginal_price(state, q);
+                    else
+                        return e * spiral::marginal_price(curve, sold + q);
+                };
+                const cascade::detail::market_view<decltype(quote), decltype(marginal)> view{
+                    quote, marginal};
+                desk.step(ds, view, dt, rec.gas);
+                std::sort(list.begin(), list.end(), [](const due& a, const due& b) {
+                    return a.health < b.health || (a.health == b.health && a.row < b.row);
+                });
+                for (const due& x : list) {
+                    if (desk.kick(book.collateral[x.row], book.debt[x.row],
+                                  static_cast<std::uint32_t>(x.row), ds, dt))
+                        since[x.row] = 0;
+                    else
+                        ++rec.blocked;
+                }
+                list.clear();
+                rec.liquidations = rec.auctions_started = dt.kicks;
+                rec.auctions_settled = dt.settled;
+                rec.zero_bid_auctions = dt.zero_bids;
+                rec.collateral_seized = dt.seized;
+                rec.collateral_sold = dt.sold;
+                rec.collateral_returned = dt.returned;
+                rec.debt_repaid = dt.repaid;
+                rec.bad_debt = dt.bad_debt;
+                rec.raised = dt.raised;
+                rec.repaid_value = dt.paid_value;
+                rec.incentives = dt.incentives;
+                rec.penalty = dt.penalty;
+                rec.returned_value = dt.returned_value;
+                rec.protocol_collateral = desk.held_collateral();
+                rec.auction_debt = desk.debt_in_auctions();
             }
             const bool limited =
                 r.max_liquidations_per_round != std::numeric_limits<std::size_t>::max() ||
@@ -301,8 +356,12 @@ cascade::path_result rescan_path(path_book& book, const cascade::price_path& pat
             rec.collateral_sold = rec.collateral_seized;
             rec.repaid_value = rec.debt_repaid * path.debt_price(k);
         }
-        rec.gas = static_cast<double>(rec.liquidations) * pr.keepers.gas;
-        if (rec.liquidations > 0) {
+        if (pr.design == cascade::liquidation_design::keepers)
+            rec.gas = static_cast<double>(rec.liquidations) * pr.keepers.gas;
+        const bool sells = pr.design == cascade::liquidation_design::keepers
+                               ? rec.liquidations > 0
+                               : rec.collateral_sold > 0;
+        if (sells) {
             const double q = rec.collateral_sold;
             if constexpr (recovers) {
                 rec.proceeds = e * state.proceeds(q);
@@ -326,6 +385,16 @@ cascade::path_result rescan_path(path_book& book, const cascade::price_path& pat
         out.unprofitable += rec.unprofitable;
         out.deferred += rec.deferred;
         out.blocked += rec.blocked;
+        out.auctions_started += rec.auctions_started;
+        out.auctions_settled += rec.auctions_settled;
+        out.zero_bid_auctions += rec.zero_bid_auctions;
+        out.collateral_returned += rec.collateral_returned;
+        out.raised += rec.raised;
+        out.incentives += rec.incentives;
+        out.penalty += rec.penalty;
+        out.returned_value += rec.returned_value;
+        out.protocol_collateral = rec.protocol_collateral;
+        out.auction_debt = rec.auction_debt;
         out.steps.push_back(rec);
     }
     for (std::size_t i = 0; i < n; ++i) {

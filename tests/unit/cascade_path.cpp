@@ -555,6 +555,208 @@ TEST_CASE("run equals the rescan with keepers, fees, size rules and Morpho's inc
         });
 }
 
+TEST_CASE("Compound III: absorb, then the storefront sells at a discount", "[cascade][path]") {
+    // 1 WETH against 2,500 USDC, liquidateCF 0.9: health 1.08 at 3,000, 0.972 at 2,700.
+    const cascade::book b{{1.0}, {2500.0}, {0.9}};
+    const std::vector<double> prices{3000, 2700, 2700, 2700};
+    cascade::path_rules pr;
+    pr.design = cascade::liquidation_design::absorb;
+    pr.absorb = cascade::absorb_rules::usdc_mainnet_weth();
+    pr.absorb.target_reserves = inf; // always for sale
+    cascade::book after;
+    const auto r = run_checked_path(b, {prices, 1.0 / 1440}, impact::linear{0.0}, pr, &after);
+    // Step 1: absorbed whole. Credit 2,700 * 0.95 = 2,565 against 2,500: the 65 left over is
+    // the owner's; the protocol holds 1 WETH.
+    CHECK(r.steps[0].auctions_started == 1);
+    CHECK(r.steps[0].debt_repaid == 2500);
+    CHECK(r.steps[0].bad_debt == 0);
+    CHECK(r.steps[0].returned_value == Approx(65).epsilon(1e-13));
+    CHECK(r.steps[0].protocol_collateral == 1);
+    CHECK(after.collateral[0] == 0);
+    CHECK(after.debt[0] == 0);
+    // Step 2: a buyer pays 2,700 (1 - 0.5 (1 - 0.95)) = 2,632.5 and resells at 2,700.
+    const double storefront = 2700 * (1 - 0.5 * (1 - 0.95));
+    CHECK(r.steps[1].collateral_sold == 1);
+    CHECK(r.steps[1].raised == Approx(storefront).epsilon(1e-15));
+    CHECK(r.steps[1].proceeds == 2700);
+    CHECK(r.protocol_collateral == 0);
+    CHECK(r.liquidator_profit() == Approx(2700 - storefront).epsilon(1e-13));
+    // Under water: 1 WETH at 2,000 credits 1,900 against 2,500: 600 of bad debt.
+    const std::vector<double> crash{3000, 2000};
+    const auto deep = run_checked_path(b, {crash}, impact::linear{0.0}, pr);
+    CHECK(deep.debt_repaid == Approx(1900).epsilon(1e-15));
+    CHECK(deep.bad_debt == Approx(600).epsilon(1e-13));
+    // With impact the buyer stops where the next unit fetches the storefront price:
+    // 2,700 (1 - lambda q) = 2,632.5.
+    const double lambda = 0.05;
+    const auto thin = run_checked_path(b, {prices}, impact::linear{lambda}, pr);
+    const double q = (1 - storefront / 2700) / lambda;
+    CHECK(thin.steps[1].collateral_sold == Approx(q).epsilon(1e-9));
+    CHECK(thin.steps[1].protocol_collateral == Approx(1 - q).epsilon(1e-9));
+    // Above the target reserves the collateral is not for sale.
+    pr.absorb.initial_reserves = 1e7;
+    pr.absorb.target_reserves = 5e6;
+    const auto kept = run_checked_path(b, {prices}, impact::linear{0.0}, pr);
+    CHECK(kept.collateral_sold == 0);
+    CHECK(kept.protocol_collateral == 1);
+}
+
+TEST_CASE("Maker Liquidations 2.0: a Dutch auction from 120% of the oracle", "[cascade][path]") {
+    // 10 ETH against 1,000 DAI at a 150% liquidation ratio (threshold 2/3): health 0.933 at
+    // 140. Minute steps; ETH-B's 2021 parameters (buf 1.2, 1% every 60 s).
+    const cascade::book b{{10.0}, {1000.0}, {1.0 / 1.5}};
+    std::vector<double> prices(40, 140.0);
+    prices[0] = 200;
+    cascade::path_rules pr;
+    pr.design = cascade::liquidation_design::dutch_auction;
+    pr.clipper = cascade::clipper_rules::eth_b_2021();
+    cascade::book after;
+    const auto r = run_checked_path(b, {prices, 1.0 / 1440}, impact::linear{0.0}, pr, &after);
+    // Barked at step 1: tab 1,130, top 140 * 1.2 = 168, the barker paid 300 + 0.1% of 1,130.
+    CHECK(r.steps[0].auctions_started == 1);
+    CHECK(r.steps[0].incentives == Approx(300 + 1.13).epsilon(1e-15));
+    CHECK(after.debt[0] == 0);
+    CHECK(after.collateral[0] == 0);
+    // Keepers take once 168 * 0.99^n <= 140: n = 19 steps of the auction's clock, at step 20.
+    const int n = static_cast<int>(std::ceil(std::log(140.0 / 168) / std::log(0.99)));
+    REQUIRE(n == 19);
+    const double price = 168 * std::pow(0.99, n);
+    for (int k = 0; k < n; ++k)
+        CHECK(r.steps[static_cast<std::size_t>(k)].collateral_sold == 0);
+    const cascade::step_record& take = r.steps[static_cast<std::size_t>(n)];
+    const double slice = 1130 / price; // covers the tab; the rest goes back to the owner
+    CHECK(take.collateral_sold == Approx(slice).epsilon(1e-14));
+    CHECK(take.collateral_returned == Approx(10 - slice).epsilon(1e-13));
+    CHECK(take.raised == Approx(1130).epsilon(1e-15));
+    CHECK(take.auctions_settled == 1);
+    CHECK(take.debt_repaid == 1000);
+    CHECK(take.penalty == Approx(130).epsilon(1e-13));
+    CHECK(r.bad_debt == 0);
+    CHECK(r.shortfall() == Approx(301.13 - 130).epsilon(1e-12));
+    CHECK(r.liquidator_profit() == Approx(slice * 140 - 1130).epsilon(1e-12));
+    // The room under hole: a second vault gets what is left, 1,500 - 1,130 = 370 of tab.
+    const cascade::book two{{10.0, 10.0}, {1000.0, 1000.0}, {1.0 / 1.5, 1.0 / 1.5}};
+    pr.clipper.hole = 1500;
+    const auto limited = run_checked_path(two, {prices, 1.0 / 1440}, impact::linear{0.0}, pr);
+    const double part = 370 / 1.13; // of the second vault's debt
+    CHECK(limited.steps[0].auctions_started == 2);
+    CHECK(limited.steps[0].auction_debt == Approx(1000 + part).epsilon(1e-13));
+    CHECK(limited.steps[0].collateral_seized == Approx(10 + 10 * part / 1000).epsilon(1e-13));
+    // Dust: a partial bark may not auction less than ilk.dust (327 < 600: the second vault
+    // waits for room), nor leave less than it (with dust 700 the 673 left would be dust: the
+    // whole vault goes, over the room).
+    pr.clipper.dust = 600;
+    const auto dusty = run_checked_path(two, {prices, 1.0 / 1440}, impact::linear{0.0}, pr);
+    CHECK(dusty.steps[0].auctions_started == 1);
+    CHECK(dusty.steps[0].blocked == 1);
+    pr.clipper.dust = 700;
+    const auto whole = run_checked_path(two, {prices, 1.0 / 1440}, impact::linear{0.0}, pr);
+    CHECK(whole.steps[0].auctions_started == 2);
+    CHECK(whole.steps[0].auction_debt == 2000);
+    // A reset: after tail (90 minutes) the auction restarts at the oracle times buf. With
+    // keepers who never find it worth it (gas), it keeps resetting; each reset pays the tip.
+    pr.clipper = cascade::clipper_rules::eth_b_2021();
+    pr.keepers.gas = 1e6;
+    std::vector<double> long_path(200, 140.0);
+    long_path[0] = 200;
+    const auto stuck = run_checked_path(b, {long_path, 1.0 / 1440}, impact::linear{0.0}, pr);
+    CHECK(stuck.collateral_sold == 0);
+    // 168 * 0.99^n < 0.4 * 168 at n = 92 > 90 minutes: reset by tail after 91 minutes.
+    CHECK(stuck.incentives == Approx(3 * 301.13).epsilon(1e-12)); // bark + resets at 92, 183
+    CHECK(stuck.auction_debt == 1000);
+    CHECK(stuck.protocol_collateral == 10);
+}
+
+TEST_CASE("Maker Liquidations 1.2: English auctions, dents, and zero bids", "[cascade][path]") {
+    // 10 ETH against 1,000 DAI at 150%; price 140 flat from step 1; minute steps; ETH-A's
+    // auctions of March 2020 (3% steps, bids live 10 minutes, a zero bidder).
+    const cascade::book b{{10.0}, {1000.0}, {1.0 / 1.5}};
+    std::vector<double> prices(30, 140.0);
+    prices[0] = 200;
+    cascade::path_rules pr;
+    pr.design = cascade::liquidation_design::english_auction;
+    pr.flipper = cascade::flipper_rules::eth_a_march_2020();
+    const cascade::price_path path{prices, 1.0 / 1440};
+    const auto r = run_checked_path(b, path, impact::linear{0.0}, pr);
+    // Step 2: keepers bid the whole tab (the lot is worth 1,400). Step 3: they offer the tab
+    // for 1,130 / 140 = 8.07 ETH (at most 10 / 1.03), the rest back to the owner. The bid
+    // then stands for 10 minutes: dealt at step 13.
+    CHECK(r.steps[1].raised == 0);
+    CHECK(r.steps[2].collateral_returned == Approx(10 - 1130.0 / 140).epsilon(1e-12));
+    CHECK(r.steps[12].auctions_settled == 1);
+    CHECK(r.steps[12].collateral_sold == Approx(1130.0 / 140).epsilon(1e-12));
+    CHECK(r.raised == 1130);
+    CHECK(r.debt_repaid == 1000);
+    CHECK(r.penalty == Approx(130).epsilon(1e-13));
+    CHECK(r.zero_bid_auctions == 0);
+    // Congestion: gas that no bid pays for (2,000 against a 1,400 lot). Nobody outbids the
+    // zero bid: 10 minutes after the start the collateral goes for nothing.
+    pr.keepers.gas = 2000;
+    const auto jammed = run_checked_path(b, path, impact::linear{0.0}, pr);
+    CHECK(jammed.steps[10].auctions_settled == 1); // started at minute 1, dealt at 11
+    CHECK(jammed.zero_bid_auctions == 1);
+    CHECK(jammed.zero_bid_share() == 1);
+    CHECK(jammed.raised == 0);
+    CHECK(jammed.bad_debt == 1000);
+    CHECK(jammed.steps[10].collateral_sold == 10);
+    // A lot worth less than the tab (price 100): keepers bid its worth, 1,000, and stop.
+    pr.keepers.gas = 0;
+    std::vector<double> low(30, 100.0);
+    low[0] = 200;
+    const auto cheap = run_checked_path(b, {low, 1.0 / 1440}, impact::linear{0.0}, pr);
+    CHECK(cheap.raised == Approx(1000).epsilon(1e-15));
+    CHECK(cheap.collateral_returned == 0);
+    CHECK(cheap.bad_debt == Approx(0).margin(1e-12));
+}
+
+TEST_CASE("run equals the rescan under absorb and auction designs", "[cascade][path]") {
+    spiral::test::run_equals_rescan(
+        1618, 1500,
+        [](uniform_source& u, cascade::path_rules& pr, std::size_t, std::vector<double>&) {
+            switch (u.bits() % 3) {
+            case 0:
+                pr.design = cascade::liquidation_design::absorb;
+                pr.absorb.liquidation_factor = u(0.8, 1.0);
+                pr.absorb.store_front_price_factor = u(0, 1);
+                if (u.bits() % 2) {
+                    pr.absorb.target_reserves = u(1, 500);
+                    pr.absorb.initial_reserves = u(-200, 600);
+                }
+                break;
+            case 1:
+                pr.design = cascade::liquidation_design::dutch_auction;
+                pr.clipper.buf = u(1, 1.4);
+                pr.clipper.cut = u(0.9, 0.999);
+                pr.clipper.step_seconds = u(10, 4000);
+                pr.clipper.tail_seconds = u(1000, 50000);
+                pr.clipper.cusp = u(0.2, 0.7);
+                pr.clipper.tip = u(0, 5);
+                pr.clipper.chop = u(1, 1.2);
+                if (u.bits() % 2)
+                    pr.clipper.hole = u(20, 500);
+                if (u.bits() % 3 == 0)
+                    pr.clipper.dust = u(0, 30);
+                break;
+            default:
+                pr.design = cascade::liquidation_design::english_auction;
+                pr.flipper.beg = u(1.01, 1.1);
+                pr.flipper.ttl_seconds = u(100, 8000);
+                pr.flipper.tau_seconds = u(1000, 50000);
+                pr.flipper.chop = u(1, 1.2);
+                pr.flipper.zero_bidder = u.bits() % 2;
+                if (u.bits() % 2)
+                    pr.flipper.box = u(20, 500);
+                break;
+            }
+            if (u.bits() % 2)
+                pr.keepers.gas = u(0, 5);
+            if (u.bits() % 3 == 0)
+                pr.keepers.max_liquidations = 1 + u.bits() % 3;
+            if (u.bits() % 4 == 0)
+                pr.keepers.latency_steps = u.bits() % 3;
+        });
+}
+
 TEST_CASE("run: bad input names the field and index", "[cascade][path]") {
     const cascade::book b{{1.0, 2.0}, {50.0, 60.0}, {0.8, 0.8}};
     const impact::linear curve{0.01};
@@ -614,6 +816,21 @@ TEST_CASE("run: bad input names the field and index", "[cascade][path]") {
     bad_keepers.keepers.max_liquidations = 3;
     bad_keepers.keepers.margin = -1;
     require_throws_naming([&] { run_on({good}, bad_keepers); }, {"keepers.margin = -1"});
+    cascade::path_rules bad_design;
+    bad_design.clipper.cut = 1.0;
+    require_throws_naming([&] { run_on({good}, bad_design); }, {"clipper.cut = 1", "(0, 1)"});
+    bad_design.clipper.cut = 0.99;
+    bad_design.clipper.buf = 0.9;
+    require_throws_naming([&] { run_on({good}, bad_design); }, {"clipper.buf = 0.9", ">= 1"});
+    bad_design.clipper.buf = 1.2;
+    bad_design.flipper.beg = 1.0;
+    require_throws_naming([&] { run_on({good}, bad_design); }, {"flipper.beg = 1"});
+    bad_design.flipper.beg = 1.05;
+    bad_design.absorb.liquidation_factor = 0;
+    require_throws_naming([&] { run_on({good}, bad_design); }, {"absorb.liquidation_factor = 0"});
+    bad_design.absorb.liquidation_factor = 0.9;
+    bad_design.design = static_cast<cascade::liquidation_design>(7);
+    require_throws_naming([&] { run_on({good}, bad_design); }, {"design = 7"});
     cascade::path_rules bad_heartbeat;
     bad_heartbeat.oracle.heartbeat_days = -1;
     require_throws_naming([&] { run_on({good}, bad_heartbeat); }, {"oracle.heartbeat_days = -1"});

@@ -1,8 +1,12 @@
 // spiral/cascade — the liquidation cascade engine (umbrella header).
 #pragma once
 
+#include <spiral/cascade/absorb.hpp>
 #include <spiral/cascade/analysis.hpp>
+#include <spiral/cascade/auction.hpp>
 #include <spiral/cascade/book.hpp>
+#include <spiral/cascade/keeper.hpp>
+#include <spiral/cascade/liquidation_terms.hpp>
 #include <spiral/cascade/multi_asset.hpp>
 #include <spiral/cascade/oracle.hpp>
 #include <spiral/cascade/path.hpp>

@@ -44,7 +44,7 @@ path_result run_path(const book_columns& b, const Path& path, const C& curve, co
     res.initial_collateral = engine.initial_collateral();
     res.initial_debt = engine.initial_debt();
     res.final_collateral = res.initial_collateral - res.collateral_seized;
-    res.final_debt = res.initial_debt - res.debt_repaid - res.bad_debt;
+    res.final_debt = res.initial_debt - res.debt_repaid - res.bad_debt - res.auction_debt;
     res.final_price = res.steps.empty() ? path.price(0) : res.steps.back().price;
     return res;
 }

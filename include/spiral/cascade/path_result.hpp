@@ -34,8 +34,21 @@ struct step_record {
     double unprofitable_debt = 0;
     /// Due positions the keepers had no capacity or time (latency) for in the step.
     std::size_t deferred = 0;
-    /// Due positions no liquidation could serve because it would leave dust (size rules).
+    /// Due positions no liquidation could serve because it would leave dust (size rules), or
+    /// no auction could take for want of room (Maker's hole, box).
     std::size_t blocked = 0;
+
+    // Designs where the protocol takes the collateral first (absorb, auctions).
+    std::size_t auctions_started = 0; ///< accounts absorbed, or vaults sent to auction
+    std::size_t auctions_settled = 0;
+    std::size_t zero_bid_auctions = 0; ///< English auctions settled at a bid of zero
+    double collateral_returned = 0;    ///< collateral an auction gave back to owners
+    double raised = 0;                 ///< debt units the protocol received for collateral
+    double incentives = 0;             ///< debt units the protocol paid keepers (Clipper)
+    double penalty = 0;                ///< debt units raised above the debt covered
+    double returned_value = 0;         ///< quote credited to owners above their debt (absorb)
+    double protocol_collateral = 0;    ///< collateral the protocol holds after the step
+    double auction_debt = 0;           ///< debt behind live auctions after the step
 };
 
 /// The outcome of cascade::run. Totals over all steps; `steps` has one entry per step.
@@ -49,7 +62,19 @@ struct path_result {
     double debt_repaid = 0, bad_debt = 0, proceeds = 0, repaid_value = 0, gas = 0;
     std::size_t unprofitable = 0, deferred = 0, blocked = 0; ///< position-steps (see step_record)
 
+    std::size_t auctions_started = 0, auctions_settled = 0, zero_bid_auctions = 0;
+    double collateral_returned = 0, raised = 0, incentives = 0, penalty = 0, returned_value = 0;
+    double protocol_collateral = 0; ///< held by the protocol after the path (fees excluded)
+    double auction_debt = 0;        ///< debt behind auctions still running after the path
+
     std::vector<step_record> steps;
+
+    /// What the protocol lost: bad debt plus keeper incentives, less penalties collected.
+    double shortfall() const noexcept { return bad_debt + incentives - penalty; }
+    /// Share of settled auctions that went for a zero bid.
+    double zero_bid_share() const noexcept {
+        return auctions_settled > 0 ? double(zero_bid_auctions) / double(auctions_settled) : 0.0;
+    }
 
     /// What liquidators made: proceeds of their sales - what they paid for the debt - gas.
     double liquidator_profit() const noexcept { return proceeds - repaid_value - gas; }

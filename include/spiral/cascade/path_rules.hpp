@@ -2,6 +2,9 @@
 // the path and the curve.
 #pragma once
 
+#include <spiral/cascade/absorb.hpp>
+#include <spiral/cascade/auction.hpp>
+#include <spiral/cascade/detail/protocol_desk.hpp>
 #include <spiral/cascade/keeper.hpp>
 #include <spiral/cascade/liquidation_terms.hpp>
 #include <spiral/cascade/oracle.hpp>
@@ -23,6 +26,12 @@ struct path_rules {
     oracle_rules debt_oracle{}; ///< the debt's price feed (its empty source: path.debt_prices)
     liquidation_terms terms{};  ///< protocol fee, size rules, incentive
     keeper_rules keepers{};     ///< who liquidates, when it pays, how fast
+    /// How liquidations are carried out; `absorb`, `clipper` and `flipper` hold the
+    /// parameters of the designs that use them.
+    liquidation_design design = liquidation_design::keepers;
+    absorb_rules absorb{};
+    clipper_rules clipper{};
+    flipper_rules flipper{};
 
     /// Throws spiral::invalid_argument naming the first field out of its domain. `points` is
     /// the path's size, which oracle sources must match (0: not checked).
@@ -36,6 +45,10 @@ struct path_rules {
         debt_oracle.validate("cascade::path_rules", "debt_oracle", points);
         terms.validate("cascade::path_rules", "terms");
         keepers.validate("cascade::path_rules", "keepers");
+        spiral::detail::require_enum("cascade::path_rules", "design", design, 4);
+        absorb.validate("cascade::path_rules", "absorb");
+        clipper.validate("cascade::path_rules", "clipper");
+        flipper.validate("cascade::path_rules", "flipper");
     }
 };
 

@@ -6,6 +6,7 @@
 
 #include <spiral/cascade/detail/intake.hpp>
 #include <spiral/cascade/detail/key_buckets.hpp>
+#include <spiral/cascade/detail/protocol_desk.hpp>
 #include <spiral/cascade/detail/unzeroed.hpp>
 #include <spiral/cascade/detail/worst_first.hpp>
 #include <spiral/cascade/keeper.hpp>
@@ -54,6 +55,13 @@ public:
             return exogenous * curve_.proceeds(q);
         else
             return exogenous * (curve_.proceeds(sold_ + q) - curve_.proceeds(sold_));
+    }
+    /// What the next unit fetches after selling q now (quote per unit).
+    double marginal(double exogenous, double q) const {
+        if constexpr (recovering_curve<C>)
+            return exogenous * spiral::marginal_price(curve_, q);
+        else
+            return exogenous * spiral::marginal_price(curve_, sold_ + q);
     }
     /// Sells q; returns the quote received.
     double sell(double exogenous, double q) {
@@ -141,6 +149,7 @@ struct path_scratch {
     std::vector<queued_position> waiting, examined;
     std::vector<double> c, d, t, c_out, d_out, key_out; // chunk buffers (structure of arrays)
     oracle_feed collateral_feed, debt_feed;
+    protocol_desk desk; // absorb and auctions
 };
 
 /// A path as the engine steps along it: steps(), price(k), debt_price(k), time(k) for
@@ -154,10 +163,12 @@ public:
     path_engine(const book_columns& b, const Path& path, const C& curve, const path_rules& pr,
                 path_scratch& ws, const position_columns& out)
         : book_(b), path_(path), market_(curve), pr_(pr), r_(pr.liquidation), ws_(ws), out_(out),
-          rich_(pr.terms.active() || pr.keepers.active()),
+          rich_(pr.terms.active() || pr.keepers.active() ||
+                pr.design != liquidation_design::keepers),
           tightening_(pr.liquidation.tightening, path.price(0) / path.debt_price(0)) {
         fill();
         ws_.waiting.clear();
+        ws_.desk.reset(pr.design, pr.absorb, pr.clipper, pr.flipper, pr.keepers);
         ws_.collateral_feed.start(pr.oracle, path.price(0));
         ws_.debt_feed.start(pr.debt_oracle, path.debt_price(0));
         tightening_ = path_tightening(pr.liquidation.tightening,
@@ -453,6 +464,10 @@ private:
             }
             ws_.due.push_back({h, static_cast<std::uint32_t>(j), p.row});
         }
+        if (pr_.design != liquidation_design::keepers) {
+            hand_to_protocol(k, e, ratio, collateral_price, debt_price, all, rec);
+            return;
+        }
         const bool limited = limited_per_step(r_) || kr.limited();
         if (limited)
             sort_worst_first(ws_.due);
@@ -519,6 +534,56 @@ private:
         if (done > 0)
             rec.proceeds = market_.sell(e, sold);
         rec.price = market_.price(e);
+    }
+
+    /// Absorb and auction designs: the protocol first sells what it holds (at the market as
+    /// the step starts), then takes the due positions, lowest health first, as far as its
+    /// room allows; what keepers and buyers took is sold in one sale.
+    void hand_to_protocol(std::size_t k, double e, double ratio, double collateral_price,
+                          double debt_price, std::vector<queued_position>& all, step_record& rec) {
+        const desk_step ds{k,          path_.time(k),      ratio, collateral_price,
+                           debt_price, path_.debt_price(k)};
+        desk_totals dt;
+        double gas = 0;
+        const auto quote = [&](double q) { return market_.quote(e, q); };
+        const auto marginal = [&](double q) { return market_.marginal(e, q); };
+        const market_view<decltype(quote), decltype(marginal)> view{quote, marginal};
+        ws_.desk.step(ds, view, dt, gas);
+        sort_worst_first(ws_.due);
+        for (const candidate& cand : ws_.due) {
+            queued_position& p = all[cand.k];
+            if (!ws_.desk.kick(p.collateral, p.debt, p.row, ds, dt)) {
+                ++rec.blocked;
+                continue;
+            }
+            p.since = 0;
+        }
+        for (const queued_position& p : all) {
+            if (p.debt > 0 && p.since != 0)
+                ws_.waiting.push_back(p);
+            else
+                keep(p);
+        }
+        rec.liquidations = dt.kicks;
+        rec.auctions_started = dt.kicks;
+        rec.auctions_settled = dt.settled;
+        rec.zero_bid_auctions = dt.zero_bids;
+        rec.collateral_seized = dt.seized;
+        rec.collateral_sold = dt.sold;
+        rec.collateral_returned = dt.returned;
+        rec.debt_repaid = dt.repaid;
+        rec.bad_debt = dt.bad_debt;
+        rec.raised = dt.raised;
+        rec.repaid_value = dt.paid_value;
+        rec.incentives = dt.incentives;
+        rec.penalty = dt.penalty;
+        rec.returned_value = dt.returned_value;
+        rec.gas = gas;
+        if (dt.sold > 0)
+            rec.proceeds = market_.sell(e, dt.sold);
+        rec.price = market_.price(e);
+        rec.protocol_collateral = ws_.desk.held_collateral();
+        rec.auction_debt = ws_.desk.debt_in_auctions();
     }
 
     void collect_due(std::span<queued_position> entries, double ratio, double multiplier) {
@@ -624,6 +689,16 @@ inline void add_step(path_result& out, const step_record& rec) {
     out.unprofitable += rec.unprofitable;
     out.deferred += rec.deferred;
     out.blocked += rec.blocked;
+    out.auctions_started += rec.auctions_started;
+    out.auctions_settled += rec.auctions_settled;
+    out.zero_bid_auctions += rec.zero_bid_auctions;
+    out.collateral_returned += rec.collateral_returned;
+    out.raised += rec.raised;
+    out.incentives += rec.incentives;
+    out.penalty += rec.penalty;
+    out.returned_value += rec.returned_value;
+    out.protocol_collateral = rec.protocol_collateral;
+    out.auction_debt = rec.auction_debt;
 }
 
 /// simulate's shock as a path: the price before the shock, then the shocked price for up to
