@@ -4,9 +4,12 @@
 // books and paths, the accounting identities in every test, and the boundary checks.
 #include <spiral/cascade/cascade.hpp>
 #include <spiral/cascade/path.hpp>
+#include <spiral/cascade/shorts.hpp>
+#include <spiral/cascade/venues.hpp>
 #include <spiral/impact/exponential.hpp>
 #include <spiral/impact/linear.hpp>
 #include <spiral/impact/resilient.hpp>
+#include <spiral/impact/routed.hpp>
 
 #include "support/cascade_random_books.hpp"
 #include "support/path_random.hpp"
@@ -755,6 +758,106 @@ TEST_CASE("run equals the rescan under absorb and auction designs", "[cascade][p
             if (u.bits() % 4 == 0)
                 pr.keepers.latency_steps = u.bits() % 3;
         });
+}
+
+TEST_CASE("liquidity routed across venues at equal marginal price", "[cascade][path][impact]") {
+    // Two fee-free constant-product pools of reserves (x, y) are one pool of (2x, 2y): the
+    // split is half and half and the proceeds are 2x q / (2x + q).
+    const impact::constant_product pool{400, 8e5, 0};
+    const auto two = impact::route_over(pool, pool);
+    const impact::constant_product both{800, 1.6e6, 0};
+    for (double q : {1e-6, 1.0, 50.0, 400.0, 1e4}) {
+        const auto take = two.split(q);
+        CHECK(take[0] == Approx(q / 2).epsilon(1e-9));
+        CHECK(two.proceeds(q) == Approx(both.proceeds(q)).epsilon(1e-12));
+        CHECK(two.price_factor(q) == Approx(both.price_factor(q)).epsilon(1e-11));
+    }
+    // An order book (best bid 99.5% of the reference, 30 units down to 95%) and a Uniswap v2
+    // pool with a fee: small sales go to the venue with the better next unit; the marginal
+    // prices are equal wherever both are used; the proceeds beat every fixed split.
+    const std::vector<impact::order_book::level> bids{{99.5, 10}, {98.0, 10}, {95.0, 10}};
+    const impact::order_book book(bids, 100.0);
+    const impact::constant_product amm{1000, 1e5, 0.003};
+    const auto venues = impact::route_over(book, amm);
+    // The pool's first units fetch 0.997, the book's 0.995: half a unit all goes to the pool.
+    CHECK(venues.split(0.5)[1] == Approx(0.5).epsilon(1e-12));
+    for (double q : {0.5, 3.0, 12.0, 25.0, 45.0, 80.0}) {
+        INFO("q = " << q);
+        const auto take = venues.split(q);
+        CHECK(take[0] + take[1] == Approx(q).epsilon(1e-12));
+        double best_fixed = 0;
+        for (int j = 0; j <= 400; ++j) {
+            const double a = q * j / 400;
+            best_fixed = std::max(best_fixed, book.proceeds(a) + amm.proceeds(q - a));
+        }
+        CHECK(venues.proceeds(q) >= best_fixed * (1 - 1e-12));
+        // d proceeds / dq is the common marginal price
+        const double h = 1e-6 * q;
+        CHECK((venues.proceeds(q + h) - venues.proceeds(q - h)) / (2 * h) ==
+              Approx(venues.marginal_price(q)).epsilon(1e-4));
+        CHECK(venues.price_factor(q) >= venues.marginal_price(q));
+    }
+    // Past the book's 30 units, the pool takes everything more.
+    const auto deep = venues.split(200.0);
+    CHECK(deep[0] == Approx(30).epsilon(1e-9));
+    // In a cascade: a keeper's sale goes through the router; conservation holds.
+    const cascade::book b{{10.0, 5.0}, {800.0, 420.0}, {0.85, 0.85}};
+    const std::vector<double> prices{100, 90, 90};
+    const auto r = run_checked_path(b, {prices}, venues, {});
+    CHECK(r.liquidations >= 2);
+    CHECK(r.proceeds == Approx(90 * venues.proceeds(r.steps[0].collateral_sold)).epsilon(1e-12));
+}
+
+TEST_CASE("shorts: a perpetual short liquidated as the price rises", "[cascade][path]") {
+    // Short 10 ETH at 2,000 with 2,000 USDC posted (10x), maintenance margin 5%: margin
+    // 2,000 + 20,000 = 22,000; liquidated once 22,000 < 1.05 * 10 * p, p > 2,095.24.
+    const cascade::short_positions shorts{{22000.0}, {10.0}, {0.05}};
+    const cascade::book b = cascade::as_inverse_book(shorts);
+    CHECK(b.threshold[0] == Approx(1 / 1.05).epsilon(1e-15));
+    const std::vector<double> eth{2000, 2050, 2100};
+    const std::vector<double> usd_in_eth = cascade::inverse_prices(eth);
+    // Buying the 10 ETH back from a pool of 1,000 ETH and 2,000,000 USDC (no fee).
+    const impact::constant_product pool{1000, 2e6, 0};
+    const impact::constant_product buy_side = cascade::inverse_pool(pool);
+    cascade::path_rules pr;
+    pr.liquidation.close_factor = 1; // the exchange closes the whole position
+    pr.liquidation.bonus = 0;        // no liquidation fee here
+    cascade::book after;
+    const auto r = run_checked_path(b, {usd_in_eth}, buy_side, pr, &after);
+    // At 2,050: health 22,000 / (1.05 * 10 * 2,050) = 1.022. At 2,100: 0.998 -> liquidated.
+    CHECK(r.steps[0].liquidations == 0);
+    REQUIRE(r.steps[1].liquidations == 1);
+    CHECK(r.steps[1].debt_repaid == 10);                               // ETH
+    CHECK(r.steps[1].collateral_sold == Approx(21000).epsilon(1e-14)); // USDC at 2,100
+    CHECK(after.collateral[0] == Approx(1000).epsilon(1e-12));
+    // Buying pushes ETH up: the pool's price of USDC in ETH falls, so ETH's rises by
+    // 1 / price_factor(21,000 USDC) (x + q)^2 / x^2 with x = 2e6.
+    const double rise = (2e6 + 21000) * (2e6 + 21000) / (2e6 * 2e6);
+    CHECK(1 / r.steps[1].price == Approx(2100 * rise).epsilon(1e-12));
+}
+
+TEST_CASE("venues: presets carry their documented values", "[cascade][path]") {
+    namespace venues = spiral::cascade::venues;
+    const double minute = 1.0 / 1440;
+    for (const cascade::path_rules& p :
+         {venues::aave_v3(), venues::aave_v3_3(), venues::morpho_blue(),
+          venues::compound_v3_usdc_weth(), venues::maker_flipper_march_2020(minute),
+          venues::maker_clipper_2021(minute)})
+        CHECK_NOTHROW(p.validate());
+    CHECK(venues::aave_v3_3().terms.full_close_value == 2000);
+    CHECK(venues::aave_v3_3().terms.min_leftover_value == 1000);
+    CHECK(venues::maker_osm(minute).delay_steps == 60);
+    CHECK(venues::maker_osm(1.0 / 24).delay_steps == 1);
+    CHECK(venues::compound_v3_usdc_weth().absorb.storefront_factor() ==
+          Approx(1 - 0.5 * 0.05).epsilon(1e-15));
+    CHECK(cascade::clipper_rules::eth_b_2021().tail_seconds == 5400);
+    CHECK(cascade::flipper_rules::contract_defaults().ttl_seconds == 10800);
+    // Aave v3's example through the preset.
+    const cascade::book b{{10.0}, {16000.0}, {0.825}};
+    const std::vector<double> prices{2000, 1900};
+    const auto r = run_checked_path(b, {prices}, impact::linear{0.0}, venues::aave_v3());
+    CHECK(r.collateral_sold == Approx(4.4).epsilon(1e-15));
+    CHECK(r.protocol_fee == Approx(0.0210526).epsilon(1e-5));
 }
 
 TEST_CASE("run: bad input names the field and index", "[cascade][path]") {

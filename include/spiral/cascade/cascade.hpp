@@ -19,5 +19,7 @@
 #include <spiral/cascade/price_path.hpp>
 #include <spiral/cascade/result.hpp>
 #include <spiral/cascade/rules.hpp>
+#include <spiral/cascade/shorts.hpp>
 #include <spiral/cascade/simulate.hpp>
 #include <spiral/cascade/synthetic.hpp>
+#include <spiral/cascade/venues.hpp>
