@@ -4,6 +4,7 @@
 // books and paths, the accounting identities in every test, and the boundary checks.
 #include <spiral/cascade/cascade.hpp>
 #include <spiral/cascade/path.hpp>
+#include <spiral/cascade/path_multi.hpp>
 #include <spiral/cascade/shorts.hpp>
 #include <spiral/cascade/venues.hpp>
 #include <spiral/impact/exponential.hpp>
@@ -858,6 +859,76 @@ TEST_CASE("venues: presets carry their documented values", "[cascade][path]") {
     const auto r = run_checked_path(b, {prices}, impact::linear{0.0}, venues::aave_v3());
     CHECK(r.collateral_sold == Approx(4.4).epsilon(1e-15));
     CHECK(r.protocol_fee == Approx(0.0210526).epsilon(1e-5));
+}
+
+TEST_CASE("several collaterals along their paths: a bonus per collateral, the liquidator's choice",
+          "[cascade][path]") {
+    // One position: 1 ETH (threshold 0.8, bonus 5%) and 0.05 BTC (threshold 0.75, bonus
+    // 10%) against 3,000. Health at ETH 2,000 and BTC 40,000: (1600 + 1500) / 3000 = 1.033;
+    // at ETH 1,900: (1520 + 1500) / 3000 = 1.0067; at 1,800: 0.98 -> half the debt, seized
+    // from BTC (the higher bonus): 1500 * 1.1 / 40000 = 0.04125 BTC.
+    const cascade::multi_book b{2, {1.0, 0.05}, {3000.0}};
+    const std::vector<double> eth{2000, 1900, 1800}, btc{40000, 40000, 40000};
+    const std::vector<cascade::price_path> paths{{eth}, {btc}};
+    const std::vector<impact::linear> curves{impact::linear{0.0}, impact::linear{0.0}};
+    const std::vector<cascade::collateral_terms> assets{{0.8, 0.05}, {0.75, 0.10}};
+    std::vector<double> c(2), d(1);
+    const auto r = cascade::run(b, std::span<const cascade::price_path>(paths),
+                                std::span<const impact::linear>(curves),
+                                std::span<const cascade::collateral_terms>(assets), {}, c, d);
+    CHECK(r.steps[0].liquidations == 0);
+    REQUIRE(r.steps[1].liquidations == 1);
+    CHECK(r.steps[1].debt_repaid == 1500);
+    CHECK(r.steps[1].collateral_sold[1] == Approx(1500 * 1.1 / 40000).epsilon(1e-15));
+    CHECK(r.steps[1].collateral_sold[0] == 0);
+    CHECK(c[1] == Approx(0.05 - 0.04125).epsilon(1e-13));
+    CHECK(d[0] == 1500);
+    // Seizing in order instead takes ETH, at its 5%: 1500 * 1.05 / 1800.
+    cascade::multi_path_rules in_order;
+    in_order.choose = cascade::collateral_choice::in_order;
+    const auto o = cascade::run(b, std::span<const cascade::price_path>(paths),
+                                std::span<const impact::linear>(curves),
+                                std::span<const cascade::collateral_terms>(assets), in_order);
+    CHECK(o.steps[1].collateral_sold[0] == Approx(1500 * 1.05 / 1800).epsilon(1e-15));
+    // Conservation per asset and of debt.
+    CHECK(c[0] + r.collateral_sold[0] == Approx(1.0).epsilon(1e-15));
+    CHECK(c[1] + r.collateral_sold[1] == Approx(0.05).epsilon(1e-15));
+    CHECK(d[0] + r.debt_repaid + r.bad_debt == Approx(3000).epsilon(1e-15));
+}
+
+TEST_CASE("several collaterals: one asset is the single-asset run", "[cascade][path]") {
+    uniform_source u(8080);
+    for (int trial = 0; trial < 300; ++trial) {
+        cascade::book single = spiral::test::random_book(u, 40);
+        const double t = u(0.5, 1.0);
+        std::fill(single.threshold.begin(), single.threshold.end(), t);
+        cascade::rules rules = spiral::test::random_rules(u);
+        rules.max_collateral_per_round = inf;
+        rules.tightening = {};
+        const double bonus = u(0, 0.15);
+        rules.bonus = bonus;
+        rules.max_bonus = std::max(rules.max_bonus, bonus);
+        const std::vector<double> prices = spiral::test::random_prices(u, 30);
+        const impact::exponential curve{u(0, 0.1)};
+        cascade::path_rules pr;
+        pr.liquidation = rules;
+        const auto one = run_checked_path(single, {prices, 0.01}, curve, pr);
+        const cascade::multi_book multi{1, single.collateral, single.debt};
+        const std::vector<cascade::price_path> paths{{prices, 0.01}};
+        const std::vector<impact::exponential> curves{curve};
+        const std::vector<cascade::collateral_terms> assets{{t, bonus}};
+        cascade::multi_path_rules mr;
+        mr.liquidation = rules;
+        const auto many = cascade::run(multi, std::span<const cascade::price_path>(paths),
+                                       std::span<const impact::exponential>(curves),
+                                       std::span<const cascade::collateral_terms>(assets), mr);
+        INFO("trial " << trial);
+        REQUIRE(many.liquidations == one.liquidations);
+        CHECK(near_relative(many.collateral_sold[0], one.collateral_sold, 1e-12));
+        CHECK(near_relative(many.debt_repaid, one.debt_repaid, 1e-12));
+        CHECK(near_relative(many.bad_debt, one.bad_debt, 1e-12));
+        CHECK(price_close(many.final_price[0], one.final_price));
+    }
 }
 
 TEST_CASE("run: bad input names the field and index", "[cascade][path]") {

@@ -10,6 +10,7 @@
 #include <spiral/cascade/multi_asset.hpp>
 #include <spiral/cascade/oracle.hpp>
 #include <spiral/cascade/path.hpp>
+#include <spiral/cascade/path_multi.hpp>
 #include <spiral/cascade/path_result.hpp>
 #include <spiral/cascade/path_rules.hpp>
 #include <spiral/cascade/path_workspace.hpp>
