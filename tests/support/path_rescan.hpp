@@ -247,6 +247,7 @@ cascade::path_result rescan_path(path_book& book, const cascade::price_path& pat
                 rec.collateral_seized = dt.seized;
                 rec.collateral_sold = dt.sold;
                 rec.collateral_returned = dt.returned;
+                rec.collateral_kept = dt.kept;
                 rec.debt_repaid = dt.repaid;
                 rec.bad_debt = dt.bad_debt;
                 rec.raised = dt.raised;
@@ -360,9 +361,9 @@ cascade::path_result rescan_path(path_book& book, const cascade::price_path& pat
             rec.gas = static_cast<double>(rec.liquidations) * pr.keepers.gas;
         const bool sells = pr.design == cascade::liquidation_design::keepers
                                ? rec.liquidations > 0
-                               : rec.collateral_sold > 0;
+                               : rec.collateral_sold - rec.collateral_kept > 0;
         if (sells) {
-            const double q = rec.collateral_sold;
+            const double q = rec.collateral_sold - rec.collateral_kept;
             if constexpr (recovers) {
                 rec.proceeds = e * state.proceeds(q);
                 state.displaced += q;
@@ -389,6 +390,7 @@ cascade::path_result rescan_path(path_book& book, const cascade::price_path& pat
         out.auctions_settled += rec.auctions_settled;
         out.zero_bid_auctions += rec.zero_bid_auctions;
         out.collateral_returned += rec.collateral_returned;
+        out.collateral_kept += rec.collateral_kept;
         out.raised += rec.raised;
         out.incentives += rec.incentives;
         out.penalty += rec.penalty;

@@ -108,7 +108,8 @@ struct clipper_rules {
 /// after it started; without any bid by then it restarts. Keepers bid what selling the lot
 /// is worth to them; when that no longer beats the last bid, they stop. With `zero_bidder`,
 /// an opportunist bids 0 as each auction starts: if no keeper outbids it within `ttl`, the
-/// collateral goes for nothing (Black Thursday: 36% of auctions settled at zero).
+/// collateral goes for nothing (Black Thursday: 36% of auctions settled at zero); having
+/// paid nothing, it keeps the collateral rather than sell it into the market at once.
 struct flipper_rules {
     double beg = 1.05;                                    ///< minimum bid step, > 1
     double ttl_seconds = 3 * 3600;                        ///< bid lifetime, > 0

@@ -43,6 +43,7 @@ struct step_record {
     std::size_t auctions_settled = 0;
     std::size_t zero_bid_auctions = 0; ///< English auctions settled at a bid of zero
     double collateral_returned = 0;    ///< collateral an auction gave back to owners
+    double collateral_kept = 0; ///< of collateral_sold: won at a zero bid, kept, not sold
     double raised = 0;                 ///< debt units the protocol received for collateral
     double incentives = 0;             ///< debt units the protocol paid keepers (Clipper)
     double penalty = 0;                ///< debt units raised above the debt covered
@@ -63,7 +64,8 @@ struct path_result {
     std::size_t unprofitable = 0, deferred = 0, blocked = 0; ///< position-steps (see step_record)
 
     std::size_t auctions_started = 0, auctions_settled = 0, zero_bid_auctions = 0;
-    double collateral_returned = 0, raised = 0, incentives = 0, penalty = 0, returned_value = 0;
+    double collateral_returned = 0, collateral_kept = 0, raised = 0, incentives = 0, penalty = 0;
+    double returned_value = 0;
     double protocol_collateral = 0; ///< held by the protocol after the path (fees excluded)
     double auction_debt = 0;        ///< debt behind auctions still running after the path
 

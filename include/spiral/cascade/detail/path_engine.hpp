@@ -579,8 +579,9 @@ private:
         rec.penalty = dt.penalty;
         rec.returned_value = dt.returned_value;
         rec.gas = gas;
-        if (dt.sold > 0)
-            rec.proceeds = market_.sell(e, dt.sold);
+        if (dt.sold - dt.kept > 0)
+            rec.proceeds = market_.sell(e, dt.sold - dt.kept);
+        rec.collateral_kept = dt.kept;
         rec.price = market_.price(e);
         rec.protocol_collateral = ws_.desk.held_collateral();
         rec.auction_debt = ws_.desk.debt_in_auctions();
@@ -693,6 +694,7 @@ inline void add_step(path_result& out, const step_record& rec) {
     out.auctions_settled += rec.auctions_settled;
     out.zero_bid_auctions += rec.zero_bid_auctions;
     out.collateral_returned += rec.collateral_returned;
+    out.collateral_kept += rec.collateral_kept;
     out.raised += rec.raised;
     out.incentives += rec.incentives;
     out.penalty += rec.penalty;

@@ -32,6 +32,7 @@ struct desk_totals {
     std::size_t kicks = 0, settled = 0, zero_bids = 0, actions = 0;
     double seized = 0;         ///< collateral taken from positions (asset units)
     double sold = 0;           ///< collateral keepers or buyers took this step, to be sold
+    double kept = 0; ///< of which won for nothing and kept, not sold (zero bids)
     double returned = 0;       ///< collateral given back to owners
     double repaid = 0;         ///< debt cleared and covered (debt units)
     double bad_debt = 0;       ///< debt cleared and not covered
@@ -158,7 +159,8 @@ public:
     /// Runs the protocol's sales for a step, at the market as the step starts: storefront
     /// purchases (absorb), takes and resets (Dutch), bids and settlements (English). Auctions
     /// kicked in this step wait for the next. Keeper capacity (count, notional, gas budget)
-    /// bounds the purchases, takes and bids; gas is spent on each.
+    /// bounds the purchases, takes and bids, served where the collateral is worth the most
+    /// above what is bid or owed (ties: the older auction); gas is spent on each.
     template <class View>
     void step(const desk_step& s, const View& market, desk_totals& t, double& gas) {
         if (design_ == liquidation_design::absorb)
@@ -177,6 +179,11 @@ private:
         double bid = 0, expiry = 0, end = 0; // English
         bool has_bid = false;
         std::size_t kicked = 0;
+        double price = 0; // Dutch: this step's price
+    };
+    struct ranked {
+        double gap;
+        std::size_t index;
     };
 
     /// Keeper capacity left in the step.
@@ -237,9 +244,14 @@ private:
         capacity cap = fresh_capacity();
         const bool dutch = design_ == liquidation_design::dutch_auction;
         const double margin = 1 + keepers_.margin;
-        for (auction& a : auctions_) {
+        // Resets first (Dutch), then the keepers' actions, most valuable first: the auctions
+        // whose collateral is worth the most above what is bid or owed.
+        order_.clear();
+        for (std::size_t i = 0; i < auctions_.size(); ++i) {
+            auction& a = auctions_[i];
             if (a.kicked >= s.step)
                 continue; // started this step
+            double gap;
             if (dutch) {
                 const double elapsed = (s.now_days - a.started) * seconds_per_day;
                 double price = clipper_.price(a.top, elapsed);
@@ -249,6 +261,21 @@ private:
                     t.incentives += clipper_.tip + clipper_.chip * a.tab;
                     price = a.top;
                 }
+                a.price = price;
+                const double slice = std::min(a.lot, a.tab / price);
+                const double owe = slice < a.lot ? a.tab : slice * price;
+                gap = market.quote(slice) - owe * s.debt_market;
+            } else {
+                gap = market.quote(a.lot) - a.bid * s.debt_market;
+            }
+            order_.push_back({gap, i});
+        }
+        std::stable_sort(order_.begin(), order_.end(),
+                         [](const ranked& x, const ranked& y) { return x.gap > y.gap; });
+        for (const ranked& r : order_) {
+            auction& a = auctions_[r.index];
+            if (dutch) {
+                const double price = a.price;
                 const double slice = std::min(a.lot, a.tab / price);
                 const double owe = slice < a.lot ? a.tab : slice * price;
                 const double cost = owe * s.debt_market;
@@ -272,51 +299,60 @@ private:
                 continue;
             }
             // English: the keepers bid what selling the lot is worth to them.
-            if (cap.count > 0 && cap.gas_budget >= keepers_.gas) {
-                if (a.bid < a.tab) { // tend
-                    const double worth =
-                        (market.quote(a.lot) - keepers_.gas) / (margin * s.debt_market);
-                    const double bid = std::min(a.tab, worth);
-                    const bool raises =
-                        a.has_bid ? bid >= a.bid * flipper_.beg || bid == a.tab : true;
-                    if (bid > a.bid && raises && bid * s.debt_market <= cap.notional) {
-                        cap.use(keepers_, bid * s.debt_market);
+            if (!(cap.count > 0 && cap.gas_budget >= keepers_.gas))
+                continue;
+            if (a.bid < a.tab) { // tend
+                const double worth =
+                    (market.quote(a.lot) - keepers_.gas) / (margin * s.debt_market);
+                const double bid = std::min(a.tab, worth);
+                const bool raises =
+                    a.has_bid ? bid >= a.bid * flipper_.beg || bid == a.tab : true;
+                if (bid > a.bid && raises && bid * s.debt_market <= cap.notional) {
+                    cap.use(keepers_, bid * s.debt_market);
+                    gas += keepers_.gas;
+                    ++t.actions;
+                    a.bid = bid;
+                    a.has_bid = true;
+                    a.expiry = s.now_days + flipper_.ttl_seconds / seconds_per_day;
+                }
+            } else { // dent: the tab for less collateral
+                const double need = margin * a.tab * s.debt_market + keepers_.gas;
+                if (market.quote(a.lot) >= need) {
+                    double lo = 0, hi = a.lot;
+                    for (int i = 0; i < 200 && hi - lo > 1e-15 * hi; ++i) {
+                        const double mid = 0.5 * (lo + hi);
+                        (market.quote(mid) >= need ? hi : lo) = mid;
+                    }
+                    if (hi * flipper_.beg <= a.lot && a.tab * s.debt_market <= cap.notional) {
+                        cap.use(keepers_, a.tab * s.debt_market);
                         gas += keepers_.gas;
                         ++t.actions;
-                        a.bid = bid;
-                        a.has_bid = true;
+                        t.returned += a.lot - hi;
+                        a.lot = hi;
                         a.expiry = s.now_days + flipper_.ttl_seconds / seconds_per_day;
-                    }
-                } else { // dent: the tab for less collateral
-                    const double need = margin * a.tab * s.debt_market + keepers_.gas;
-                    if (market.quote(a.lot) >= need) {
-                        double lo = 0, hi = a.lot;
-                        for (int i = 0; i < 200 && hi - lo > 1e-15 * hi; ++i) {
-                            const double mid = 0.5 * (lo + hi);
-                            (market.quote(mid) >= need ? hi : lo) = mid;
-                        }
-                        if (hi * flipper_.beg <= a.lot && a.tab * s.debt_market <= cap.notional) {
-                            cap.use(keepers_, a.tab * s.debt_market);
-                            gas += keepers_.gas;
-                            ++t.actions;
-                            t.returned += a.lot - hi;
-                            a.lot = hi;
-                            a.expiry = s.now_days + flipper_.ttl_seconds / seconds_per_day;
-                        }
                     }
                 }
             }
-            if (a.has_bid && (s.now_days >= a.expiry || s.now_days >= a.end)) {
-                a.raised = a.bid; // deal: the winner pays its bid and takes the lot
-                dirt_ -= a.tab;
-                t.sold += a.lot;
-                t.raised += a.bid;
-                t.paid_value += a.bid * s.debt_market;
-                a.tab = 0;
-                a.lot = 0;
-                t.zero_bids += a.bid > 0 ? 0 : 1;
-            } else if (!a.has_bid && s.now_days >= a.end) {
-                a.end = s.now_days + flipper_.tau_seconds / seconds_per_day; // tick: restart
+        }
+        if (!dutch) {
+            for (auction& a : auctions_) {
+                if (a.kicked >= s.step)
+                    continue;
+                if (a.has_bid && (s.now_days >= a.expiry || s.now_days >= a.end)) {
+                    a.raised = a.bid; // deal: the winner pays its bid and takes the lot
+                    dirt_ -= a.tab;
+                    t.sold += a.lot;
+                    if (!(a.bid > 0)) { // won for nothing: no need to sell it now
+                        t.kept += a.lot;
+                        ++t.zero_bids;
+                    }
+                    t.raised += a.bid;
+                    t.paid_value += a.bid * s.debt_market;
+                    a.tab = 0;
+                    a.lot = 0;
+                } else if (!a.has_bid && s.now_days >= a.end) {
+                    a.end = s.now_days + flipper_.tau_seconds / seconds_per_day; // restart
+                }
             }
         }
         // Settle what is done: covered (Dutch tab, English deal) or out of collateral.
@@ -340,6 +376,7 @@ private:
     flipper_rules flipper_{};
     keeper_rules keepers_{};
     std::vector<auction> auctions_;
+    std::vector<ranked> order_;
     double inventory_ = 0, reserves_ = 0, dirt_ = 0;
 };
 
