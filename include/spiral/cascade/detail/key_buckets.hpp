@@ -136,6 +136,7 @@ private:
     struct list {
         std::uint32_t head = none_id, tail = none_id;
         std::uint32_t size = 0; // entries; every block but the tail is full
+        double highest = 0;     // no entry is priced above this (filters skip lists below reach)
     };
 
     block& block_at(std::uint32_t id) noexcept {
@@ -189,6 +190,7 @@ private:
         }
         block_at(l.tail).items[at] = e;
         ++l.size;
+        l.highest = e.key > l.highest ? e.key : l.highest;
     }
 
     /// Returns l's blocks to the pool and empties it.
@@ -260,6 +262,8 @@ private:
     /// Visits the entries of l priced at or above `reach` (as one span) and keeps the others.
     template <class Visit>
     bool visit_filtered(list& l, double reach, Visit& visit) {
+        if (l.size == 0 || l.highest < reach)
+            return true; // nothing here is reached (a reach hovering over this bucket)
         chunk_.clear();
         kept_.clear();
         for (std::uint32_t id = l.head; id != none_id; id = block_at(id).next)

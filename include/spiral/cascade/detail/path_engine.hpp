@@ -142,7 +142,8 @@ struct path_scratch {
     unzeroed<std::uint16_t> bucket_of;
     std::vector<std::uint32_t> untouched;
     std::vector<queued_position> back, pending;
-    std::vector<std::uint32_t> rows; // book rows of a chunk being gathered
+    unzeroed<queued_position> survivors; // uncapped steps: still open, pushed after the step
+    std::vector<std::uint32_t> rows;     // book rows of a chunk being gathered
     std::vector<candidate> due;
     // Due positions a keeper has seen and not yet served (latency): examined every step, so
     // that one no longer due forgets it was seen.
@@ -351,17 +352,20 @@ private:
     /// After the kernel ran on `count` positions: those still open go to `back` (pushed into
     /// the queue after the step, so that none is taken twice), closed ones are written out.
     void settle(std::size_t count, const queued_position* before) {
+        queued_position* to = ws_.survivors.extend(count);
+        std::size_t kept = 0;
         for (std::size_t j = 0; j < count; ++j) {
             queued_position p = before[j];
             p.collateral = ws_.c_out[j];
             p.debt = ws_.d_out[j];
-            if (p.debt > 0) {
-                p.key = ws_.key_out[j];
-                ws_.back.push_back(p);
-            } else {
+            p.key = ws_.key_out[j];
+            to[kept] = p;
+            if (p.debt > 0)
+                ++kept;
+            else
                 write(p.row, p.collateral, p.debt);
-            }
         }
+        ws_.survivors.commit(kept);
     }
 
     /// Uncapped step: everything reached is due at once, in any order, liquidated a chunk at a
@@ -369,7 +373,7 @@ private:
     /// unit has them): positions from the queue, and those the reach gets to in the book,
     /// gathered in book order (those not due come out unchanged and join the queue).
     void liquidate_all_due(double ratio, double multiplier, double reach, round_totals& totals) {
-        ws_.back.clear();
+        ws_.survivors.clear();
         std::size_t count = 0;
         queued_position* pending = ws_.pending.data();
         const auto flush = [&] {
@@ -419,7 +423,7 @@ private:
         });
         if (count > 0)
             gather();
-        for (const queued_position& p : ws_.back)
+        for (const queued_position& p : ws_.survivors.elements())
             ws_.open.push(p);
     }
 
