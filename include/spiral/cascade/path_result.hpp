@@ -43,7 +43,7 @@ struct step_record {
     std::size_t auctions_settled = 0;
     std::size_t zero_bid_auctions = 0; ///< English auctions settled at a bid of zero
     double collateral_returned = 0;    ///< collateral an auction gave back to owners
-    double collateral_kept = 0; ///< of collateral_sold: won at a zero bid, kept, not sold
+    double collateral_kept = 0;        ///< of collateral_sold: won at a zero bid, kept, not sold
     double raised = 0;                 ///< debt units the protocol received for collateral
     double incentives = 0;             ///< debt units the protocol paid keepers (Clipper)
     double penalty = 0;                ///< debt units raised above the debt covered

@@ -32,7 +32,7 @@ struct desk_totals {
     std::size_t kicks = 0, settled = 0, zero_bids = 0, actions = 0;
     double seized = 0;         ///< collateral taken from positions (asset units)
     double sold = 0;           ///< collateral keepers or buyers took this step, to be sold
-    double kept = 0; ///< of which won for nothing and kept, not sold (zero bids)
+    double kept = 0;           ///< of which won for nothing and kept, not sold (zero bids)
     double returned = 0;       ///< collateral given back to owners
     double repaid = 0;         ///< debt cleared and covered (debt units)
     double bad_debt = 0;       ///< debt cleared and not covered
@@ -305,8 +305,7 @@ private:
                 const double worth =
                     (market.quote(a.lot) - keepers_.gas) / (margin * s.debt_market);
                 const double bid = std::min(a.tab, worth);
-                const bool raises =
-                    a.has_bid ? bid >= a.bid * flipper_.beg || bid == a.tab : true;
+                const bool raises = a.has_bid ? bid >= a.bid * flipper_.beg || bid == a.tab : true;
                 if (bid > a.bid && raises && bid * s.debt_market <= cap.notional) {
                     cap.use(keepers_, bid * s.debt_market);
                     gas += keepers_.gas;
