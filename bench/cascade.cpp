@@ -9,8 +9,15 @@
 //   fast/<scenario>           cascade::simulate on the prepared book, reusing a workspace
 //                             (the Monte Carlo case)
 //   fast/<scenario>_cold      the same with a fresh workspace per call
+//   one_shot/<scenario>       cascade::simulate on the plain book (no prepared book): the
+//                             path engine along the shock, bucketing the book as it goes;
+//                             warm workspace (_cold: a fresh one per call)
 //   rescan/<scenario>         the plain engine of tests/support/cascade_rescan.hpp: every open
 //                             position checked every round
+//   path_day                  cascade::run along one day in minutes (1,440 steps: a 1.5% vol
+//                             walk with a 12% fall over an hour), plain book, warm workspace;
+//                             counters: steps that liquidated, cost in streaming passes
+//   path_day_rescan           the same under tests/support/path_rescan.hpp (one iteration)
 // Scenarios (counters show rounds and liquidations):
 //   small_shock     5% shock, depth 3x the book: a mild cascade (the common Monte Carlo draw)
 //   creep           8% shock, depth 2x: a long, near-critical cascade
@@ -20,14 +27,18 @@
 //                   shock over one streaming pass, both timed in this binary)
 #include <spiral/cascade/cascade.hpp>
 #include <spiral/cascade/synthetic.hpp>
+#include <spiral/core/random.hpp>
 #include <spiral/impact/exponential.hpp>
+#include <spiral/impact/resilient.hpp>
 
 #include "support/cascade_rescan.hpp"
+#include "support/path_rescan.hpp"
 
 #include <benchmark/benchmark.h>
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <numeric>
@@ -186,6 +197,27 @@ void fast_sweep(benchmark::State& state) {
     state.counters["passes"] = took.count() / static_cast<double>(runs) / pass;
 }
 
+// One shot on the plain book: cascade::simulate(book, ...) buckets the book by liquidation
+// price in two streaming passes and runs the path engine; no prepared book, no sort.
+void one_shot(benchmark::State& state, scenario s, bool warm) {
+    const market_data& d = data();
+    const auto curve = curve_for(s);
+    const cascade::rules r = rules_for(s);
+    cascade::result res;
+    cascade::path_workspace shared;
+    if (warm) // grow the workspace once, outside the timing
+        res = cascade::simulate(d.book, d.params.price, s.shock, curve, r, shared);
+    for (auto _ : state) {
+        if (warm) {
+            res = cascade::simulate(d.book, d.params.price, s.shock, curve, r, shared);
+        } else {
+            res = cascade::simulate(d.book, d.params.price, s.shock, curve, r);
+        }
+        benchmark::DoNotOptimize(res.final_price);
+    }
+    report(state, res);
+}
+
 void rescan(benchmark::State& state, scenario s) {
     const market_data& d = data();
     const auto curve = curve_for(s);
@@ -202,6 +234,69 @@ void rescan(benchmark::State& state, scenario s) {
     report(state, res);
 }
 
+// One day in minutes: a random walk (1.5% daily vol) with a 12% fall over an hour at noon,
+// half of it recovered over the afternoon. Liquidations happen in a few hundred of the 1,440
+// steps. Depth 3x the book, recovering with a one-hour half-life.
+std::vector<double> day_in_minutes() {
+    std::vector<double> p{2000.0};
+    spiral::splitmix64 rng{7};
+    for (int k = 1; k <= 1440; ++k) {
+        double step = 0.015 / std::sqrt(1440.0) * spiral::standard_normal(rng);
+        if (k > 720 && k <= 780)
+            step += std::log(0.88) / 60;
+        if (k > 780 && k <= 1080)
+            step += -std::log(0.94) / 300;
+        p.push_back(p.back() * std::exp(step));
+    }
+    return p;
+}
+
+// cascade::run along the day on the plain book (bucketed in one streaming pass each call),
+// warm workspace. Counters: steps that liquidated, and the cost in streaming passes.
+void path_day(benchmark::State& state) {
+    const market_data& d = data();
+    static const std::vector<double> prices = day_in_minutes();
+    const cascade::price_path path{prices, 1.0 / 1440};
+    const spiral::impact::resilient curve{spiral::impact::exponential{1 / (3 * d.total_collateral)},
+                                          std::log(2.0) * 24};
+    const double pass = stream_seconds();
+    cascade::path_workspace ws;
+    cascade::path_result res = cascade::run(d.book, path, curve, {}, {}, ws);
+    std::size_t runs = 0;
+    const auto start = std::chrono::steady_clock::now();
+    for (auto _ : state) {
+        res = cascade::run(d.book, path, curve, {}, {}, ws);
+        benchmark::DoNotOptimize(res.final_price);
+        ++runs;
+    }
+    const std::chrono::duration<double> took = std::chrono::steady_clock::now() - start;
+    std::size_t active = 0;
+    for (const auto& s : res.steps)
+        active += s.liquidations > 0 ? 1 : 0;
+    state.counters["liquidations"] = static_cast<double>(res.liquidations);
+    state.counters["steps_liquidating"] = static_cast<double>(active);
+    state.counters["passes"] = took.count() / static_cast<double>(runs) / pass;
+}
+
+// The same day under the plain step-by-step rescan of tests/support/path_rescan.hpp.
+void path_day_rescan(benchmark::State& state) {
+    const market_data& d = data();
+    static const std::vector<double> prices = day_in_minutes();
+    const cascade::price_path path{prices, 1.0 / 1440};
+    const spiral::impact::resilient curve{spiral::impact::exponential{1 / (3 * d.total_collateral)},
+                                          std::log(2.0) * 24};
+    cascade::path_result res;
+    spiral::test::path_book book;
+    for (auto _ : state) {
+        state.PauseTiming();
+        book = {d.book.collateral, d.book.debt, d.book.threshold};
+        state.ResumeTiming();
+        res = spiral::test::rescan_path(book, path, curve, {});
+        benchmark::DoNotOptimize(res.final_price);
+    }
+    state.counters["liquidations"] = static_cast<double>(res.liquidations);
+}
+
 const scenario small_shock{0.05, 3.0};
 const scenario creep{0.08, 2.0};
 const scenario capped{0.05, 2.0, 1000};
@@ -215,6 +310,10 @@ BENCHMARK(scan_health)->Unit(benchmark::kMillisecond)->UseRealTime();
 #define SPIRAL_CASCADE_BENCH(name)                                                                 \
     BENCHMARK_CAPTURE(fast, name, name, true)->Unit(benchmark::kMillisecond)->UseRealTime();       \
     BENCHMARK_CAPTURE(fast, name##_cold, name, false)                                              \
+        ->Unit(benchmark::kMillisecond)                                                            \
+        ->UseRealTime();                                                                           \
+    BENCHMARK_CAPTURE(one_shot, name, name, true)->Unit(benchmark::kMillisecond)->UseRealTime();   \
+    BENCHMARK_CAPTURE(one_shot, name##_cold, name, false)                                          \
         ->Unit(benchmark::kMillisecond)                                                            \
         ->UseRealTime();                                                                           \
     BENCHMARK_CAPTURE(rescan, name, name)->Unit(benchmark::kMillisecond)->UseRealTime()
@@ -233,3 +332,5 @@ BENCHMARK(fast_sweep)
     ->Arg(43)
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime();
+BENCHMARK(path_day)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(path_day_rescan)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(1);

@@ -7,6 +7,7 @@
 #include <spiral/cascade/rules.hpp>
 
 #include "support/cascade_random_books.hpp"
+#include "support/path_random.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -92,4 +93,12 @@ TEST_CASE("cascade engine on batches equals the plain rescan on random books", "
     // at once and whole batches run.
     spiral::test::fast_engine_equals_rescan(1500, 20200312, 60);
     spiral::test::fast_engine_equals_rescan(300, 19871019, 2000);
+}
+
+TEST_CASE("the path engine on batches: one-shot simulate and run equal the plain rescans",
+          "[cascade]") {
+    spiral::test::one_shot_equals_rescan(2024, 600);
+    spiral::test::run_equals_rescan(99, 600,
+                                    [](spiral::test::uniform_source&, cascade::path_rules&,
+                                       std::size_t, std::vector<double>&) {});
 }

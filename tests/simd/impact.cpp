@@ -46,19 +46,22 @@ void check_lanes(const C& curve, double hi, double relative, double absolute) {
     constexpr std::size_t width = T::size;
     INFO(SPIRAL_TEST_ARCH_NAME << ", " << width << " lanes of " << sizeof(S) * 8 << " bits");
     const auto qs = quantities(hi);
-    std::vector<S> in(qs.size() + width), price(in.size()), proceeds(in.size());
+    std::vector<S> in(qs.size() + width), price(in.size()), proceeds(in.size()),
+        marginal(in.size());
     for (std::size_t i = 0; i < qs.size(); ++i)
         in[i] = static_cast<S>(qs[i]);
     for (std::size_t i = 0; i < qs.size(); i += width) {
         const T q = T::load_unaligned(&in[i]);
         curve.price_factor(q).store_unaligned(&price[i]);
         curve.proceeds(q).store_unaligned(&proceeds[i]);
+        spiral::marginal_price(curve, q).store_unaligned(&marginal[i]);
     }
     for (std::size_t i = 0; i < qs.size(); ++i) {
         const S q = in[i];
         INFO("q = " << q);
         CHECK(same(price[i], curve.price_factor(q), relative, absolute));
         CHECK(same(proceeds[i], curve.proceeds(q), relative, absolute));
+        CHECK(same(marginal[i], spiral::marginal_price(curve, q), relative, absolute));
     }
 }
 

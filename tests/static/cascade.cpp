@@ -49,3 +49,34 @@ static_assert(near(cascade::bonus_at(dutch, 0.97), 0.05, 1e-15));
 static_assert(cascade::bonus_at(dutch, 0.5) == 0.1 && cascade::bonus_at(dutch, 1.2) == 0.02);
 
 } // namespace
+
+// Issue 13: the path engine's parameter structs are plain aggregates; presets and Morpho's
+// incentive evaluate at compile time.
+#include <spiral/cascade/absorb.hpp>
+#include <spiral/cascade/auction.hpp>
+#include <spiral/cascade/keeper.hpp>
+#include <spiral/cascade/liquidation_terms.hpp>
+#include <spiral/cascade/oracle.hpp>
+#include <spiral/cascade/path_rules.hpp>
+#include <spiral/cascade/price_path.hpp>
+
+#include <type_traits>
+
+namespace path_checks {
+namespace cascade = spiral::cascade;
+static_assert(std::is_aggregate_v<cascade::price_path> && std::is_aggregate_v<cascade::path_rules>);
+static_assert(std::is_aggregate_v<cascade::oracle_rules> &&
+              std::is_trivially_copyable_v<cascade::oracle_rules>);
+static_assert(std::is_aggregate_v<cascade::keeper_rules> &&
+              std::is_trivially_copyable_v<cascade::keeper_rules>);
+static_assert(std::is_aggregate_v<cascade::liquidation_terms> &&
+              std::is_trivially_copyable_v<cascade::liquidation_terms>);
+static_assert(std::is_aggregate_v<cascade::clipper_rules> &&
+              std::is_aggregate_v<cascade::flipper_rules> &&
+              std::is_aggregate_v<cascade::absorb_rules>);
+static_assert(cascade::clipper_rules::eth_b_2021().tail_seconds == 5400);
+static_assert(cascade::flipper_rules::eth_a_march_2020().zero_bidder);
+static_assert(cascade::absorb_rules::usdc_mainnet_weth().storefront_factor() == 1 - 0.5 * 0.05);
+static_assert(cascade::morpho_incentive(0.5) == 1.15);
+static_assert(cascade::morpho_incentive(1.0) == 1.0);
+} // namespace path_checks

@@ -62,13 +62,18 @@ static_assert(near(atl.price_factor(1e6), 1 - 0.142 * 0.02 / 8, 1e-15));
 constexpr impact::constant_product pool{.base_reserve = 400, .quote_reserve = 8e5};
 static_assert(pool.amount_out(100.0) == 160000.0 && pool.proceeds(100.0) == 80.0);
 static_assert(near(pool.price_factor(100.0), 0.64, 2e-16));
-static_assert(near(impact::constant_product{400, 8e5, 0.003}.price_factor(0.0), 0.997, 1e-16));
+// With a fee the pool's price starts at 1 and the next unit fetches 1 - fee of it.
+static_assert(impact::constant_product{400, 8e5, 0.003}.price_factor(0.0) == 1.0);
+static_assert(near(impact::constant_product{400, 8e5, 0.003}.marginal_price(0.0), 0.997, 1e-16));
+static_assert(near(spiral::marginal_price(impact::constant_product{400, 8e5, 0.003}, 0.0), 0.997,
+                   1e-16));
 
 // stableswap: a balanced pool sits at the peg; the invariant's D is x + y there.
 constexpr impact::stableswap curve{
     .amplification = 100, .base_reserve = 5e5, .quote_reserve = 5e5, .fee = 0.0004};
 static_assert(near(curve.invariant(), 1e6, 1e-9));
-static_assert(near(curve.price_factor(0.0), 0.9996, 1e-15));
+static_assert(near(curve.price_factor(0.0), 1.0, 1e-15));
+static_assert(near(curve.marginal_price(0.0), 0.9996, 1e-15));
 static_assert(curve.proceeds(1e3) > 0.9995 * 1e3 && curve.proceeds(1e3) < 0.9996 * 1e3);
 
 // combinators: half the depth of the pool above is the pool with half the reserves.

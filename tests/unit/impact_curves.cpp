@@ -48,13 +48,18 @@ double integral(const std::function<double(double)>& f, double q, std::vector<do
     return sum;
 }
 
-/// proceeds(q) agrees with the quadrature of price_factor over [0, q] to 1e-12 relative.
+/// proceeds(q) agrees with the quadrature of marginal_price over [0, q] to 1e-12 relative
+/// (price_factor on fee-free curves), and is at most the quadrature of price_factor (the fee
+/// only lowers what the seller receives).
 template <class C>
 void check_integral_identity(const C& curve, double q, const std::vector<double>& breaks = {}) {
-    const double quadrature = integral([&](double t) { return curve.price_factor(t); }, q, breaks);
+    const double quadrature =
+        integral([&](double t) { return spiral::marginal_price(curve, t); }, q, breaks);
     const double closed = curve.proceeds(q);
     INFO("q = " << q << ": proceeds " << closed << ", quadrature " << quadrature);
     CHECK(relative_difference(closed, quadrature) <= 1e-12);
+    const double market = integral([&](double t) { return curve.price_factor(t); }, q, breaks);
+    CHECK(closed <= market * (1 + 1e-12));
 }
 
 /// A geometric grid of quantities from lo to hi (n points, ratio > 1).
@@ -66,18 +71,21 @@ std::vector<double> grid(double lo, double hi, int n) {
 }
 
 /// Properties over a sorted grid: price factor in [0, 1] and non-increasing (positive before
-/// `exhausted`), proceeds non-decreasing (increasing before `exhausted`), concave, and each
-/// increment bracketed by the price factors at its ends (mean value theorem for a monotone
-/// integrand).
+/// `exhausted`), at least the marginal price, proceeds non-decreasing (increasing before
+/// `exhausted`), concave, and each increment bracketed by the marginal prices at its ends (mean
+/// value theorem for a monotone integrand).
 template <class C>
 void check_properties(const C& curve, const std::vector<double>& qs, double exhausted = infinity) {
-    double previous_q = 0, previous_price = curve.price_factor(0.0);
+    double previous_q = 0, previous_price = spiral::marginal_price(curve, 0.0);
     double previous_proceeds = curve.proceeds(0.0), previous_slope = infinity;
     CHECK(previous_proceeds == 0);
     CHECK(previous_price <= 1);
     for (double q : qs) {
-        const double price = curve.price_factor(q);
+        const double market = curve.price_factor(q);
+        const double price = spiral::marginal_price(curve, q);
         const double proceeds = curve.proceeds(q);
+        CHECK(market >= price * (1 - 1e-15));
+        CHECK(market <= 1);
         INFO("q = " << q << " price " << price << " (before " << previous_price << "), proceeds "
                     << proceeds << " (before " << previous_proceeds << ")");
         CHECK(price >= 0);
@@ -229,6 +237,13 @@ TEST_CASE("constant_product: Uniswap v2 getInputPrice cases to double precision"
         // The same in proceeds units: amount_out / (y / x).
         CHECK(relative_difference(pool.proceeds(test_support::number(row, "swap_amount")),
                                   expected / pool.price()) <= 2e-15);
+        // price_factor is the pool's price after the swap: reserves (x + q, y - out), the fee
+        // staying in the pool, relative to y / x.
+        const double x = test_support::number(row, "reserve0");
+        const double y = test_support::number(row, "reserve1");
+        const double q = test_support::number(row, "swap_amount");
+        CHECK(relative_difference(pool.price_factor(q), ((y - expected) / (x + q)) / (y / x)) <=
+              1e-14);
     }
 }
 
@@ -237,18 +252,23 @@ TEST_CASE("constant_product: closed forms, fee, pool price, limits, integral ide
     const double g = 0.997;
     // Selling 100 into x = 400: g q x / (x + g q), marginal g x^2 / (x + g q)^2.
     CHECK(pool.proceeds(100.0) == Approx(g * 100 * 400 / (400 + g * 100)).epsilon(1e-15));
-    CHECK(pool.price_factor(100.0) ==
+    CHECK(pool.marginal_price(100.0) ==
           Approx(g * 400.0 * 400 / ((400 + g * 100) * (400 + g * 100))).epsilon(1e-15));
-    CHECK(pool.price_factor(0.0) == Approx(1 - 0.003).epsilon(1e-15));
-    // The pool's own price after the trade: reserves (x + q, y - out), fee kept in the pool.
+    CHECK(pool.marginal_price(0.0) == Approx(1 - 0.003).epsilon(1e-15));
+    // price_factor is the pool's own price after the trade: reserves (x + q, y - out), the fee
+    // kept in the pool (what an oracle reads). Before any trade it is the pool's price.
     const double out = pool.amount_out(100.0);
-    CHECK(pool.pool_price_factor(100.0) ==
-          Approx(((8e5 - out) / 500) / (8e5 / 400)).epsilon(1e-14));
+    CHECK(pool.price_factor(100.0) == Approx(((8e5 - out) / 500) / (8e5 / 400)).epsilon(1e-14));
+    CHECK(pool.price_factor(0.0) == 1);
+    CHECK(pool.pool_price_factor(100.0) == pool.price_factor(100.0)); // the former name
+    // Above the marginal execution price by (x + g q) / (g (x + q)): 1/g at q = 0.
+    CHECK(pool.price_factor(100.0) / pool.marginal_price(100.0) ==
+          Approx((400 + g * 100) / (g * 500)).epsilon(1e-14));
     // Without fee the invariant holds and the pool price is the marginal price.
     const impact::constant_product plain{400, 8e5, 0};
     const double sold = 123.0;
     CHECK(relative_difference((400 + sold) * (8e5 - plain.amount_out(sold)), 400 * 8e5) < 1e-15);
-    CHECK(relative_difference(plain.pool_price_factor(sold), plain.price_factor(sold)) < 1e-15);
+    CHECK(relative_difference(plain.marginal_price(sold), plain.price_factor(sold)) < 1e-15);
     // Never runs dry: price -> 0 and proceeds -> x.
     CHECK(pool.price_factor(infinity) == 0);
     CHECK(pool.proceeds(infinity) == 400);
@@ -360,9 +380,13 @@ TEST_CASE("concentrated_liquidity: range by range, gaps, exhaustion, integral id
         check_integral_identity(pool, q, breaks);
     check_nan_propagates(pool);
 
-    // With a fee: g of each unit moves the price; price_factor(0) = 1 - fee.
+    // With a fee: g of each unit moves the price, the fee stays outside the liquidity, so the
+    // pool's price starts at 1 and the next unit fetches g times it.
     const impact::concentrated_liquidity feed(1.0, ps, 0.003);
-    CHECK(feed.price_factor(0.0) == Approx(0.997).epsilon(1e-15));
+    CHECK(feed.price_factor(0.0) == 1);
+    CHECK(feed.marginal_price(0.0) == Approx(0.997).epsilon(1e-15));
+    CHECK(feed.price_factor(7.0) == Approx(pool.price_factor(7.0 * 0.997)).epsilon(1e-15));
+    CHECK(feed.marginal_price(7.0) == Approx(0.997 * feed.price_factor(7.0)).epsilon(1e-15));
     CHECK(feed.capacity() == Approx(capacity / 0.997).epsilon(1e-15));
     CHECK(feed.proceeds(7.0) == Approx(pool.proceeds(7.0 * 0.997)).epsilon(1e-15));
     for (double q : {0.5, 12.0, 19.0, feed.capacity()})
@@ -387,9 +411,16 @@ TEST_CASE("concentrated_liquidity: one wide range is a constant-product pool") {
     const double price = 2500, l = 3e4, fee = 0.0005;
     const impact::concentrated_liquidity pool(price, {{1e-6, 1e9, l}}, fee);
     const impact::constant_product v2{l / std::sqrt(price), l * std::sqrt(price), fee};
+    // The pool prices differ by where the fee goes: v2 adds it to its base reserve (the price
+    // ends at x^2 / ((x + g q)(x + q))), v3 keeps it outside the liquidity (x^2 / (x + g q)^2,
+    // a fee-free pool that received g q).
+    const impact::constant_product v2_fee_free{v2.base_reserve, v2.quote_reserve, 0};
     for (double q : {1e-3, 1.0, 100.0, 599.0}) {
-        CHECK(relative_difference(pool.price_factor(q), v2.price_factor(q)) < 1e-14);
+        CHECK(relative_difference(pool.marginal_price(q), v2.marginal_price(q)) < 1e-14);
         CHECK(relative_difference(pool.proceeds(q), v2.proceeds(q)) < 1e-14);
+        CHECK(relative_difference(pool.price_factor(q), v2_fee_free.price_factor((1 - fee) * q)) <
+              1e-14);
+        CHECK(pool.price_factor(q) >= v2.price_factor(q)); // v2 holds the fee as base
     }
 }
 
@@ -470,8 +501,11 @@ TEST_CASE("stableswap: pegged pricing, fee, limits, integral identity") {
     const impact::stableswap balanced{
         .amplification = 200, .base_reserve = 1e6, .quote_reserve = 1e6, .fee = 0.0004};
     // At balance the price is the peg; small sales pay only the fee.
-    CHECK(balanced.price_factor(0.0) == Approx(0.9996).epsilon(1e-15));
-    CHECK(balanced.price_factor(1e4) > 0.9996 * 0.9999);
+    CHECK(balanced.price_factor(0.0) == Approx(1).epsilon(1e-15));
+    CHECK(balanced.marginal_price(0.0) == Approx(0.9996).epsilon(1e-15));
+    CHECK(balanced.marginal_price(1e4) > 0.9996 * 0.9999);
+    CHECK(balanced.marginal_price(1e4) ==
+          Approx(0.9996 * balanced.price_factor(1e4)).epsilon(1e-15));
     // proceeds = (1 - f)(y0 - y(x0 + q)) / m0, against the difference of two Curve get_y
     // results (a large q, so the difference keeps its digits).
     const double d = balanced.invariant();
@@ -479,7 +513,8 @@ TEST_CASE("stableswap: pegged pricing, fee, limits, integral identity") {
     const ld expected = 0.9996L * (curve_get_y(200, 1e6, d) - curve_get_y(200, 1e6 + q, d));
     CHECK(relative_difference(balanced.proceeds(q), double(expected)) < 1e-12);
     // Small q: y0 - y1 computed without cancellation (compare with the marginal price).
-    CHECK(relative_difference(balanced.proceeds(1e-6), 1e-6 * balanced.price_factor(5e-7)) < 1e-12);
+    CHECK(relative_difference(balanced.proceeds(1e-6), 1e-6 * balanced.marginal_price(5e-7)) <
+          1e-12);
     // A -> 0 is a constant-product pool (compared without fee: Curve charges it on the
     // output, Uniswap on the input).
     const impact::stableswap flat{1e-9, 500, 1500, 0};

@@ -14,7 +14,7 @@ namespace spiral::haircut {
 /// [0, 1]; H = 0 for q = 0. proceeds(q) / q is the average execution price of selling the whole
 /// holding at once, relative to the pre-trade price, so H is the liquidation discount: what the
 /// holding loses to price impact if it has to be sold. Non-decreasing in q for every curve
-/// whose price_factor is non-increasing (an average of a non-increasing function over [0, q]
+/// whose marginal price is non-increasing (an average of a non-increasing function over [0, q]
 /// falls as q grows). Reads c.quantity only; NaN there gives NaN.
 ///
 /// `Curve` is any spiral::impact_curve (e.g. `impact::exponential{alpha}`); written

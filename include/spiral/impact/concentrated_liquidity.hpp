@@ -29,9 +29,13 @@ namespace spiral::impact {
 /// The fee is taken on the input, as in v3: g = 1 - fee of each unit moves the price. With
 /// P0 = `price`:
 ///
-///   price_factor(q) = g s(g q)^2 / P0          (marginal execution price; 1 - fee at q = 0
-///                                              when liquidity is active at P0)
-///   proceeds(q)     = quote out for g q / P0   (exactly the integral of price_factor).
+///   price_factor(q)   = s(g q)^2 / P0           (the pool's price after the sale; 1 at q = 0
+///                                               when liquidity is active at P0)
+///   marginal_price(q) = g s(g q)^2 / P0         (what the next unit fetches, fee deducted)
+///   proceeds(q)       = quote out for g q / P0  (exactly the integral of marginal_price).
+///
+/// v3 keeps fees outside the active liquidity, so the fee never moves the price: it only
+/// lowers what the seller receives (proceeds <= integral of price_factor).
 ///
 /// Exhaustion: once all the liquidity below P0 is used, at q >= capacity(), nothing more can
 /// be sold into the pool: price_factor is 0 and proceeds stays at max_proceeds() (the pool's
@@ -75,12 +79,17 @@ struct concentrated_liquidity {
 
     template <real T>
     constexpr T price_factor(T q) const noexcept {
-        return evaluate(q, true);
+        return evaluate(q, quantity::pool_price);
+    }
+
+    template <real T>
+    constexpr T marginal_price(T q) const noexcept {
+        return evaluate(q, quantity::marginal_price);
     }
 
     template <real T>
     constexpr T proceeds(T q) const noexcept {
-        return evaluate(q, false);
+        return evaluate(q, quantity::proceeds);
     }
 
     /// Re-checks the stored state (price > 0, fee in [0, 1)); positions were checked by the
@@ -131,6 +140,8 @@ struct concentrated_liquidity {
 
 private:
     static constexpr const char* what = "impact::concentrated_liquidity";
+
+    enum class quantity { pool_price, marginal_price, proceeds };
 
     double price_ = 1;
     double fee_ = 0;
@@ -195,15 +206,16 @@ private:
         total_quote_ = quote;
     }
 
-    /// The price factor or the proceeds within segment k, `d` of effective base into it.
+    /// A price factor or the proceeds within segment k, `d` of effective base into it.
     template <real T>
-    constexpr T in_segment(std::size_t k, T d, bool want_price) const noexcept {
+    constexpr T in_segment(std::size_t k, T d, quantity want) const noexcept {
         const T su = detail::splat<T>(sqrt_top_[k]);
         const T l = detail::splat<T>(liquidity_[k]);
         const T denominator = l + d * su;
-        if (want_price) {
+        if (want != quantity::proceeds) {
             const T s = su * (l / denominator); // l su itself may overflow
-            return detail::splat<T>((1 - fee_) / price_) * s * s;
+            const double fee_part = want == quantity::marginal_price ? 1 - fee_ : 1.0;
+            return detail::splat<T>(fee_part / price_) * s * s;
         }
         // l su (d su / (l + d su)): the quotient is at most 1, so a large l d su^2 cannot
         // overflow on the way
@@ -212,9 +224,10 @@ private:
     }
 
     template <real T>
-    constexpr T evaluate(T q, bool want_price) const noexcept {
+    constexpr T evaluate(T q, quantity want) const noexcept {
         const T effective = detail::splat<T>(1 - fee_) * q;
-        const T exhausted = want_price ? T(0) : detail::splat<T>(total_quote_ / price_);
+        const T exhausted =
+            want != quantity::proceeds ? T(0) : detail::splat<T>(total_quote_ / price_);
         if constexpr (std::floating_point<T>) {
             if (q != q)
                 return q;
@@ -225,13 +238,13 @@ private:
                                              static_cast<double>(effective));
             const auto k = static_cast<std::size_t>(it - start_base_.begin()) -
                            (it == start_base_.begin() ? 0 : 1);
-            return in_segment(k, effective - static_cast<T>(start_base_[k]), want_price);
+            return in_segment(k, effective - static_cast<T>(start_base_[k]), want);
         } else {
             // Ascending sweep: each lane ends with the last segment it has reached.
             T result = exhausted;
             for (std::size_t k = 0; k < sqrt_top_.size(); ++k) {
                 const T start = detail::splat<T>(start_base_[k]);
-                const T value = in_segment(k, effective - start, want_price);
+                const T value = in_segment(k, effective - start, want);
                 result = k == 0 ? value : select(effective >= start, value, result);
             }
             result = select(effective >= detail::splat<T>(total_base_), exhausted, result);

@@ -16,13 +16,15 @@ namespace spiral::impact {
 ///
 /// Relative to the pre-trade pool price y / x, with g = 1 - f:
 ///
-///   proceeds(q)     = amount_out(q) / (y / x) = g q x / (x + g q)
-///   price_factor(q) = d proceeds / dq          = g x^2 / (x + g q)^2
+///   proceeds(q)       = amount_out(q) / (y / x)  = g q x / (x + g q)         (fee deducted)
+///   price_factor(q)   = x^2 / ((x + g q)(x + q))                    (the pool's price after)
+///   marginal_price(q) = d proceeds / dq          = g x^2 / (x + g q)^2
 ///
-/// so price_factor is the marginal *execution* price net of the fee: price_factor(0) = 1 - f,
-/// and proceeds is exactly its integral. The pool's own quoted price after the trade (what an
-/// oracle reading the reserves sees; the fee stays in the pool, as in v2) is
-/// `pool_price_factor(q) = x^2 / ((x + g q)(x + q))`; with f = 0 both coincide.
+/// price_factor is the pool's own quoted price once the sale is done: reserves x + q and
+/// y - amount_out(q), the fee staying in the pool as in v2. That is what an oracle reading the
+/// pool sees and what the next seller starts from; price_factor(0) = 1. The fee only lowers
+/// what the seller receives: proceeds(q) = integral of marginal_price <= integral of
+/// price_factor, and with f = 0 all three agree with the fee-free curve.
 ///
 /// The pool never runs dry: the price tends to 0 and proceeds to x as q grows (q = +inf gives
 /// exactly 0 and x). Uniswap's contracts work in integers and round the output down; these
@@ -35,8 +37,16 @@ struct constant_product {
     /// y / x: the pre-trade pool price (quote per unit of the asset).
     SPIRAL_HD constexpr double price() const noexcept { return quote_reserve / base_reserve; }
 
+    /// The pool's price after selling q, relative to y / x: x^2 / ((x + g q)(x + q)).
     template <real T>
     SPIRAL_HD constexpr T price_factor(T q) const noexcept {
+        const T x = detail::splat<T>(base_reserve);
+        return (x / (x + detail::splat<T>(1 - fee) * q)) * (x / (x + q));
+    }
+
+    /// What the next unit fetches after q is sold (fee deducted): g x^2 / (x + g q)^2.
+    template <real T>
+    SPIRAL_HD constexpr T marginal_price(T q) const noexcept {
         const double g = 1 - fee;
         const T ratio = detail::splat<T>(base_reserve) /
                         (detail::splat<T>(base_reserve) + detail::splat<T>(g) * q);
@@ -61,11 +71,10 @@ struct constant_product {
         return share_out(q) * detail::splat<T>(quote_reserve);
     }
 
-    /// The pool's price after the sale, relative to y / x: x^2 / ((x + g q)(x + q)).
+    /// Former name of price_factor (kept working): the pool's price after the sale.
     template <real T>
     SPIRAL_HD constexpr T pool_price_factor(T q) const noexcept {
-        const T x = detail::splat<T>(base_reserve);
-        return (x / (x + detail::splat<T>(1 - fee) * q)) * (x / (x + q));
+        return price_factor(q);
     }
 
     /// Throws spiral::invalid_argument naming the field unless both reserves are positive

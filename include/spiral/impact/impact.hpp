@@ -12,6 +12,7 @@
 #include <spiral/impact/order_book.hpp>
 #include <spiral/impact/power_law.hpp>
 #include <spiral/impact/resilient.hpp>
+#include <spiral/impact/routed.hpp>
 #include <spiral/impact/scaled_depth.hpp>
 #include <spiral/impact/square_root.hpp>
 #include <spiral/impact/stableswap.hpp>

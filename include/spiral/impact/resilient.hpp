@@ -47,6 +47,12 @@ struct resilient {
         return spiral::clamp(difference, T(0), q * curve.price_factor(before));
     }
 
+    SPIRAL_HD_TEMPLATE
+    template <real T>
+    requires impact_curve<C, T> SPIRAL_HD constexpr T marginal_price(T q) const noexcept {
+        return spiral::marginal_price(curve, detail::splat<T>(displaced) + q);
+    }
+
     /// Sells q now: returns proceeds(q) and adds q to the displaced volume.
     SPIRAL_HD_TEMPLATE
     SPIRAL_HD constexpr double trade(double q) noexcept {

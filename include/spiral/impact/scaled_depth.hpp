@@ -12,7 +12,7 @@ namespace spiral::impact {
 /// unit did. The hook for liquidity that evaporates under stress (depth < 1).
 ///
 ///   price_factor(q) = curve.price_factor(q / k)
-///   proceeds(q)     = k curve.proceeds(q / k)      (still exactly the integral)
+///   proceeds(q)     = k curve.proceeds(q / k)      (integral of marginal_price(q / k))
 ///
 /// For a constant-product pool this equals scaling both reserves by k; for an order book,
 /// every level's size. Write `impact::scaled_depth{curve, 0.5}` (the deduction guide makes
@@ -32,6 +32,12 @@ struct scaled_depth {
     template <real T>
     requires impact_curve<C, T> SPIRAL_HD constexpr T proceeds(T q) const noexcept {
         return detail::splat<T>(depth) * curve.proceeds(q / detail::splat<T>(depth));
+    }
+
+    SPIRAL_HD_TEMPLATE
+    template <real T>
+    requires impact_curve<C, T> SPIRAL_HD constexpr T marginal_price(T q) const noexcept {
+        return spiral::marginal_price(curve, q / detail::splat<T>(depth));
     }
 
     /// Throws spiral::invalid_argument unless depth is in [1e-100, 1e100] (so that q / depth

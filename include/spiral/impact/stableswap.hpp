@@ -32,11 +32,16 @@ namespace spiral::impact {
 /// (x0, y0) before and (x1, y1) after. The marginal price (quote per base) at (x, y) is
 /// m = (y + k / x^2) / (y + k / (x y)) (1 at balance), and relative to the pre-trade m0:
 ///
-///   price_factor(q) = (1 - f) m(x0 + q, y(x0 + q)) / m0
-///   proceeds(q)     = (1 - f) (y(x0) - y(x0 + q)) / m0,
+///   price_factor(q)   = m(x0 + q, y(x0 + q)) / m0          (the pool's price after the sale)
+///   marginal_price(q) = (1 - f) m(x0 + q, y(x0 + q)) / m0  (what the next unit fetches)
+///   proceeds(q)       = (1 - f) (y(x0) - y(x0 + q)) / m0,
 ///
-/// proceeds being exactly the integral of price_factor. Like the constant product, the pool
-/// never runs dry: the price tends to 0 and proceeds to (1 - f) y0 / m0 as q grows.
+/// proceeds being exactly the integral of marginal_price, and at most that of price_factor.
+/// The fee only lowers what the seller receives. (Curve leaves the fee, less its admin share,
+/// in the pool, which raises the pool's price after the sale by less than f (y0 - y1) / y1
+/// relative; price_factor reads the invariant of the pre-trade reserves and leaves that out.)
+/// Like the constant product, the pool never runs dry: the price tends to 0 and proceeds to
+/// (1 - f) y0 / m0 as q grows.
 /// y0 is the root y(x0) for the solved D (it differs from quote_reserve by rounding only).
 /// Kernels never throw; NaN in, NaN out.
 struct stableswap {
@@ -76,13 +81,12 @@ struct stableswap {
 
     template <real T>
     SPIRAL_HD constexpr T price_factor(T q) const noexcept {
-        const state s = start();
-        const T x1 = detail::splat<T>(base_reserve) + q;
-        const T y1 = quote_for(x1, s.d);
-        const T k = detail::splat<T>(s.k);
-        const T m1 = (y1 + k / (x1 * x1)) / (y1 + k / (x1 * y1));
-        // q = +inf: y1 = 0 and the quotient is NaN; the limit is 0.
-        return detail::splat<T>((1 - fee) / s.m0) * select(x1 == detail::infinity<T>(), T(0), m1);
+        return price_after(q, 1.0);
+    }
+
+    template <real T>
+    SPIRAL_HD constexpr T marginal_price(T q) const noexcept {
+        return price_after(q, 1 - fee);
     }
 
     template <real T>
@@ -141,6 +145,18 @@ private:
     struct state {
         double d, k, y0, m0;
     };
+
+    /// scale * m(x0 + q, y(x0 + q)) / m0.
+    template <real T>
+    SPIRAL_HD constexpr T price_after(T q, double scale) const noexcept {
+        const state s = start();
+        const T x1 = detail::splat<T>(base_reserve) + q;
+        const T y1 = quote_for(x1, s.d);
+        const T k = detail::splat<T>(s.k);
+        const T m1 = (y1 + k / (x1 * x1)) / (y1 + k / (x1 * y1));
+        // q = +inf: y1 = 0 and the quotient is NaN; the limit is 0.
+        return detail::splat<T>(scale / s.m0) * select(x1 == detail::infinity<T>(), T(0), m1);
+    }
     SPIRAL_HD constexpr state start() const noexcept {
         state s{};
         s.d = invariant();
