@@ -102,6 +102,7 @@ def run(grid, linear=()):
                          ids=["span16", "crypto35"])
 def test_preset_grids_against_revaluation(grid):
     got = run(grid, linear=[(2.0, 100.0)])
+    assert isinstance(got, margin.grid_margin_result)
     pnl = revalue(grid, PORTFOLIO, QUANTITY, linear=[(2.0, 100.0)])
     np.testing.assert_allclose(got.scenario_pnl, pnl, rtol=1e-11, atol=1e-11)
     m, k = worst(grid, pnl)
@@ -163,6 +164,7 @@ def test_vol_shock_risk_arrays_and_delta_gamma_vega():
     arrays = np.arange(32, dtype=float).reshape(2, 16) - 10
     r = margin.risk_array_margin(arrays, [1.0, -2.0])
     loss = -(arrays[0] - 2 * arrays[1])
+    assert isinstance(r, margin.grid_result)
     assert r.margin == max(0, loss.max()) and r.worst == int(np.argmax(loss))
     with pytest.raises(ValueError, match=r"arrays.shape\[1\] = 3"):
         margin.risk_array_margin(np.zeros((1, 3)), [1.0])
@@ -242,6 +244,7 @@ def test_dynamic_margin_tools():
     sigma = [None, abs(returns[0]), math.sqrt((returns[0] ** 2 + returns[1] ** 2) / 2), math.sqrt((returns[1] ** 2 + returns[2] ** 2) / 2)]
     np.testing.assert_allclose(floor, [base[0]] + [max(base[t], v.multiplier() * sigma[t]) for t in (1, 2, 3)], rtol=1e-14)
     metrics = margin.procyclicality_metrics(base, 1)
+    assert isinstance(metrics, margin.procyclicality)
     assert metrics.peak_to_trough == pytest.approx(3.0) and metrics.max_n_day_increase == pytest.approx(1.0)
     assert metrics.n_days == 1
     for tool in (margin.apc_buffer(), margin.stress_weight(), margin.speed_limit(), margin.lookback_floor(), v):
@@ -286,7 +289,7 @@ def test_estimators():
     assert ll == pytest.approx(-0.5 * sum(math.log(2 * math.pi) + math.log(vt) + x * x / vt for vt, x in zip(gv, r)), rel=1e-13)
     data = garch_returns()
     fit = margin.fit_garch11(data, margin.garch_fit_options(max_evaluations=4000))
-    assert fit.converged and fit.evaluations <= 4000
+    assert isinstance(fit, margin.garch_fit_result) and fit.converged and fit.evaluations <= 4000
     assert fit.target_variance == pytest.approx(np.mean(data**2))
     assert fit.params.alpha + fit.params.beta < 1
     assert 0.02 < fit.params.alpha < 0.2 and 0.75 < fit.params.beta < 0.97

@@ -55,6 +55,13 @@ def test_every_public_callable_has_a_docstring():
     assert not missing, missing
 
 
+def test_every_binding_is_exercised_by_the_tests(source_dir):
+    """Each public name of every family appears in at least one test file."""
+    text = "\n".join(p.read_text() for p in (source_dir / "python/tests").glob("test_*.py"))
+    unused = [f"{m}.{n}" for m, n, _ in public_callables() if not re.search(rf"\b{n}\b", text.replace("test_every_binding", ""))]
+    assert not unused, unused
+
+
 def test_to_frame_builds_a_table_from_results():
     table = spiral.to_frame([spiral.margin.scenario(0.1, 1), spiral.margin.scenario(-0.1, -1, 0.5)])
     assert list(table.columns) == ["price_move", "vol_direction", "weight"]
