@@ -57,6 +57,8 @@ py::array_t<std::int32_t> option_types(const raw_column& c, std::string_view wha
         return py::reinterpret_borrow<py::array_t<std::int32_t>>(c.array); // read in place
     const auto n = static_cast<std::size_t>(c.array.shape(0));
     py::array_t<std::int32_t> converted(static_cast<py::ssize_t>(n));
+    if (n == 0) // [] reads as float64: an empty column of any type is an empty column
+        return converted;
     std::int32_t* out = converted.mutable_data();
     if (kind == 'i' || kind == 'u') {
         const auto values = py::array_t<std::int64_t, py::array::forcecast>::ensure(c.array);

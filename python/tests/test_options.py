@@ -278,3 +278,10 @@ def test_threads_share_the_module(rng):
         t.join()
     for got, want in zip(results, expected):
         np.testing.assert_array_equal(got, want)
+
+
+def test_empty_columns():
+    g = spiral.black_scholes(np.empty(0, dtype=np.int32), *[np.empty(0)] * 6)
+    assert all(v.shape == (0,) for v in g.values())
+    assert spiral.implied_vol([], [], [], [], [], [], []).shape == (0,)  # [] reads as float64
+    assert spiral.black_scholes(0, 100.0, 100.0, 1.0, 0.0, 0.0, 0.2, outputs=[]) == {}
