@@ -338,7 +338,7 @@ or rate, theta per year (-dV/dtime).
 
 Raises spiral.invalid_argument (a ValueError) naming the column, row and value, e.g.
 "spiral: black_scholes: vol[3] = -1 (must be 0 or in [1e-08, 100])": spot and strike in
-[1e-100, 1e100], time 0 or in [1e-10, 50], vol 0 or in [1e-08, 100], rate and dividend in
+[1e-100, 1e100], time in [0, 50], vol 0 or in [1e-08, 100], rate and dividend in
 [-2, 2]. Rows before the bad one may already be written into `out` arrays.)doc");
 
     m.def("implied_vol", &implied_vol, py::arg("type"), py::arg("price"), py::arg("spot"),
