@@ -310,30 +310,37 @@ void check_bounds(const Values& x, mask_t<T>& ok, std::index_sequence<j...>) noe
     }
 }
 
-/// True when every column has two finite bounds: the bounds' comparisons then reject NaN and
-/// infinities by themselves.
+/// True when every column has two finite bounds of its own: their comparisons then reject
+/// NaN and infinities by themselves. Columns that share a bound are compared through their
+/// min or max, which may drop a NaN (min(1, NaN) is 1 on x86), so they need the sum test.
 template <class Set>
-constexpr bool every_column_bounded() noexcept {
-    for (const column_spec& c : Set::inputs)
-        if (!(c.domain.lo > -spiral::detail::scalar_limits<double>::infinity &&
-              c.domain.hi < spiral::detail::scalar_limits<double>::infinity))
+constexpr bool every_column_bounded_alone() noexcept {
+    constexpr double inf = spiral::detail::scalar_limits<double>::infinity;
+    const std::size_t n = Set::inputs.size();
+    for (std::size_t c = 0; c < n; ++c) {
+        const spiral::detail::domain& d = Set::inputs[c].domain;
+        if (!(d.lo > -inf && d.hi < inf))
             return false;
+        for (std::size_t j = 0; j < n; ++j)
+            if (j != c && (same_lower_bound<Set>(j, c) || same_upper_bound<Set>(j, c)))
+                return false;
+    }
     return true;
 }
 
 /// A quick test of one step (the values of each column, in the set's order), false in every
 /// lane where some value may be outside its column's domain. Columns that share a bound are
-/// compared through their min (or max), once per bound; where some column has an infinite
-/// bound, finiteness of all columns is one comparison of their sum (a NaN or an infinity
-/// anywhere makes it non-finite). It may be false for valid values whose sum overflows: the
-/// rescan then finds no bad row and the loop goes on.
+/// compared through their min (or max), once per bound; unless every column has two finite
+/// bounds of its own, finiteness of all columns is one comparison of their sum (a NaN or an
+/// infinity anywhere makes it non-finite). It may be false for valid values whose sum overflows:
+/// the rescan then finds no bad row and the loop goes on.
 template <class Set, real T, real... X>
 mask_t<T> maybe_valid(const T& first, const X&... rest) noexcept {
     constexpr double inf = spiral::detail::scalar_limits<double>::infinity;
     mask_t<T> ok = T(0) == T(0); // every lane set (a constant)
-    if constexpr (!every_column_bounded<Set>()) {
+    if constexpr (!every_column_bounded_alone<Set>()) {
         const T sum = (first + ... + rest);
-        ok = abs(sum) < T(static_cast<scalar_t<T>>(inf));
+        ok = abs(sum) < spiral::splat<T>(inf);
     }
     const auto values = std::forward_as_tuple(first, rest...);
     [&]<std::size_t... c>(std::index_sequence<c...> columns) {
