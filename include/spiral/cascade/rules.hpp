@@ -110,15 +110,15 @@ inline void rules::validate() const {
 template <real T>
 SPIRAL_HD constexpr T close_fraction(const rules& r, T h, T threshold, T bonus) noexcept {
     const T full = T(1);
-    const auto deep = h <= T(static_cast<scalar_t<T>>(r.full_close_below));
+    const auto deep = h <= spiral::splat<T>(r.full_close_below);
     if (r.size_by == sizing::full)
         return full;
     if (r.size_by == sizing::close_factor)
-        return spiral::select(deep, full, T(static_cast<scalar_t<T>>(r.close_factor)));
+        return spiral::select(deep, full, spiral::splat<T>(r.close_factor));
     // Target health H: after repaying R and seizing R (1 + b) / price, health is
     // (h d - R (1 + b) t) / (d - R) = H  =>  R / d = (H - h) / (H - (1 + b) t).
     // When H <= (1 + b) t no repayment reaches H (each one lowers health): close it all.
-    const T target = T(static_cast<scalar_t<T>>(r.target_health));
+    const T target = spiral::splat<T>(r.target_health);
     const T room = target - (T(1) + bonus) * threshold;
     const T wanted = spiral::clamp((target - h) / room, T(0), full);
     return spiral::select(deep || !(room > T(0)), full, wanted);

@@ -99,7 +99,7 @@ struct capped {
     template <real T>
     requires haircut_model<M, T> SPIRAL_HD constexpr T
     operator()(const collateral<T>& c) const noexcept {
-        return detail::unit_clamp(spiral::min(detail::broadcast<T>(limit), T(model(c))));
+        return detail::unit_clamp(spiral::min(spiral::splat<T>(limit), T(model(c))));
     }
 
     constexpr auto prepare() const {
@@ -124,7 +124,7 @@ struct floored {
     template <real T>
     requires haircut_model<M, T> SPIRAL_HD constexpr T
     operator()(const collateral<T>& c) const noexcept {
-        return detail::unit_clamp(spiral::max(detail::broadcast<T>(limit), T(model(c))));
+        return detail::unit_clamp(spiral::max(spiral::splat<T>(limit), T(model(c))));
     }
 
     constexpr auto prepare() const {

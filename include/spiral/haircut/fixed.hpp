@@ -15,7 +15,7 @@ struct fixed {
     SPIRAL_HD_TEMPLATE
     template <real T>
     SPIRAL_HD constexpr T operator()(const collateral<T>&) const noexcept {
-        return detail::unit_clamp(detail::broadcast<T>(rate));
+        return detail::unit_clamp(spiral::splat<T>(rate));
     }
 
     /// rate in [0, 1].

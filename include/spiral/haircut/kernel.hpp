@@ -24,12 +24,6 @@
 namespace spiral::haircut {
 namespace detail {
 
-/// A `double` parameter as a `T` (a batch: every lane), converted explicitly for float.
-template <real T>
-SPIRAL_HD constexpr T broadcast(double value) noexcept {
-    return T(static_cast<scalar_t<T>>(value));
-}
-
 /// `x` limited to [0, 1]; NaN stays NaN.
 template <real T>
 SPIRAL_HD constexpr T unit_clamp(T x) noexcept {
@@ -101,7 +95,7 @@ struct affine_in_volatility {
     SPIRAL_HD_TEMPLATE
     template <real T>
     SPIRAL_HD constexpr T operator()(const collateral<T>& c) const noexcept {
-        return unit_clamp(broadcast<T>(offset) + broadcast<T>(scale) * c.volatility);
+        return unit_clamp(spiral::splat<T>(offset) + spiral::splat<T>(scale) * c.volatility);
     }
 };
 

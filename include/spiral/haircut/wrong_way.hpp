@@ -18,7 +18,7 @@ struct wrong_way_kernel {
     SPIRAL_HD_TEMPLATE
     template <real T>
     SPIRAL_HD constexpr T operator()(const collateral<T>& c) const noexcept {
-        const T se = broadcast<T>(exposure_volatility);
+        const T se = spiral::splat<T>(exposure_volatility);
         // Both volatilities over the larger one, m (1 where both are 0): sc^2 at vol 1e155
         // would overflow, and a scale of 0 (confidence below 1/2) times inf is NaN.
         const T m = spiral::max(c.volatility, se);
@@ -31,7 +31,7 @@ struct wrong_way_kernel {
         const T variance = (sc * sc + se_unit * se_unit) + T(2) * c.correlation * (sc * se_unit);
         const T combined = spiral::sqrt(spiral::max(T(0), variance));
         // (combined - se) unit <= sc unit = the volatility (up to rounding): finite
-        return unit_clamp(broadcast<T>(scale) * ((combined - se_unit) * unit));
+        return unit_clamp(spiral::splat<T>(scale) * ((combined - se_unit) * unit));
     }
 };
 

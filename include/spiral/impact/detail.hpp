@@ -14,11 +14,7 @@
 
 namespace spiral::impact::detail {
 
-/// A double parameter as a `T` (broadcast for batches).
-template <real T>
-SPIRAL_HD constexpr T splat(double v) noexcept {
-    return T(static_cast<scalar_t<T>>(v));
-}
+using spiral::splat; // detail::splat<T>(v): the one broadcast of core/math.hpp
 
 template <real T>
 SPIRAL_HD constexpr T infinity() noexcept {

@@ -62,7 +62,7 @@ struct var_margin {
     SPIRAL_HD_TEMPLATE
     template <real T>
     SPIRAL_HD constexpr T operator()(T sigma) const noexcept {
-        return T(static_cast<scalar_t<T>>(multiplier())) * sigma;
+        return spiral::splat<T>(multiplier()) * sigma;
     }
 
     void validate() const {

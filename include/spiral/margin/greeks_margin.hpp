@@ -65,8 +65,8 @@ struct delta_gamma_vega {
         T taylor = T(0), full = T(0);
         for (int i = -1; i <= 1; ++i) {
             for (int j = -1; j <= 1; ++j) {
-                const T ds = in.spot * T(static_cast<scalar_t<T>>(i * price_move));
-                const T dv = T(static_cast<scalar_t<T>>(j * vol_move));
+                const T ds = in.spot * spiral::splat<T>(i * price_move);
+                const T dv = spiral::splat<T>(j * vol_move);
                 taylor = spiral::max(taylor, -taylor_pnl(g, quantity, ds, dv));
                 full = spiral::max(full, -revaluation_pnl(type, in, quantity, ds, dv));
             }

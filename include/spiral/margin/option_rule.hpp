@@ -70,9 +70,9 @@ SPIRAL_HD constexpr requirement<T> short_option_requirement_signed(const option_
     // mark / spot infinite and the requirement inf * 5e-324 = NaN.
     const mask_t<T> call = is_call > T(0.5);
     const T otm = spiral::max(T(0), select(call, strike - spot, spot - strike)); // S otm
-    const T im_base = T(static_cast<scalar_t<T>>(rule.im_base));
-    const T im_floor = T(static_cast<scalar_t<T>>(rule.im_floor));
-    const T mm_base = T(static_cast<scalar_t<T>>(rule.mm_base));
+    const T im_base = spiral::splat<T>(rule.im_base);
+    const T im_floor = spiral::splat<T>(rule.im_floor);
+    const T mm_base = spiral::splat<T>(rule.mm_base);
     const T im_call = spiral::max(im_floor * spot, im_base * spot - otm) + mark;
     const T mm_call = mm_base * spot + mark;
     const T mm_put = spiral::max(mm_base * spot, mm_base * mark) + mark;

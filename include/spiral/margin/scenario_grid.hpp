@@ -242,10 +242,10 @@ SPIRAL_HD constexpr void add_option_pnl(const scenario_grid<N>& grid, T theta,
     const T vol_up = grid.shock.shocked(in.vol, in.time, 1.0);
     const T vol_down = grid.shock.shocked(in.vol, in.time, -1.0);
     bs_input<T> moved = in;
-    moved.time = spiral::max(T(0), in.time - T(static_cast<scalar_t<T>>(grid.horizon_years)));
+    moved.time = spiral::max(T(0), in.time - spiral::splat<T>(grid.horizon_years));
     for (std::size_t s = 0; s < N; ++s) {
         const scenario& sc = grid.scenarios[s];
-        moved.spot = in.spot * T(static_cast<scalar_t<T>>(1.0 + sc.price_move));
+        moved.spot = in.spot * spiral::splat<T>(1.0 + sc.price_move);
         moved.vol = sc.vol_direction > 0 ? vol_up : (sc.vol_direction < 0 ? vol_down : in.vol);
         const T value = spiral::detail::bs_price(spiral::detail::bs_prepare(theta, moved));
         pnl[s] = pnl[s] + quantity * (value - base);

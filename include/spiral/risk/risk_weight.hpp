@@ -50,7 +50,7 @@ struct stress_horizon {
 /// `vol` annualised; `rho` the asset's correlation with the market factor. NaN in, NaN out.
 template <real T>
 SPIRAL_HD constexpr T beta_risk_weight(T vol, T rho, const stress_horizon& s) noexcept {
-    const T z = T(static_cast<scalar_t<T>>(norm_quantile(s.confidence) * s.time_scale()));
+    const T z = spiral::splat<T>(norm_quantile(s.confidence) * s.time_scale());
     return spiral::clamp(z * rho * vol, T(0), T(1));
 }
 
