@@ -3,6 +3,7 @@
 
 #include <spiral/cascade/book.hpp>
 #include <spiral/cascade/position.hpp>
+#include <spiral/core/target.hpp>
 
 #include <algorithm>
 #include <cstddef>
@@ -22,8 +23,11 @@ class prepared_book {
 public:
     prepared_book() = default;
 
-    /// Validates `b` (spiral::invalid_argument naming column and row) and sorts it.
-    explicit prepared_book(const book& b) {
+    /// Validates `b` (spiral::invalid_argument naming column and row) and sorts it. The last
+    /// parameter only puts the CPU target into the constructor's type: its loops are
+    /// vectorised for the target the translation unit is built for, and two units built for
+    /// different targets must not share one definition (see core/target.hpp).
+    explicit prepared_book(const book& b, bulk_target = {}) {
         detail::validate_book("cascade::prepared_book", b);
         const std::size_t n = b.size();
         // Rows are stored as 32-bit indices to halve the sort's traffic.
