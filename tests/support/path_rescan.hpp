@@ -294,6 +294,12 @@ cascade::path_result rescan_path(path_book& book, const cascade::price_path& pat
                     ++rec.blocked;
                     continue;
                 }
+                // what is left of the collateral limit cannot change the position: used up
+                if (room < inf && plan.collateral_left == book.collateral[i] &&
+                    plan.debt_left == book.debt[i]) {
+                    rec.deferred += list.size() - n_served;
+                    break;
+                }
                 const double cost = plan.repaid * path.debt_price(k);
                 if (kr.only_profitable &&
                     quote(plan.to_liquidator) - kr.gas < (1 + kr.margin) * cost) {
@@ -346,6 +352,9 @@ cascade::path_result rescan_path(path_book& book, const cascade::price_path& pat
             if (room < inf && ratio > 0)
                 f = std::min(f, room * ratio / (book.debt[i] * (1 + b)));
             const auto l = cascade::liquidate(book.collateral[i], book.debt[i], ratio, f, b);
+            if (room < inf && l.collateral_left == book.collateral[i] &&
+                l.debt_left == book.debt[i])
+                break; // the limit is used up (docs/cascade.md), as in the plain rescan
             book.collateral[i] = l.collateral_left;
             book.debt[i] = l.debt_left;
             ++rec.liquidations;

@@ -499,6 +499,11 @@ private:
                 ++rec.blocked;
                 continue;
             }
+            if (room < inf && plan.collateral_left == p.collateral && plan.debt_left == p.debt) {
+                // what is left of the collateral limit cannot change a position: used up
+                rec.deferred += ws_.due.size() - n;
+                break;
+            }
             const double cost = plan.repaid * market_debt_price;
             if (kr.only_profitable &&
                 !(market_.quote(e, plan.to_liquidator) - kr.gas >= (1 + kr.margin) * cost)) {
@@ -602,8 +607,10 @@ private:
     }
 
     /// One liquidation of `e` (health h) within what is left of the step's limits; the same
-    /// arithmetic as one liquidation of cascade::simulate.
-    void liquidate_one(queued_position& e, double h, double ratio, double multiplier,
+    /// arithmetic as one liquidation of cascade::simulate. Returns false, changing nothing,
+    /// when what is left of a collateral limit is too small to change the position (the limit
+    /// is then used up, as in cascade::simulate).
+    bool liquidate_one(queued_position& e, double h, double ratio, double multiplier,
                        round_totals& total) {
         constexpr double inf = std::numeric_limits<double>::infinity();
         const double t = e.threshold * multiplier;
@@ -615,22 +622,26 @@ private:
             f = most < f ? most : f;
         }
         const liquidation<double> l = liquidate(e.collateral, e.debt, ratio, f, b);
+        if (room < inf && l.collateral_left == e.collateral && l.debt_left == e.debt)
+            return false;
         e.collateral = l.collateral_left;
         e.debt = l.debt_left;
         ++total.liquidations;
         total.seized += l.seized;
         total.repaid += l.repaid;
         total.bad_debt += l.bad_debt;
+        return true;
     }
 
-    /// Liquidates the candidates of ws_.due (in their order) until a limit binds.
-    void liquidate_in_order(std::span<queued_position> entries, double ratio, double multiplier,
+    /// Liquidates the candidates of ws_.due (in their order) until a limit binds; false once
+    /// one does.
+    bool liquidate_in_order(std::span<queued_position> entries, double ratio, double multiplier,
                             round_totals& total) {
-        for (const candidate& c : ws_.due) {
-            if (limit_reached(r_, total))
-                break;
-            liquidate_one(entries[c.k], c.health, ratio, multiplier, total);
-        }
+        for (const candidate& c : ws_.due)
+            if (limit_reached(r_, total) ||
+                !liquidate_one(entries[c.k], c.health, ratio, multiplier, total))
+                return false;
+        return !limit_reached(r_, total);
     }
 
     /// Capped step at a zero price: every health is 0, so the tie-break by row needs all the
@@ -642,7 +653,7 @@ private:
         ws_.open.take_at_or_above(reach, [&](const queued_position& e) { taken.push_back(e); });
         collect_due(taken, ratio, multiplier);
         sort_worst_first(ws_.due);
-        liquidate_in_order(taken, ratio, multiplier, totals);
+        (void)liquidate_in_order(taken, ratio, multiplier, totals);
         for (const queued_position& e : taken)
             keep(e);
     }
@@ -659,9 +670,9 @@ private:
                 sort_worst_first(ws_.due);
             else
                 keep_worst(ws_.due, r_.max_liquidations_per_round - totals.liquidations);
-            liquidate_in_order(bucket, ratio, multiplier, totals);
+            const bool more = liquidate_in_order(bucket, ratio, multiplier, totals);
             visited.insert(visited.end(), bucket.begin(), bucket.end());
-            return !limit_reached(r_, totals);
+            return more;
         });
         for (const queued_position& e : visited)
             keep(e);
