@@ -237,12 +237,12 @@ SPIRAL_HD constexpr T black_scholes_price(option_type type, const bs_input<T>& i
     return detail::bs_price(detail::bs_prepare(detail::sign_of<T>(type), in));
 }
 
-/// The vol that reproduces `price` for the option described by `in` (`in.vol` is ignored);
-/// NaN where no vol does: a price outside the no-arbitrage bounds (discounted intrinsic
-/// value, discounted forward or strike), time not > 0 (at time 0 every vol gives the
-/// intrinsic value) or invalid inputs.
+namespace detail {
+
+/// implied_vol with the option type as theta = +1 (call) or -1 (put): one lane may be a call
+/// and the next a put (the bulk form over columns runs this on batches).
 template <real T>
-SPIRAL_HD constexpr T implied_vol(option_type type, T price, const bs_input<T>& in) noexcept {
+SPIRAL_HD constexpr T implied_vol_signed(T theta, T price, const bs_input<T>& in) noexcept {
     using S = scalar_t<T>;
     const T forward_discounted = in.spot * exp(-in.dividend * in.time);
     const T strike_discounted = in.strike * exp(-in.rate * in.time);
@@ -255,11 +255,10 @@ SPIRAL_HD constexpr T implied_vol(option_type type, T price, const bs_input<T>& 
     // its own, F - K from the discounted values, which can differ by ulps of F: far more
     // than the time value of an option in the money with a small stddev. So the price the
     // solver sees carries the solver's intrinsic value instead.
-    const T x = detail::bs_log_moneyness(in.spot, in.strike, in.rate, in.dividend, in.time);
-    const T theta = detail::sign_of<T>(type);
+    const T x = bs_log_moneyness(in.spot, in.strike, in.rate, in.dividend, in.time);
     const mask_t<T> near = abs(x) < T(S(1));
-    if (detail::any_lane<T>(near)) {
-        const T accurate = detail::bs_intrinsic(theta, x, forward_discounted, strike_discounted);
+    if (any_lane<T>(near)) {
+        const T accurate = bs_intrinsic(theta, x, forward_discounted, strike_discounted);
         const T solvers = max(theta * (forward_discounted - strike_discounted), T(0));
         price = select(near, (price - accurate) + solvers, price);
     }
@@ -268,17 +267,28 @@ SPIRAL_HD constexpr T implied_vol(option_type type, T price, const bs_input<T>& 
     const mask_t<T> rescale = min(forward_discounted, strike_discounted) < small ||
                               max(forward_discounted, strike_discounted) > large;
     T stddev;
-    if (detail::any_lane<T>(rescale)) {
+    if (any_lane<T>(rescale)) {
         const T unit = select(rescale, max(in.spot, in.strike), T(1));
         const T forward_scaled = in.spot / unit * exp(-in.dividend * in.time);
         const T strike_scaled = in.strike / unit * exp(-in.rate * in.time);
-        stddev = implied_stddev(type, price / unit, forward_scaled, strike_scaled, T(1));
+        stddev = implied_stddev_signed(theta, price / unit, forward_scaled, strike_scaled, T(1));
     } else {
         // Black-76 with discount 1 on discounted forward and strike is the same price.
-        stddev = implied_stddev(type, price, forward_discounted, strike_discounted, T(1));
+        stddev = implied_stddev_signed(theta, price, forward_discounted, strike_discounted, T(1));
     }
-    const T positive_time = select(in.time > T(0), in.time, detail::quiet_nan<T>());
+    const T positive_time = select(in.time > T(0), in.time, quiet_nan<T>());
     return stddev / sqrt(positive_time);
+}
+
+} // namespace detail
+
+/// The vol that reproduces `price` for the option described by `in` (`in.vol` is ignored);
+/// NaN where no vol does: a price outside the no-arbitrage bounds (discounted intrinsic
+/// value, discounted forward or strike), time not > 0 (at time 0 every vol gives the
+/// intrinsic value) or invalid inputs.
+template <real T>
+SPIRAL_HD constexpr T implied_vol(option_type type, T price, const bs_input<T>& in) noexcept {
+    return detail::implied_vol_signed(detail::sign_of<T>(type), price, in);
 }
 
 } // namespace spiral

@@ -82,12 +82,9 @@ struct implied_vol_step {
     template <real T>
     std::array<T, 1> operator()(T sign, T price, T spot, T strike, T time, T rate,
                                 T dividend) const noexcept {
-        // Black-76 with discount 1 on the discounted forward and strike is the same price.
-        const T forward = spot * exp(-dividend * time);
-        const T stddev =
-            implied_stddev_signed(sign, price, forward, strike * exp(-rate * time), T(1));
-        // time 0: no vol fits a price with time value left (stddev > 0 / 0), nor one without
-        return {select(time > T(0), stddev / sqrt(time), quiet_nan<T>())};
+        // the element implied_vol's arithmetic, with calls and puts mixed in the lanes
+        return {
+            implied_vol_signed(sign, price, bs_input<T>{spot, strike, time, rate, dividend, T(0)})};
     }
 };
 
