@@ -16,16 +16,23 @@ namespace impact_part {
 constexpr const char* price_factor_doc =
     "Market price after selling a cumulative quantity q (asset units), divided by the "
     "pre-trade price; q a scalar or an array (broadcast).";
+constexpr const char* marginal_price_doc =
+    "Execution price of the next unit after selling q (d proceeds / dq), divided by the "
+    "pre-trade price: below price_factor where the venue charges a fee; q a scalar or an array "
+    "(broadcast).";
 constexpr const char* proceeds_doc =
     "Quote received for selling q (asset units), divided by the pre-trade price: the integral "
     "of price_factor from 0 to q; q a scalar or an array (broadcast).";
 
-/// price_factor, proceeds and validate of curve type C. (`const C*`: pybind11 would try to
-/// broadcast a plain-old-data struct passed by reference.)
+/// price_factor, marginal_price, proceeds and validate of curve type C. (`const C*`: pybind11 would
+/// try to broadcast a plain-old-data struct passed by reference.)
 template <class C, class Class>
 void curve_methods(Class& cls) {
     cls.def("price_factor", py::vectorize([](const C* c, double q) { return c->price_factor(q); }),
             py::arg("q"), price_factor_doc);
+    cls.def("marginal_price",
+            py::vectorize([](const C* c, double q) { return spiral::marginal_price(*c, q); }),
+            py::arg("q"), marginal_price_doc);
     cls.def("proceeds", py::vectorize([](const C* c, double q) { return c->proceeds(q); }),
             py::arg("q"), proceeds_doc);
     cls.def(
@@ -161,8 +168,9 @@ q = volume (>= 0); volume: the quantity scale (asset units, > 0); exponent > 0.)
     py::class_<constant_product> cp(m, "constant_product", R"doc(
 A Uniswap v2 pool (x y = k) into which the base asset is sold. base_reserve: x, units of the
 asset (> 0); quote_reserve: y, units of the quote currency (> 0); fee: on the input, in [0, 1)
-(Uniswap v2: 0.003). price_factor is the marginal execution price net of the fee, relative to
-y / x; pool_price_factor the pool's quoted price after the sale (what an oracle reads).)doc");
+(Uniswap v2: 0.003). price_factor is the pool's quoted price after the sale, relative to y / x
+(what an oracle reads; pool_price_factor is its former name); marginal_price the next unit's
+execution price net of the fee.)doc");
     cp.def(py::init([](double x, double y, double fee) {
                return constant_product{x, y, fee};
            }),

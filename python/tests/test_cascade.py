@@ -209,9 +209,9 @@ def test_rules_and_bad_input():
     assert cascade.simulate(b, 194.0, 0.3, pool, cascade.rules(size_by=cascade.sizing.full)).rounds >= 1
     with pytest.raises(ValueError, match=r"spiral: cascade::simulate: shock = 1.2 \(must be in \[0, 1\)\)"):
         cascade.simulate(b, 194.0, 1.2, pool)
-    with pytest.raises(ValueError, match=r"cascade::rules: target_health = 1 \(must be > 1 and finite\)"):
+    with pytest.raises(ValueError, match=r"cascade::rules: target_health = 1 \(must be finite and > 1\)"):
         cascade.simulate(b, 194.0, 0.3, pool, cascade.rules(target_health=1.0))
-    with pytest.raises(ValueError, match=r"cascade::prepared_book: debt\[1\] = -1 \(must be >= 0 and finite\)"):
+    with pytest.raises(ValueError, match=r"cascade::prepared_book: debt\[1\] = -1 \(must be finite and >= 0\)"):
         cascade.simulate(cascade.book([1.0, 1.0], [1.0, -1.0], [0.8, 0.8]), 194.0, 0.3, pool)
     with pytest.raises(ValueError, match=r"cascade::book: threshold.size\(\) = 1"):
         cascade.book([1.0, 1.0], [1.0, 1.0], [0.8]).validate()

@@ -15,9 +15,10 @@ Q = np.array([0.0, 0.5, 3.0, 40.0, 1e3, 1e5])
 
 
 def integral(curve, q, steps=20000):
-    """Trapezoid integral of price_factor from 0 to q (a check of proceeds)."""
+    """Trapezoid integral of marginal_price from 0 to q (a check of proceeds; the same as
+    price_factor for curves without a fee)."""
     x = np.linspace(0.0, q, steps + 1)
-    y = curve.price_factor(x)
+    y = curve.marginal_price(x)
     return float(np.sum((y[1:] + y[:-1]) * 0.5 * (x[1] - x[0])))
 
 
@@ -28,7 +29,7 @@ def test_linear():
     np.testing.assert_allclose(c.proceeds(Q), sold - 0.001 * sold**2, rtol=1e-14)
     assert impact.linear().proceeds(7.0) == 7.0  # no impact
     assert c.lambda_ == 0.002 and c.as_dict() == {"lambda_": 0.002}
-    with pytest.raises(ValueError, match=r"spiral: impact::linear: lambda = -1 \(must be non-negative and finite\)"):
+    with pytest.raises(ValueError, match=r"spiral: impact::linear: lambda = -1 \(must be finite and >= 0\)"):
         impact.linear(lambda_=-1).validate()
 
 
@@ -62,7 +63,9 @@ def test_constant_product_is_uniswap_v2():
     c = impact.constant_product(base_reserve=x, quote_reserve=y, fee=f)
     g = 1 - f
     assert c.price() == y / x
-    np.testing.assert_allclose(c.price_factor(Q), g * x * x / (x + g * Q) ** 2, rtol=1e-14)
+    # the pool's price after the sale (the fee stays in the pool); the seller's marginal price
+    np.testing.assert_allclose(c.price_factor(Q), x * x / ((x + g * Q) * (x + Q)), rtol=1e-14)
+    np.testing.assert_allclose(c.marginal_price(Q), g * x * x / (x + g * Q) ** 2, rtol=1e-14)
     np.testing.assert_allclose(c.proceeds(Q), g * Q * x / (x + g * Q), rtol=1e-14)
     np.testing.assert_allclose(c.amount_out(Q), g * Q * y / (x + g * Q), rtol=1e-14)
     np.testing.assert_allclose(c.pool_price_factor(Q), x * x / ((x + g * Q) * (x + Q)), rtol=1e-14)
@@ -76,7 +79,8 @@ def test_stableswap_invariant_and_integral():
     d = c.invariant()
     assert d == pytest.approx(2e6, rel=1e-12)  # balanced pool: D = x + y
     assert c.quote_for(1e6, d) == pytest.approx(1e6, rel=1e-12)
-    assert c.price_factor(0.0) == pytest.approx(1 - 0.0004, rel=1e-12)
+    assert c.price_factor(0.0) == 1.0  # the pool's own price: the fee only lowers proceeds
+    assert c.marginal_price(0.0) == pytest.approx(1 - 0.0004, rel=1e-12)
     assert c.proceeds(2e5) == pytest.approx(integral(c, 2e5), rel=1e-8)
     # the invariant holds after the trade: y(x + q) + (proceeds without the fee) = y0
     y1 = c.quote_for(1e6 + 2e5, d)

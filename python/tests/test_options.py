@@ -219,10 +219,11 @@ def test_implied_vol_recovers_the_vol(rng):
     vega = spiral.black_scholes(*columns(b), outputs=["vega"])["vega"]
     priced = vega > 1e-6 * b["spot"]  # where the price still carries the vol
     assert priced.mean() > 0.95
-    # the bulk call and the element kernel are the same solver (at the no-arbitrage bound, where
-    # no vol is identifiable, the last bits of the bound decide between 0 and NaN)
-    np.testing.assert_allclose(iv[priced], element[priced], rtol=1e-13)
+    # the bulk call and the element kernel both recover the vol to the solver's accuracy; they
+    # normalise the price in different orders (the element form from intrinsic value plus the
+    # out-of-the-money Black value), so they agree to that accuracy, not to the last bits
     np.testing.assert_allclose(iv[priced], b["vol"][priced], rtol=1e-9)
+    np.testing.assert_allclose(element[priced], b["vol"][priced], rtol=1e-9)
     out = np.empty(4000)
     assert spiral.implied_vol(b["type"], price, b["spot"], b["strike"], b["time"], b["rate"], b["dividend"], out=out) is out
     # below intrinsic value: no vol fits

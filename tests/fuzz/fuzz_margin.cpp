@@ -48,15 +48,16 @@ void grid(fuzz::input& in, const mg::scenario_grid<N>& g) {
                   "grid margin " + fuzz::text(r.margin));
     fuzz::require(all_finite(pnl), target, "a scenario P&L is not finite");
     // The bulk form on the same portfolio: the same margin (revaluation may round apart).
-    // Only below a gross value of 1e250: near the overflow edge the bulk layer (issue 11's
-    // rewrite) still turns an overflowed P&L into a margin of 0 (docs/reliability.md, open).
+    // Only below a gross value of 1e250: near the overflow edge the two forms sum the P&L in
+    // different orders, so one may overflow where the other does not (each then names a
+    // position; tests/unit/reliability.cpp checks both).
     double gross = 0;
     for (const auto& p : options)
         gross += std::abs(p.quantity) * (p.option.spot * 10 + p.option.strike);
     for (const auto& p : linear)
         gross += std::abs(p.quantity) * p.price * 10;
     // Likewise shocked vols beyond 1e6 (a day count of 1e308 scales the vol shock by 1e305):
-    // the bulk Black-Scholes kernel's extreme inputs are issue 12's item 7, the bulk layer's.
+    // outside the bulk Black-Scholes domain, which the bulk form rejects (issue 12 item 7).
     bool moderate = gross < 1e250 && g.shock.days_per_year <= 1e6;
     for (const auto& p : options)
         moderate = moderate && p.option.vol <= 100;

@@ -8,6 +8,7 @@
 #include <spiral/impact/linear.hpp>
 #include <spiral/impact/power_law.hpp>
 #include <spiral/impact/stableswap.hpp>
+#include <spiral/margin/bulk.hpp>
 #include <spiral/margin/dynamic.hpp>
 #include <spiral/margin/scenario_grid.hpp>
 #include <spiral/margin/volatility_estimators.hpp>
@@ -377,6 +378,24 @@ TEST_CASE("reliability 10: grid margin never turns an overflowed P&L into a marg
     // (the extreme move, 10% counted at 35%, loses less).
     const std::vector<mg::linear_position> big{{1e300, 10}};
     CHECK(mg::grid_margin(grid, {}, big).margin == Approx(0.05 * 1e301).epsilon(1e-15));
+
+    // The bulk form over columns names the same positions (it used to return a margin of 0).
+    const std::vector<double> q2{3e307, 3e307}, p2{1, 1};
+    CHECK_THAT(message_of([&] {
+                   (void)mg::grid_margin(crypto, mg::portfolio_columns{{}, {}, q2, p2});
+               }),
+               Contains("linear_quantity[1] = 3e+307"));
+    // An option position whose own P&L overflows: a call of quantity 1e308 on spot 1000.
+    const std::vector<spiral::option_type> type{spiral::option_type::call,
+                                                spiral::option_type::call};
+    const std::vector<double> spot{1000, 1000}, strike{1000, 1000}, time{0.1, 0.1}, zero{0, 0},
+        vol{0.5, 0.5}, quantity{1, 1e308};
+    CHECK_THAT(message_of([&] {
+                   (void)mg::grid_margin(
+                       crypto, mg::portfolio_columns{{type, spot, strike, time, zero, zero, vol},
+                                                     quantity});
+               }),
+               Contains("margin::grid_margin: quantity[1] = 1e+308"));
 }
 
 TEST_CASE("reliability 13: margin errors name what the caller passed", "[reliability][margin]") {

@@ -158,8 +158,8 @@ SPIRAL_COLD void throw_first_overflowing_position(const scenario_grid<N>& grid,
     for (std::size_t i = 0; i < in.quantity.size(); ++i) {
         const bs_input<double> option{o.spot[i], o.strike[i],   o.time[i],
                                       o.rate[i], o.dividend[i], o.vol[i]};
-        add_option_pnl(grid, o.type[i] == option_type::call ? 1.0 : -1.0, option,
-                       in.quantity[i], pnl.data());
+        add_option_pnl(grid, o.type[i] == option_type::call ? 1.0 : -1.0, option, in.quantity[i],
+                       pnl.data());
         require_finite_pnl(pnl, "quantity", in.quantity[i], i);
     }
     for (std::size_t j = 0; j < in.linear_quantity.size(); ++j) {
@@ -208,7 +208,6 @@ void portfolio_pnl(const scenario_grid<N>& grid, const portfolio_columns& in, do
         if (!is_finite(pnl[s])) [[unlikely]]
             throw_first_overflowing_position(grid, in);
 }
-
 
 } // namespace detail
 
