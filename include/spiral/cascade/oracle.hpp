@@ -4,6 +4,7 @@
 #pragma once
 
 #include <spiral/core/checks.hpp>
+#include <spiral/core/config.hpp>
 #include <spiral/core/error.hpp>
 
 #include <algorithm>
@@ -99,7 +100,7 @@ namespace detail {
 /// empty source reads at the step.
 class oracle_feed {
 public:
-    void start(const oracle_rules& rules, double first_market) {
+    SPIRAL_INLINE_PER_TARGET void start(const oracle_rules& rules, double first_market) {
         rules_ = &rules;
         const std::size_t n = rules.sources.empty() ? 1 : rules.sources.size();
         last_value_.assign(n, first_market);

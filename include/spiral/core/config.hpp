@@ -50,6 +50,15 @@
 #define SPIRAL_COLD
 #endif
 
+// Non-template helpers with a loop the compiler vectorises (filling a vector, say) that bulk
+// code calls: always inlined, so that no out-of-line copy built for one CPU target can be
+// chosen by the linker for a unit built for another (tests/abi/symbols.cmake checks it).
+#if defined(__GNUC__) || defined(__clang__)
+#define SPIRAL_INLINE_PER_TARGET [[gnu::always_inline]] inline
+#else
+#define SPIRAL_INLINE_PER_TARGET inline
+#endif
+
 // The SIMD decision (1 or 0). CUDA translation units always take scalar code.
 #if defined(SPIRAL_NO_SIMD) || defined(__CUDACC__)
 #define SPIRAL_SIMD_ENABLED 0

@@ -148,18 +148,24 @@ struct grid_step {
 };
 
 /// Cold path: the portfolio's P&L came out NaN or infinite (a position's P&L overflowed or the
-/// sum did). Adds the positions again one by one, as the element `grid_margin` does, and names
-/// the first after which a scenario's P&L is no longer finite; a NaN must not read as 0.
-template <std::size_t N>
+/// sum did). Adds the positions again one by one, each through the bulk kernel on a step of
+/// one row (so that this code too is built for `Target`), and names the first after which a
+/// scenario's P&L is no longer finite, as the element `grid_margin` does: a NaN must not read
+/// as a margin of 0.
+template <class Target, std::size_t N>
 SPIRAL_COLD void throw_first_overflowing_position(const scenario_grid<N>& grid,
                                                   const portfolio_columns& in) {
+    using T = bulk::step_t<Target, double>;
     const bs_columns& o = in.options;
     std::array<double, N> pnl{};
     for (std::size_t i = 0; i < in.quantity.size(); ++i) {
-        const bs_input<double> option{o.spot[i], o.strike[i],   o.time[i],
-                                      o.rate[i], o.dividend[i], o.vol[i]};
-        add_option_pnl(grid, o.type[i] == option_type::call ? 1.0 : -1.0, option, in.quantity[i],
-                       pnl.data());
+        const auto row = [i](auto column) { return column.subspan(i, 1); };
+        const std::tuple inputs{row(o.type), row(o.spot),     row(o.strike), row(o.time),
+                                row(o.rate), row(o.dividend), row(o.vol),    row(in.quantity)};
+        grid_step<T, N> step{grid};
+        bulk::for_each_step<Target, portfolio_column_set, false>(grid_what, step, 1, inputs, {});
+        for (std::size_t s = 0; s < N; ++s)
+            pnl[s] += bulk::sum_lanes(step.pnl[s]);
         require_finite_pnl(pnl, "quantity", in.quantity[i], i);
     }
     for (std::size_t j = 0; j < in.linear_quantity.size(); ++j) {
@@ -167,7 +173,8 @@ SPIRAL_COLD void throw_first_overflowing_position(const scenario_grid<N>& grid,
             pnl[s] += in.linear_quantity[j] * in.linear_price[j] * grid.scenarios[s].price_move;
         require_finite_pnl(pnl, "linear_quantity", in.linear_quantity[j], j);
     }
-    // The element sums ran in another order; name the portfolio when they stayed finite.
+    // The running sums of the full pass went in another order; name the portfolio when these
+    // stayed finite.
     spiral::detail::throw_invalid(grid_what, "quantity", spiral::detail::no_row,
                                   static_cast<double>(in.quantity.size()),
                                   "the portfolio's P&L is not finite in some scenario");
@@ -206,7 +213,7 @@ void portfolio_pnl(const scenario_grid<N>& grid, const portfolio_columns& in, do
             pnl[s] += in.linear_quantity[j] * in.linear_price[j] * grid.scenarios[s].price_move;
     for (std::size_t s = 0; s < N; ++s)
         if (!is_finite(pnl[s])) [[unlikely]]
-            throw_first_overflowing_position(grid, in);
+            throw_first_overflowing_position<Target>(grid, in);
 }
 
 } // namespace detail
