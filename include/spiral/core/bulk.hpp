@@ -230,121 +230,56 @@ inline constexpr std::size_t input_count = std::tuple_size_v<decltype(Set::input
 template <class Set>
 inline constexpr std::size_t output_count = std::tuple_size_v<decltype(Set::outputs)>;
 
-/// True when no column before `c` has the same lower (or upper) bound as column `c`: the
-/// first of each bound compares, for all columns that share it, once.
-/// Columns a and b have the same lower (upper) bound and may be compared through their min
-/// (max): not for a column that also allows 0, whose test is its own.
-template <class Set>
-constexpr bool same_lower_bound(std::size_t a, std::size_t b) noexcept {
-    const spiral::detail::domain& x = Set::inputs[a].domain;
-    const spiral::detail::domain& y = Set::inputs[b].domain;
-    return !x.zero_too && !y.zero_too && x.lo == y.lo && x.lo_closed == y.lo_closed;
-}
-template <class Set>
-constexpr bool same_upper_bound(std::size_t a, std::size_t b) noexcept {
-    const spiral::detail::domain& x = Set::inputs[a].domain;
-    const spiral::detail::domain& y = Set::inputs[b].domain;
-    return !x.zero_too && !y.zero_too && x.hi == y.hi && x.hi_closed == y.hi_closed;
-}
-template <class Set>
-constexpr bool first_with_lower_bound(std::size_t c) noexcept {
-    for (std::size_t j = 0; j < c; ++j)
-        if (same_lower_bound<Set>(j, c))
-            return false;
-    return true;
-}
-template <class Set>
-constexpr bool first_with_upper_bound(std::size_t c) noexcept {
-    for (std::size_t j = 0; j < c; ++j)
-        if (same_upper_bound<Set>(j, c))
-            return false;
-    return true;
-}
-
-/// `Take ? min(a, b) : a` (and max), decided at compile time.
-template <bool Take, real T>
-T min_if(const T& a, const T& b) noexcept {
-    if constexpr (Take)
-        return min(a, b);
-    else
-        return a;
-}
-template <bool Take, real T>
-T max_if(const T& a, const T& b) noexcept {
-    if constexpr (Take)
-        return max(a, b);
-    else
-        return a;
-}
-
-/// Column c's bounds, checked for every column that shares them (once per distinct bound:
-/// the first column with a bound compares the min, or max, of all its columns).
-template <class Set, std::size_t c, real T, class Values, std::size_t... j>
-void check_bounds(const Values& x, mask_t<T>& ok, std::index_sequence<j...>) noexcept {
+/// Column c's bounds, compared in every lane (a NaN fails every comparison; a column with no
+/// finite bound is left to the sum test of maybe_valid).
+template <class Set, std::size_t c, real T, class Values>
+void check_bounds(const Values& x, mask_t<T>& ok) noexcept {
     constexpr double inf = spiral::detail::scalar_limits<double>::infinity;
     constexpr spiral::detail::domain d = Set::inputs[c].domain;
-    using S = scalar_t<T>;
-    if constexpr (d.zero_too) { // a column of its own: inside its bounds, or 0
-        const T v = std::get<c>(x);
-        const T lo(static_cast<S>(d.lo)), hi(static_cast<S>(d.hi));
-        const mask_t<T> inside =
-            (d.lo_closed ? v >= lo : v > lo) && (d.hi_closed ? v <= hi : v < hi);
-        ok = ok && (inside || v == T(0));
+    const T v = std::get<c>(x);
+    const auto above = [&] { return d.lo_closed ? v >= splat<T>(d.lo) : v > splat<T>(d.lo); };
+    const auto below = [&] { return d.hi_closed ? v <= splat<T>(d.hi) : v < splat<T>(d.hi); };
+    mask_t<T> inside;
+    if constexpr (d.lo > -inf && d.hi < inf)
+        inside = above() && below();
+    else if constexpr (d.lo > -inf)
+        inside = above();
+    else if constexpr (d.hi < inf)
+        inside = below();
+    else
         return;
-    }
-    if constexpr (d.lo > -inf && first_with_lower_bound<Set>(c)) {
-        T least = std::get<c>(x);
-        ((least = min_if<(j > c && same_lower_bound<Set>(j, c))>(least, std::get<j>(x))), ...);
-        if constexpr (d.lo_closed)
-            ok = ok && least >= T(static_cast<S>(d.lo));
-        else
-            ok = ok && least > T(static_cast<S>(d.lo));
-    }
-    if constexpr (d.hi < inf && first_with_upper_bound<Set>(c)) {
-        T most = std::get<c>(x);
-        ((most = max_if<(j > c && same_upper_bound<Set>(j, c))>(most, std::get<j>(x))), ...);
-        if constexpr (d.hi_closed)
-            ok = ok && most <= T(static_cast<S>(d.hi));
-        else
-            ok = ok && most < T(static_cast<S>(d.hi));
-    }
+    if constexpr (d.zero_too)
+        inside = inside || v == T(0);
+    ok = ok && inside;
 }
 
-/// True when every column has two finite bounds of its own: their comparisons then reject
-/// NaN and infinities by themselves. Columns that share a bound are compared through their
-/// min or max, which may drop a NaN (min(1, NaN) is 1 on x86), so they need the sum test.
+/// True when every column has two finite bounds: their comparisons then reject NaN and
+/// infinities by themselves.
 template <class Set>
-constexpr bool every_column_bounded_alone() noexcept {
+constexpr bool every_column_bounded() noexcept {
     constexpr double inf = spiral::detail::scalar_limits<double>::infinity;
-    const std::size_t n = Set::inputs.size();
-    for (std::size_t c = 0; c < n; ++c) {
-        const spiral::detail::domain& d = Set::inputs[c].domain;
-        if (!(d.lo > -inf && d.hi < inf))
+    for (const column_spec& c : Set::inputs)
+        if (!(c.domain.lo > -inf && c.domain.hi < inf))
             return false;
-        for (std::size_t j = 0; j < n; ++j)
-            if (j != c && (same_lower_bound<Set>(j, c) || same_upper_bound<Set>(j, c)))
-                return false;
-    }
     return true;
 }
 
 /// A quick test of one step (the values of each column, in the set's order), false in every
-/// lane where some value may be outside its column's domain. Columns that share a bound are
-/// compared through their min (or max), once per bound; unless every column has two finite
-/// bounds of its own, finiteness of all columns is one comparison of their sum (a NaN or an
-/// infinity anywhere makes it non-finite). It may be false for valid values whose sum overflows:
-/// the rescan then finds no bad row and the loop goes on.
+/// lane where some value may be outside its column's domain: each column against its own
+/// bounds and, unless every column has two finite bounds, finiteness of all columns as one
+/// comparison of their sum (a NaN or an infinity anywhere makes it non-finite). It may be false
+/// for valid values whose sum overflows: the rescan then finds no bad row and the loop goes on.
 template <class Set, real T, real... X>
 mask_t<T> maybe_valid(const T& first, const X&... rest) noexcept {
     constexpr double inf = spiral::detail::scalar_limits<double>::infinity;
     mask_t<T> ok = T(0) == T(0); // every lane set (a constant)
-    if constexpr (!every_column_bounded_alone<Set>()) {
+    if constexpr (!every_column_bounded<Set>()) {
         const T sum = (first + ... + rest);
         ok = abs(sum) < spiral::splat<T>(inf);
     }
     const auto values = std::forward_as_tuple(first, rest...);
-    [&]<std::size_t... c>(std::index_sequence<c...> columns) {
-        (check_bounds<Set, c, T>(values, ok, columns), ...);
+    [&]<std::size_t... c>(std::index_sequence<c...>) {
+        (check_bounds<Set, c, T>(values, ok), ...);
     }
     (std::make_index_sequence<1 + sizeof...(X)>{});
     return ok;
