@@ -80,21 +80,20 @@ private:
     std::vector<double> history_; // market price at the start of each round
 };
 
-/// The volatility_tightening multiplier, fed the oracle price of each round in turn.
-class tightening_state {
+/// The volatility_tightening multiplier, fed the oracle price at each elapsed time in turn
+/// (days since the shock: a round's end in simulate, a step's time along a path).
+class path_tightening {
 public:
-    tightening_state(const rules& r, double pre_shock_price)
-        : rule_(r.tightening), round_days_(r.round_days), last_(pre_shock_price) {}
+    path_tightening(const volatility_tightening& rule, double first_oracle)
+        : rule_(rule), last_(first_oracle) {}
 
-    /// Observes round `round`'s (1-based) oracle price; returns the multiplier for the round.
-    double observe(double oracle, std::size_t round) {
+    double observe(double oracle, double elapsed_days) {
         if (!(rule_.sensitivity > 0))
             return 1;
         const double r = std::log(oracle / last_);
         last_ = oracle;
         sum_squares_ += r * r;
-        const double elapsed = static_cast<double>(round) * round_days_;
-        const double span = elapsed > rule_.window_days ? elapsed : rule_.window_days;
+        const double span = elapsed_days > rule_.window_days ? elapsed_days : rule_.window_days;
         const double vol = std::sqrt(sum_squares_ * rule_.days_per_year / span);
         const double excess = vol > rule_.base_vol ? vol - rule_.base_vol : 0.0;
         const double m = 1 - rule_.sensitivity * excess;
@@ -105,10 +104,25 @@ public:
 
 private:
     volatility_tightening rule_;
-    double round_days_;
     double last_;
     double sum_squares_ = 0;
     double multiplier_ = 1;
+};
+
+/// The same multiplier, fed the oracle price of each round of `simulate` in turn.
+class tightening_state {
+public:
+    tightening_state(const rules& r, double pre_shock_price)
+        : along_(r.tightening, pre_shock_price), round_days_(r.round_days) {}
+
+    /// Observes round `round`'s (1-based) oracle price; returns the multiplier for the round.
+    double observe(double oracle, std::size_t round) {
+        return along_.observe(oracle, static_cast<double>(round) * round_days_);
+    }
+
+private:
+    path_tightening along_;
+    double round_days_;
 };
 
 } // namespace spiral::cascade::detail

@@ -87,35 +87,6 @@ private:
     bool traded_ = false;
 };
 
-/// The volatility_tightening multiplier along a path (as tightening_state, with elapsed time
-/// taken from the path).
-class path_tightening {
-public:
-    path_tightening(const volatility_tightening& rule, double first_oracle)
-        : rule_(rule), last_(first_oracle) {}
-
-    double observe(double oracle, double elapsed_days) {
-        if (!(rule_.sensitivity > 0))
-            return 1;
-        const double r = std::log(oracle / last_);
-        last_ = oracle;
-        sum_squares_ += r * r;
-        const double span = elapsed_days > rule_.window_days ? elapsed_days : rule_.window_days;
-        const double vol = std::sqrt(sum_squares_ * rule_.days_per_year / span);
-        const double excess = vol > rule_.base_vol ? vol - rule_.base_vol : 0.0;
-        const double m = 1 - rule_.sensitivity * excess;
-        const double floored = m > rule_.min_multiplier ? m : rule_.min_multiplier;
-        multiplier_ = floored < multiplier_ ? floored : multiplier_;
-        return multiplier_;
-    }
-
-private:
-    volatility_tightening rule_;
-    double last_;
-    double sum_squares_ = 0;
-    double multiplier_ = 1;
-};
-
 /// True when a rule limits liquidations per step: candidates are then served worst first.
 inline bool limited_per_step(const rules& r) noexcept {
     return r.max_liquidations_per_round != std::numeric_limits<std::size_t>::max() ||
