@@ -570,3 +570,17 @@ TEST_CASE("reliability 6: Black-Scholes prices near the money with a tiny stddev
         }
     }
 }
+
+TEST_CASE("reliability (fuzz): a synthetic book whose collateral overflows before its value",
+          "[reliability][cascade]") {
+    // Found by spiral_fuzz_cascade: a tiny price kept median e^(8.3 sigma) price finite while
+    // the collateral itself, median e^(8.3 sigma), overflowed (collateral = inf in the book).
+    spiral::cascade::synthetic_book_params p;
+    p.price = 1e-300;
+    p.median_collateral = 1e300;
+    p.collateral_dispersion = 5;
+    CHECK_THAT(message_of([&] { p.validate(); }),
+               Contains("cascade::synthetic_book_params: median_collateral = 1e+300"));
+    p.median_collateral = 1e280; // e^(8.3 * 5) = 1.06e18: the largest collateral 1e298 is finite
+    CHECK_NOTHROW(p.validate());
+}

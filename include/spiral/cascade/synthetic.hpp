@@ -32,7 +32,7 @@ struct synthetic_book_params {
 
     /// Throws spiral::invalid_argument naming the first field out of its domain, or
     /// median_collateral when the largest draw (8.3 standard deviations: the generator's
-    /// normals never exceed it) times the price would overflow a debt.
+    /// normals never exceed it), or it times the price, would overflow.
     void validate() const {
         using namespace spiral::detail;
         constexpr std::string_view what = "cascade::synthetic_book_params";
@@ -46,9 +46,11 @@ struct synthetic_book_params {
             throw_invalid(what, "threshold_spread", no_row, threshold_spread,
                           "threshold -/+ threshold_spread must lie in (0, 1]");
         using std::log;
-        const double largest_debt_log =
-            log(median_collateral) + 8.3 * collateral_dispersion + log(price);
-        if (!(largest_debt_log < 709)) // ln of the largest double is 709.78
+        // Both the largest collateral and its value (a price below 1 must not hide a
+        // collateral that overflows by itself).
+        const double largest_collateral_log = log(median_collateral) + 8.3 * collateral_dispersion;
+        const double largest_value_log = largest_collateral_log + log(price);
+        if (!(largest_collateral_log < 709 && largest_value_log < 709)) // ln(max double) 709.78
             throw_invalid(what, "median_collateral", no_row, median_collateral,
                           "with collateral_dispersion and price, the largest collateral value "
                           "median_collateral e^(8.3 collateral_dispersion) price overflows");
