@@ -31,7 +31,7 @@ SPIRAL_HD constexpr T exp_neg_half_square(T x) noexcept {
     const T square = capped * capped;
     const T square_error = two_product_error(capped, capped);
     const T argument = T(-0.5) * square;
-    const T e = NotNaN ? exp_finite(argument) : exp(argument);
+    const T e = NotNaN ? exp_finite(argument) : spiral::exp(argument);
     return e * (T(1) - T(0.5) * square_error);
 }
 

@@ -61,9 +61,9 @@ SPIRAL_HD constexpr bs_common<T> bs_prepare(T theta, const bs_input<T>& in) noex
     c.vol = in.vol;
     c.sqrt_time = sqrt(in.time);
     c.stddev = in.vol * c.sqrt_time;
-    c.dividend_discount = exp(-in.dividend * in.time);
+    c.dividend_discount = spiral::exp(-in.dividend * in.time);
     c.spot_discounted = c.spot * c.dividend_discount;
-    c.strike_discounted = in.strike * exp(-in.rate * in.time);
+    c.strike_discounted = in.strike * spiral::exp(-in.rate * in.time);
     c.d = black_terms(theta, c.spot_discounted, c.strike_discounted, c.stddev);
     return c;
 }
@@ -81,7 +81,7 @@ SPIRAL_HD constexpr T log1p_accurate(T u) noexcept {
 /// e^x - 1 by the same trick: within a few ulps, without cancellation near 0.
 template <real T>
 SPIRAL_HD constexpr T expm1_accurate(T x) noexcept {
-    const T u = exp(x);
+    const T u = spiral::exp(x);
     const T u_minus_one = u - T(1);
     const mask_t<T> exact = u_minus_one == T(0) || u_minus_one == T(-1) ||
                             !(u < T(scalar_limits<scalar_t<T>>::infinity));
@@ -140,8 +140,8 @@ SPIRAL_HD constexpr T bs_price_normalised(const bs_common<T>& c) noexcept {
     // 1.4e-225): ln K joins the exponent there (whose rounding costs eps |ln K + ...| only).
     const T exponent = T(0.5) * x + parts.exponent;
     const mask_t<T> tiny = exponent < T(-700);
-    const T density = select(tiny, exp(log(c.strike_discounted) + exponent),
-                             c.strike_discounted * exp(exponent)) *
+    const T density = select(tiny, spiral::exp(log(c.strike_discounted) + exponent),
+                             c.strike_discounted * spiral::exp(exponent)) *
                       T(inv_sqrt_2pi);
     // b = e^q lower / sqrt(2 pi), or where d1 > 0 b_max - e^q upper / sqrt(2 pi), and
     // sqrt(F K) b_max = min(F, K).
@@ -244,8 +244,8 @@ namespace detail {
 template <real T>
 SPIRAL_HD constexpr T implied_vol_signed(T theta, T price, const bs_input<T>& in) noexcept {
     using S = scalar_t<T>;
-    const T forward_discounted = in.spot * exp(-in.dividend * in.time);
-    const T strike_discounted = in.strike * exp(-in.rate * in.time);
+    const T forward_discounted = in.spot * spiral::exp(-in.dividend * in.time);
+    const T strike_discounted = in.strike * spiral::exp(-in.rate * in.time);
     // Black-76 is homogeneous of degree one in (price, forward, strike): where the discounted
     // forward or strike leaves [1e-270, 1e270] (1e-296 discounted over 63 years is
     // subnormal, and the solver then returned NaN for an attainable price), price, spot and
@@ -269,8 +269,8 @@ SPIRAL_HD constexpr T implied_vol_signed(T theta, T price, const bs_input<T>& in
     T stddev;
     if (any_lane<T>(rescale)) {
         const T unit = select(rescale, max(in.spot, in.strike), T(1));
-        const T forward_scaled = in.spot / unit * exp(-in.dividend * in.time);
-        const T strike_scaled = in.strike / unit * exp(-in.rate * in.time);
+        const T forward_scaled = in.spot / unit * spiral::exp(-in.dividend * in.time);
+        const T strike_scaled = in.strike / unit * spiral::exp(-in.rate * in.time);
         stddev = implied_stddev_signed(theta, price / unit, forward_scaled, strike_scaled, T(1));
     } else {
         // Black-76 with discount 1 on discounted forward and strike is the same price.

@@ -122,7 +122,7 @@ SPIRAL_HD constexpr bs_first_order<T> black_scholes_first_order(T theta,
     const T sqrt_time = sqrt(in.time);
     const T s = in.vol * sqrt_time;
     // validated inputs (not Checked) keep every exponent finite and small: no guard needed
-    const auto exponential = [](T a) { return Checked ? exp(a) : exp_finite(a); };
+    const auto exponential = [](T a) { return Checked ? spiral::exp(a) : exp_finite(a); };
     // ln(F/K') as ln(S/K) + (r - q) T: taken from the ratio F/K' it would carry that ratio's
     // rounding, an absolute 1e-16 that d1 = x/s magnifies where s is small (near the money,
     // short expiries). The same growth e^{(r-q)T} gives F/K' = (S/K) e^{(r-q)T}, which carries

@@ -510,7 +510,7 @@ SPIRAL_IV_FLATTEN SPIRAL_HD constexpr T implied_stddev_scaled(T x, T b_max, T ti
     // s_l = 0 only at the money, where no lane takes the lower side: evaluate at s_u instead.
     const T s_eval = select(s_side > T(0), s_side, s_c + T(S(sqrt_2pi)));
     const auto at_side = normalised_black(x, s_eval);
-    const T vega_side = exp(at_side.exponent) * T(S(1 / sqrt_2pi));
+    const T vega_side = spiral::exp(at_side.exponent) * T(S(1 / sqrt_2pi));
     const T inv_vega_side = T(1) / vega_side;
     const T b_side =
         select(at_side.upper_form, b_max - vega_side * at_side.upper, vega_side * at_side.lower);
@@ -527,7 +527,7 @@ SPIRAL_IV_FLATTEN SPIRAL_HD constexpr T implied_stddev_scaled(T x, T b_max, T ti
     if (worth_computing<T>(outer)) {
         const T z = select(below, -abs_x * T(S(1 / sqrt_3)) * at_side.inv_s, T(-0.5) * s_eval);
         const T mills = lower_mills_ratio(z);
-        const T density = exp(T(-0.5) * z * z) * T(S(1 / sqrt_2pi));
+        const T density = spiral::exp(T(-0.5) * z * z) * T(S(1 / sqrt_2pi));
         const T cdf = mills * density;
         const T f_l = lower_scale * cdf * cdf * cdf;
         // df_l/ds = -3 f_l (phi/Phi) z / s; d Phi(-s/2)/ds = -phi/2; per unit of b: / b'.
