@@ -5,6 +5,7 @@
 #include <spiral/cascade/cascade.hpp>
 #include <spiral/haircut/fat_tailed.hpp>
 #include <spiral/haircut/haircut.hpp>
+#include <spiral/impact/concentrated_liquidity.hpp>
 #include <spiral/impact/linear.hpp>
 #include <spiral/impact/power_law.hpp>
 #include <spiral/impact/stableswap.hpp>
@@ -583,4 +584,35 @@ TEST_CASE("reliability (fuzz): a synthetic book whose collateral overflows befor
                Contains("cascade::synthetic_book_params: median_collateral = 1e+300"));
     p.median_collateral = 1e280; // e^(8.3 * 5) = 1.06e18: the largest collateral 1e298 is finite
     CHECK_NOTHROW(p.validate());
+}
+
+TEST_CASE("reliability (fuzz): a long option position needs 0 even where the short "
+          "requirement overflows; a concentrated pool's prices are normal numbers",
+          "[reliability][margin][impact]") {
+    // Found by spiral_fuzz_margin: a long position (quantity > 0) with a mark of 1.8e308
+    // gave 0 x inf = NaN instead of 0, in the element and the bulk form.
+    const mg::option_rule rule{};
+    const auto one = mg::position_requirement(rule, spiral::option_type::put, 1e6, 1e6, 1e6,
+                                              1.7976931348623157e308);
+    CHECK(one.initial == 0);
+    CHECK(one.maintenance == 0);
+    const std::vector<spiral::option_type> type{spiral::option_type::put, spiral::option_type::put};
+    const std::vector<double> q{1e6, -1.0}, s{1e6, 1e6}, k{1e6, 1e6},
+        mark{1.7976931348623157e308, 10.0};
+    std::vector<double> initial(2), maintenance(2);
+    mg::position_requirement(rule, {type, q, s, k, mark}, {initial, maintenance});
+    CHECK(initial[0] == 0);
+    CHECK(maintenance[0] == 0);
+    CHECK(initial[1] > 0); // a short row is still charged
+    // Found by spiral_fuzz_impact: a subnormal pool price made price_factor(0) infinite.
+    CHECK_THAT(message_of([] {
+                   (void)spiral::impact::concentrated_liquidity(8.4e-311, {{1e-320, 1.0, 1e9}});
+               }),
+               Contains("impact::concentrated_liquidity: price = 8.4"));
+    CHECK_THAT(
+        message_of([] {
+            (void)spiral::impact::concentrated_liquidity(2.0, {{5e-324, 1.0, 1e9}});
+        }),
+        Contains(
+            "positions[0].lower_price = 5e-324 (must be finite and >= 2.2250738585072014e-308)"));
 }

@@ -1,6 +1,7 @@
 // Concentrated-liquidity automated market maker (Uniswap v3), selling the base asset.
 #pragma once
 
+#include <spiral/core/checks.hpp>
 #include <spiral/core/config.hpp>
 #include <spiral/core/math.hpp>
 #include <spiral/core/real.hpp>
@@ -92,10 +93,11 @@ struct concentrated_liquidity {
         return evaluate(q, quantity::proceeds);
     }
 
-    /// Re-checks the stored state (price > 0, fee in [0, 1)); positions were checked by the
-    /// constructor.
+    /// Re-checks the stored state (price a finite normal number, fee in [0, 1)); positions
+    /// were checked by the constructor.
     constexpr void validate() const {
-        detail::require_positive(what, "price", price_);
+        // a subnormal price made price_factor(0) = s^2 / price infinite (spiral_fuzz_impact)
+        detail::require_in(smallest_price, what, "price", price_);
         detail::require_fee(what, "fee", fee_);
     }
 
@@ -152,13 +154,17 @@ private:
     std::vector<double> start_base_; // effective base sold before the segment (ascending)
     std::vector<double> start_quote_;
 
+    /// Prices are normal numbers: finite and at least the smallest normal double.
+    static constexpr spiral::detail::domain smallest_price =
+        spiral::detail::at_least(2.2250738585072014e-308);
+
     constexpr void check_inputs(std::span<const position> positions) const {
         validate();
         for (std::size_t i = 0; i < positions.size(); ++i) {
             const position& p = positions[i];
-            if (!(p.lower_price > 0) || !detail::is_finite(p.lower_price))
+            if (!smallest_price.contains(p.lower_price))
                 detail::fail_at(what, "positions", i, "lower_price", p.lower_price,
-                                "must be finite and > 0");
+                                spiral::detail::describe(smallest_price));
             if (!(p.upper_price > p.lower_price) || !detail::is_finite(p.upper_price))
                 detail::fail_at(what, "positions", i, "upper_price", p.upper_price,
                                 "must be finite and above lower_price");

@@ -84,8 +84,7 @@ struct option_rule_step {
         const T is_call = (sign + T(1)) * T(0.5); // the type lane is +1 (call) or -1 (put)
         const requirement<T> one =
             short_option_requirement_signed(rule, is_call, spot, strike, mark);
-        const T short_size = spiral::max(T(0), -quantity);
-        return {short_size * one.initial, short_size * one.maintenance};
+        return {short_part(quantity, one.initial), short_part(quantity, one.maintenance)};
     }
 };
 

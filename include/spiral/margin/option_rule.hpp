@@ -93,6 +93,18 @@ SPIRAL_HD constexpr requirement<T> short_option_requirement(const option_rule& r
     return short_option_requirement_signed(rule, is_call, spot, strike, mark);
 }
 
+namespace detail {
+
+/// |quantity| x `per_unit` for a short position (quantity < 0), exactly 0 for a long or flat
+/// one, even where the per-unit requirement overflowed (0 x inf would be NaN).
+SPIRAL_HD_TEMPLATE
+template <real T>
+SPIRAL_HD constexpr T short_part(T quantity, T per_unit) noexcept {
+    return select(quantity < T(0), -quantity * per_unit, T(0));
+}
+
+} // namespace detail
+
 /// Requirement of a position of `quantity` options (negative: short). Long positions need
 /// nothing; short ones |quantity| times the per-unit requirement.
 SPIRAL_HD_TEMPLATE
@@ -101,8 +113,8 @@ SPIRAL_HD constexpr requirement<T> position_requirement(const option_rule& rule,
                                                         T quantity, T spot, T strike,
                                                         T mark) noexcept {
     const requirement<T> one = short_option_requirement(rule, type, spot, strike, mark);
-    const T short_size = spiral::max(T(0), -quantity);
-    return {short_size * one.initial, short_size * one.maintenance};
+    return {detail::short_part(quantity, one.initial),
+            detail::short_part(quantity, one.maintenance)};
 }
 
 } // namespace spiral::margin
