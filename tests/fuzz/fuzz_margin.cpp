@@ -140,8 +140,10 @@ void option_rule(fuzz::input& in) {
         }))
         return;
     for (std::size_t i = 0; i < n; ++i) {
-        // +inf only where |quantity| (spot + mark) itself overflows: the right limit
-        const bool overflows = !std::isfinite(std::abs(q[i]) * (spot[i] + mark[i]));
+        // +inf only where the requirement can overflow: with every rate in [0, 1] the short
+        // requirement per unit is at most 2 (spot + mark) (the put's maintenance part is
+        // max(mm spot, mm mark) + mark), so only where |quantity| 2 (spot + mark) overflows
+        const bool overflows = !std::isfinite(std::abs(q[i]) * 2 * (spot[i] + mark[i]));
         for (const double r : {initial[i], maintenance[i]})
             fuzz::require(r >= 0 && (std::isfinite(r) || (overflows && r > 0)), target,
                           "option rule requirement " + fuzz::text(r) + " for quantity " +
