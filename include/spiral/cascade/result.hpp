@@ -43,4 +43,24 @@ struct result {
     double liquidator_profit() const noexcept { return proceeds - debt_repaid; }
 };
 
+namespace detail {
+
+/// Appends round `round`'s record to `out.path` and, when it liquidated anything, adds it to
+/// the totals (the last such round sets `rounds` and `final_price`). Both engines end rounds
+/// this way.
+inline void add_round(result& out, std::size_t round, const round_record& rec) {
+    out.path.push_back(rec);
+    if (rec.liquidations == 0)
+        return;
+    out.rounds = round;
+    out.final_price = rec.price;
+    out.liquidations += rec.liquidations;
+    out.collateral_sold += rec.collateral_sold;
+    out.debt_repaid += rec.debt_repaid;
+    out.bad_debt += rec.bad_debt;
+    out.proceeds += rec.proceeds;
+}
+
+} // namespace detail
+
 } // namespace spiral::cascade

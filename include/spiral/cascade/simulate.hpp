@@ -325,18 +325,9 @@ result simulate(const prepared_book& b, double price, double shock, const C& cur
         if (t.liquidations > 0) {
             rec.proceeds = m.sell(t.seized);
             rec.price = m.price();
-            quiet = 0;
-            out.rounds = round;
-            out.final_price = rec.price;
-            out.liquidations += t.liquidations;
-            out.collateral_sold += t.seized;
-            out.debt_repaid += t.repaid;
-            out.bad_debt += t.bad_debt;
-            out.proceeds += rec.proceeds;
-        } else {
-            ++quiet;
         }
-        out.path.push_back(rec);
+        detail::add_round(out, round, rec);
+        quiet = t.liquidations > 0 ? 0 : quiet + 1;
         // Done once the oracle has shown every price and nothing is due; or nothing is left.
         if (quiet > r.oracle_delay || (open.empty() && frontier == live)) {
             ended = true;

@@ -721,20 +721,10 @@ result simulate_once(const book_columns& b, double price, double shock, const C&
     bool ended = false;
     for (std::size_t round = 1; round <= r.max_rounds; ++round) {
         const step_record s = engine.step(round);
-        out.path.push_back({s.oracle_price, s.price, s.threshold_multiplier, s.liquidations,
-                            s.collateral_sold, s.debt_repaid, s.bad_debt, s.proceeds});
-        if (s.liquidations > 0) {
-            quiet = 0;
-            out.rounds = round;
-            out.final_price = s.price;
-            out.liquidations += s.liquidations;
-            out.collateral_sold += s.collateral_sold;
-            out.debt_repaid += s.debt_repaid;
-            out.bad_debt += s.bad_debt;
-            out.proceeds += s.proceeds;
-        } else {
-            ++quiet;
-        }
+        add_round(out, round,
+                  {s.oracle_price, s.price, s.threshold_multiplier, s.liquidations,
+                   s.collateral_sold, s.debt_repaid, s.bad_debt, s.proceeds});
+        quiet = s.liquidations > 0 ? 0 : quiet + 1;
         if (quiet > r.oracle_delay || engine.settled()) {
             ended = true;
             break;
