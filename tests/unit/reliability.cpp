@@ -89,6 +89,23 @@ TEST_CASE("reliability 2: liquidation_profile rejects bin counts it cannot alloc
         CHECK(profile[j].positions == 0);
 }
 
+TEST_CASE("liquidation_profile counts a position whose health is under 1 in the first band "
+          "even when its liquidation price rounds below the price",
+          "[reliability][cascade]") {
+    // Found by the fuzz smoke run of 2026-12-02: health = c p t / d rounds to 1 - 2^-53 (under
+    // 1) while d / (c t) rounds one ulp below p, so the profile put the position a drop of
+    // 1.3e-16 away and, with a tiny max_drop, in no band at all.
+    const double c = 7.164423308907429, t = 0.560522538280186, p = 877.5466548675405,
+                 d = 3524.0700555503795;
+    REQUIRE(cascade::health(c, p, t, d) < 1);
+    REQUIRE(cascade::liquidation_price(c, d, t) < p);
+    const cascade::book b{{c}, {d}, {t}};
+    for (const double max_drop : {1.0, 1e-17, smallest_subnormal}) {
+        const auto profile = cascade::liquidation_profile(b, p, 3, max_drop);
+        CHECK(profile[0].positions == 1);
+    }
+}
+
 TEST_CASE("reliability 5: a collateral cap too small to seize anything liquidates nothing "
           "instead of running max_rounds empty rounds",
           "[reliability][cascade]") {
@@ -615,4 +632,31 @@ TEST_CASE("reliability (fuzz): a long option position needs 0 even where the sho
         }),
         Contains(
             "positions[0].lower_price = 5e-324 (must be finite and >= 2.2250738585072014e-308)"));
+}
+
+TEST_CASE("reliability (fuzz): a concentrated pool with liquidity near the largest double pays "
+          "the proceeds of a 50-digit evaluation",
+          "[reliability][impact]") {
+    // Found by spiral_fuzz_impact (tests/fuzz/corpus/impact/cl-huge-liquidity): the top segment's
+    // liquidity 1.8e308 made d su / (l + d su) subnormal (5.6e-318) and the proceeds 8.9e-5 too
+    // high, above the quantity sold. The oracle is the segment's closed form in 50 digits,
+    // l su^2 d / ((l + d su) P0) with su = sqrt(P0), d = (1 - fee) q.
+    using big = boost::multiprecision::cpp_bin_float_50;
+    const double price = 1.000000208016467e-06, lower = 1.0000000000000002e-06;
+    const double huge = 1.7976931348623157e308, fee = 0;
+    const spiral::impact::concentrated_liquidity pool(
+        price, {{9.9999999999999995e-07, 0.00016731291142465943, 741165168.5833931},
+                {lower, 0.001, huge},
+                {1.0000000000000002, 2.2721326553978556, 1e9}},
+        fee);
+    const big l = big(741165168.5833931) + big(huge);
+    const big su = sqrt(big(price));
+    for (const double q : {1e-6, 1e-12, 1.0, 1e6}) {
+        const big d = big(q) * (1 - big(fee));
+        const big expected = l * su * su * d / ((l + d * su) * big(price));
+        const double got = pool.proceeds(q);
+        INFO("q = " << q << ", proceeds " << got);
+        CHECK(got <= q);
+        CHECK(abs(big(got) / expected - 1) < 1e-14);
+    }
 }

@@ -49,8 +49,12 @@ inline std::vector<profile_bin> liquidation_profile(const book& b, double price,
     for (std::size_t i = 0; i < b.size(); ++i) {
         if (!(b.debt[i] > 0))
             continue;
+        // Liquidatable now is decided by the health factor, as the engines decide it: the
+        // liquidation price rounds differently and may sit a hair below `price` for a
+        // position whose health is already under 1.
+        const bool liquidatable = !(health(b.collateral[i], price, b.threshold[i], b.debt[i]) >= 1);
         const double at = liquidation_price(b.collateral[i], b.debt[i], b.threshold[i]);
-        const double drop = at >= price ? 0.0 : 1 - at / price;
+        const double drop = liquidatable || at >= price ? 0.0 : 1 - at / price;
         if (drop >= max_drop)
             continue;
         // The band from the drop's share of max_drop, in [0, 1): a band width of max_drop /

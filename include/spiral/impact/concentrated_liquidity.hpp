@@ -223,10 +223,15 @@ private:
             const double fee_part = want == quantity::marginal_price ? 1 - fee_ : 1.0;
             return detail::splat<T>(fee_part / price_) * s * s;
         }
-        // l su (d su / (l + d su)): the quotient is at most 1, so a large l d su^2 cannot
-        // overflow on the way
-        return (detail::splat<T>(start_quote_[k]) + l * (su * (d * su / denominator))) /
-               detail::splat<T>(price_);
+        // The quote paid in the segment, l su u with u = d su / (l + d su), is also d s su
+        // with s = su t the new sqrt price and t = l / (l + d su) = 1 - u. Each form goes
+        // through the larger of u and t (at least 1/2), as the other may be subnormal (l =
+        // 1e308 made u 5e-318 and the proceeds 9e-5 too high, spiral_fuzz_impact). u = 1 - t
+        // also holds when d su overflows (t = 0, u = 1), and neither product can overflow:
+        // both are at most the segment's finite quote.
+        const T t = l / denominator;
+        const T quote = select(t <= T(0.5), l * (su * (T(1) - t)), (d * (su * t)) * su);
+        return (detail::splat<T>(start_quote_[k]) + quote) / detail::splat<T>(price_);
     }
 
     template <real T>
