@@ -49,7 +49,8 @@ function(spiral_add_dispatch_library name source_dir core_target simd_target)
         string(TOUPPER "${_target}" _upper)
         list(APPEND _definitions "SPIRAL_DISPATCH_HAS_${_upper}=1")
     endforeach()
-    add_library(${name} STATIC ${_sources})
+    # Built only when something links it: a consumer's ALL (or a port's install) has no use for it.
+    add_library(${name} STATIC EXCLUDE_FROM_ALL ${_sources})
     set_source_files_properties("${source_dir}/dispatch.cpp" PROPERTIES
         COMPILE_DEFINITIONS "${_definitions}")
     target_link_libraries(${name} PUBLIC ${core_target} PRIVATE ${simd_target})

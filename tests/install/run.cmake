@@ -70,23 +70,6 @@ if(PKG_CONFIG_EXECUTABLE)
     spiral_run("${CXX_COMPILER}" ${_cflags_spiral-simd} "-DSPIRAL_EXPECT_ARCH=\"sse2\""
         "${CMAKE_CURRENT_LIST_DIR}/main.cpp" -o "${_exe}_simd")
     spiral_run("${_exe}_simd")
-    # The two-target program through pkg-config: units compiled with their own -m flags.
-    if(NOT DEFINED ABI OR ABI)
-        set(_abi "${CMAKE_CURRENT_LIST_DIR}/../abi")
-        set(_objects "")
-        set(_flags_baseline "")
-        set(_flags_avx2 -mavx2 -mfma)
-        set(_flags_avx512 -mavx512f -mavx512dq -mavx512bw -mavx2 -mfma)
-        foreach(_unit IN ITEMS baseline avx2 avx512)
-            spiral_run("${CXX_COMPILER}" ${_cflags_spiral-simd} -O2 ${_flags_${_unit}}
-                "-DSPIRAL_ABI_UNIT=run_${_unit}" -c "${_abi}/unit.cpp"
-                -o "${WORK_DIR}/abi_${_unit}.o")
-            list(APPEND _objects "${WORK_DIR}/abi_${_unit}.o")
-        endforeach()
-        spiral_run("${CXX_COMPILER}" ${_cflags_spiral-simd} -O2 "${_abi}/main.cpp" ${_objects}
-            -o "${WORK_DIR}/abi_pkgconfig")
-        spiral_run("${WORK_DIR}/abi_pkgconfig")
-    endif()
 else()
     message(STATUS "pkg-config not found: skipping the pkg-config consumer")
 endif()
