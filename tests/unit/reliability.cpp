@@ -645,9 +645,10 @@ TEST_CASE("reliability (fuzz): a concentrated pool with liquidity near the large
     const double price = 1.000000208016467e-06, lower = 1.0000000000000002e-06;
     const double huge = 1.7976931348623157e308, fee = 0;
     const spiral::impact::concentrated_liquidity pool(
-        price, {{9.9999999999999995e-07, 0.00016731291142465943, 741165168.5833931},
-                {lower, 0.001, huge},
-                {1.0000000000000002, 2.2721326553978556, 1e9}},
+        price,
+        {{9.9999999999999995e-07, 0.00016731291142465943, 741165168.5833931},
+         {lower, 0.001, huge},
+         {1.0000000000000002, 2.2721326553978556, 1e9}},
         fee);
     const big l = big(741165168.5833931) + big(huge);
     const big su = sqrt(big(price));
