@@ -9,6 +9,9 @@
 // after find_package(spiral), in the consumer's) and chosen on the first call by xsimd's own
 // dispatch (xsimd::dispatch over the CPU's features). The translation units that use this
 // header need no SIMD flags and no xsimd.
+/// \file
+/// \ingroup core
+/// \brief Run-time choice of the CPU target (link spiral::dispatch).
 #pragma once
 
 #include <spiral/core/config.hpp>

@@ -6,6 +6,9 @@
 // It must come before every other spiral header: the first one decides (see
 // <spiral/core/config.hpp>), and a later change of mind stops the build with #error rather
 // than mixing scalar and batch code. With spiral::simd linked, its place does not matter.
+/// \file
+/// \ingroup core
+/// \brief Explicit opt-in to SIMD for a translation unit built without the spiral::simd target.
 #pragma once
 
 #if defined(SPIRAL_NO_SIMD)

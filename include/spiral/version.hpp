@@ -1,4 +1,7 @@
 // spiral — version of the headers, for checks at compile time.
+/// \file
+/// \ingroup core
+/// \brief The version of the headers, for checks at compile time.
 #pragma once
 
 #define SPIRAL_VERSION_MAJOR 0

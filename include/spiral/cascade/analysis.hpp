@@ -1,5 +1,8 @@
 // Reading a book before the crash: where the liquidation cliffs are, how much a shock of each
 // size would liquidate, and which positions a liquidation would only make worse.
+/// \file
+/// \ingroup cascade
+/// \brief Reading a book before a crash: liquidation cliffs, liquidations at risk, toxic positions.
 #pragma once
 
 #include <spiral/cascade/book.hpp>

@@ -1,6 +1,9 @@
 // Maker's collateral auctions: the Dutch auction of Liquidations 2.0 (dog.sol + clip.sol +
 // abaci.sol) and the English auction of Liquidations 1.2 (cat.sol + flip.sol), as parameters
 // with their documented values.
+/// \file
+/// \ingroup cascade
+/// \brief Maker's Dutch (Liquidations 2.0) and English (Liquidations 1.2) collateral auctions.
 #pragma once
 
 #include <spiral/core/checks.hpp>

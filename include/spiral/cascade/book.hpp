@@ -1,4 +1,7 @@
 // cascade::book — a book of leveraged positions on one collateral asset, and its validation.
+/// \file
+/// \ingroup cascade
+/// \brief cascade::book: leveraged positions on one collateral asset, and its validation.
 #pragma once
 
 #include <spiral/core/checks.hpp>

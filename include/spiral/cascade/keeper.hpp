@@ -1,5 +1,8 @@
 // cascade::keeper_rules — the liquidators: whether a liquidation pays them, how many they can
 // do in a step, and how late they act.
+/// \file
+/// \ingroup cascade
+/// \brief cascade::keeper_rules: when liquidations pay the keepers, how many, how late.
 #pragma once
 
 #include <spiral/core/checks.hpp>

@@ -1,6 +1,9 @@
 // cascade::liquidation_terms — what a protocol keeps of a liquidation and how it bounds its
 // size, beyond cascade::rules: the protocol's cut of the bonus (Aave v3), the size rules of
 // Aave v3.3 (small positions close whole, no dust left behind), Morpho Blue's incentive.
+/// \file
+/// \ingroup cascade
+/// \brief cascade::liquidation_terms: the protocol's cut of the bonus, size rules, incentives.
 #pragma once
 
 #include <spiral/cascade/position.hpp>

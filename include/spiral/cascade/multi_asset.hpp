@@ -1,5 +1,8 @@
 // cascade::simulate on positions backed by several collateral assets: cross-collateral
 // contagion, where selling one asset's collateral to repay debt drags on the others.
+/// \file
+/// \ingroup cascade
+/// \brief cascade::simulate on positions backed by several collateral assets.
 #pragma once
 
 #include <spiral/cascade/book.hpp>

@@ -1,6 +1,9 @@
 // cascade::oracle_rules — how the price a protocol liquidates at follows the market: push
 // feeds with a heartbeat and a deviation threshold (Chainlink), a delay (Maker's OSM), a median
 // of several sources that leaves out stale ones and outliers, and a minimum price.
+/// \file
+/// \ingroup cascade
+/// \brief cascade::oracle_rules: how the price a protocol liquidates at follows the market.
 #pragma once
 
 #include <spiral/core/checks.hpp>

@@ -1,4 +1,7 @@
 // cascade::run — a book of leveraged positions along an exogenous price path.
+/// \file
+/// \ingroup cascade
+/// \brief cascade::run: a book of leveraged positions along an exogenous price path.
 #pragma once
 
 #include <spiral/cascade/book.hpp>

@@ -1,5 +1,8 @@
 // cascade::run on positions backed by several collateral assets, each along its own price
 // path, with a liquidation bonus per collateral and the liquidator choosing what to seize.
+/// \file
+/// \ingroup cascade
+/// \brief cascade::run on positions backed by several assets, each along its own price path.
 #pragma once
 
 #include <spiral/cascade/detail/path_engine.hpp>

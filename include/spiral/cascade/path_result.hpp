@@ -1,4 +1,7 @@
 // cascade::path_result — what a cascade along a price path did, step by step and in total.
+/// \file
+/// \ingroup cascade
+/// \brief cascade::path_result: what a cascade along a price path did, step by step and in total.
 #pragma once
 
 #include <cstddef>

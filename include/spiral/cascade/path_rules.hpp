@@ -1,5 +1,8 @@
 // cascade::path_rules — everything cascade::run is told about the venue besides the book,
 // the path and the curve.
+/// \file
+/// \ingroup cascade
+/// \brief cascade::path_rules: what cascade::run is told about the venue.
 #pragma once
 
 #include <spiral/cascade/absorb.hpp>

@@ -1,4 +1,7 @@
 // cascade::position_columns — where an engine writes the book as a cascade leaves it.
+/// \file
+/// \ingroup cascade
+/// \brief cascade::position_columns: where an engine writes the book as a cascade leaves it.
 #pragma once
 
 #include <span>

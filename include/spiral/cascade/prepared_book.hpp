@@ -1,4 +1,7 @@
 // cascade::prepared_book — a book sorted once by liquidation price, for many fast cascades.
+/// \file
+/// \ingroup cascade
+/// \brief cascade::prepared_book: a book sorted once by liquidation price, for many fast cascades.
 #pragma once
 
 #include <spiral/cascade/book.hpp>

@@ -1,4 +1,7 @@
 // cascade::price_path — the exogenous prices a cascade is run along.
+/// \file
+/// \ingroup cascade
+/// \brief cascade::price_path: the exogenous prices a cascade is run along.
 #pragma once
 
 #include <spiral/core/checks.hpp>

@@ -1,4 +1,7 @@
 // cascade::result — what one cascade did, in total and round by round.
+/// \file
+/// \ingroup cascade
+/// \brief cascade::result: what one cascade did, in total and round by round.
 #pragma once
 
 #include <cstddef>

@@ -1,4 +1,7 @@
 // cascade::rules — how liquidations are sized, priced and paced.
+/// \file
+/// \ingroup cascade
+/// \brief cascade::rules: how liquidations are sized, priced and paced.
 #pragma once
 
 #include <spiral/core/checks.hpp>

@@ -1,5 +1,8 @@
 // Short positions (perpetual futures on Hyperliquid or dYdX, where the liability is the
 // asset) as a book the cascade engines run: the same positions seen from the asset.
+/// \file
+/// \ingroup cascade
+/// \brief Short positions (perpetual futures) as a book the cascade engines run.
 #pragma once
 
 #include <spiral/cascade/book.hpp>

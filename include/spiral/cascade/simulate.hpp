@@ -1,4 +1,7 @@
 // cascade::simulate — one price shock through a book of leveraged positions.
+/// \file
+/// \ingroup cascade
+/// \brief cascade::simulate: one price shock through a book of leveraged positions.
 #pragma once
 
 #include <spiral/cascade/book.hpp>

@@ -1,5 +1,8 @@
 // cascade::synthetic_book — a reproducible book with the shape of a lending market's: a few
 // large positions and many small ones, health factors bunched just above 1.
+/// \file
+/// \ingroup cascade
+/// \brief cascade::synthetic_book: a reproducible book with the shape of a lending market's.
 #pragma once
 
 #include <spiral/cascade/book.hpp>

@@ -35,6 +35,9 @@
 //     not depend on where it sits.
 //   - an output may be the very same array as an input (each step is read before it is
 //     written); partial overlaps are not allowed.
+/// \file
+/// \ingroup core
+/// \brief The one column loop of the library, shared by every bulk entry point.
 #pragma once
 
 #include <spiral/core/batch_group.hpp>

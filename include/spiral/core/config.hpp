@@ -12,6 +12,9 @@
 // (<spiral/core/target.hpp>). A translation unit that ends up with two choices (SPIRAL_NO_SIMD
 // defined after a header chose SIMD, or <spiral/simd.hpp> after a header chose scalar code)
 // stops with #error.
+/// \file
+/// \ingroup core
+/// \brief The configuration every header includes first: language level, macros, SIMD choice.
 #pragma once
 
 #if defined(_MSVC_LANG) ? _MSVC_LANG < 202002L : __cplusplus < 202002L

@@ -1,6 +1,9 @@
 // Reproducible random numbers: SplitMix64, uniforms on (0, 1) and standard normals by
 // inversion (spiral::norm_quantile). The same sequence on every platform and standard library,
 // which std:: distributions do not promise; used for scenarios, synthetic books and tests.
+/// \file
+/// \ingroup core
+/// \brief Reproducible random numbers: SplitMix64, open uniforms and standard normals.
 #pragma once
 
 #include <spiral/core/config.hpp>

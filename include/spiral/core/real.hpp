@@ -1,4 +1,7 @@
 // The `real` concept: the number types every formula template accepts.
+/// \file
+/// \ingroup core
+/// \brief The `real` concept: the number types every formula template accepts.
 #pragma once
 
 #include <concepts>

@@ -11,6 +11,9 @@
 // for different CPUs never share a symbol that holds vector code, whatever the link order.
 // `scalar_target` carries the instruction-set features the compiler was allowed to use, because
 // scalar loops are vectorised and re-encoded by -m flags too.
+/// \file
+/// \ingroup core
+/// \brief The CPU target as a type: what the bulk entry points of this translation unit run on.
 #pragma once
 
 #include <spiral/core/config.hpp>

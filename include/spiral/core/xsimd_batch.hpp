@@ -5,6 +5,9 @@
 // is one instruction on AVX-512 too, and an exact split of the exponent. Every other operation
 // (select, min, max, abs, exp, log, sqrt, any, all, ...) is xsimd's own, found by argument-
 // dependent lookup from the wrappers in <spiral/core/math.hpp>.
+/// \file
+/// \ingroup core
+/// \brief xsimd batches as spiral `real` types (included by core/config.hpp with SIMD).
 #pragma once
 
 #include <spiral/core/real.hpp>

@@ -1,6 +1,9 @@
 // haircut::basel_scaled — a supervisory 10-day haircut rescaled to the holding period and the
 // re-margining frequency (Basel II, June 2006 comprehensive version, paragraphs 151-153 and
 // 166-169; Basel Framework CRE22).
+/// \file
+/// \ingroup haircut
+/// \brief haircut::basel_scaled: a Basel 10-day haircut rescaled to the holding period.
 #pragma once
 
 #include <spiral/core/config.hpp>

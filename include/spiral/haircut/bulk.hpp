@@ -12,6 +12,9 @@
 //
 // Linking spiral::simd (SPIRAL_SIMD=1) runs the rows on groups of xsimd batches when the
 // prepared model accepts batches; otherwise, or without SIMD, a scalar loop runs the model.
+/// \file
+/// \ingroup haircut
+/// \brief haircut::apply over columns: one haircut model over many holdings.
 #pragma once
 
 #include <spiral/core/bulk.hpp>

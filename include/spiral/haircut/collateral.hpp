@@ -1,4 +1,7 @@
 // A collateral holding, and the haircut_model concept that values it.
+/// \file
+/// \ingroup haircut
+/// \brief A collateral holding, and the haircut_model concept that values it.
 #pragma once
 
 #include <concepts>

@@ -7,6 +7,9 @@
 // and keep NaN: a NaN part gives a NaN result. Each operation is non-decreasing in each
 // part, so a combination is non-decreasing in every input its parts are non-decreasing in.
 // validate() validates the parts and the limit; prepare() prepares the parts.
+/// \file
+/// \ingroup haircut
+/// \brief Haircut combinators: sums, maxima, caps and floors of models, themselves models.
 #pragma once
 
 #include <spiral/core/config.hpp>

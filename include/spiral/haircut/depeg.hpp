@@ -1,6 +1,9 @@
 // haircut::depeg — a jump haircut for collateral pegged to another asset: liquid staking and
 // restaking tokens (stETH against ETH), wrapped and bridged tokens, stablecoins, synthetic and
 // interest-bearing receipts. The peg can break: a jump loss on top of the diffusive moves.
+/// \file
+/// \ingroup haircut
+/// \brief haircut::depeg: a jump haircut for collateral pegged to another asset.
 #pragma once
 
 #include <spiral/core/config.hpp>

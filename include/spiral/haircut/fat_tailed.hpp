@@ -6,6 +6,9 @@
 // the per-row kernel clamp(scale * sigma) with the quantile folded into `scale`. Use it (or
 // `haircut::apply`, which calls it) for many rows; operator() prepares on every call.
 // fat_tailed's own operator() is host-only and not constexpr (Boost); its prepared form is both.
+/// \file
+/// \ingroup haircut
+/// \brief haircut::fat_tailed: Student-t or Cornish-Fisher volatility haircut (needs Boost.Math).
 #pragma once
 
 #include <spiral/core/config.hpp>

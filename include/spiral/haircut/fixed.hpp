@@ -1,4 +1,7 @@
 // haircut::fixed — the same fraction for every holding.
+/// \file
+/// \ingroup haircut
+/// \brief haircut::fixed: the same fraction for every holding.
 #pragma once
 
 #include <spiral/core/config.hpp>

@@ -1,4 +1,7 @@
 // haircut::liquidity — the cost of selling the whole holding into an impact curve.
+/// \file
+/// \ingroup haircut
+/// \brief haircut::liquidity: the cost of selling the whole holding into an impact curve.
 #pragma once
 
 #include <spiral/core/config.hpp>

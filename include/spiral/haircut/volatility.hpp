@@ -1,4 +1,7 @@
 // haircut::volatility — the price fall a normal diffusion reaches at a confidence level.
+/// \file
+/// \ingroup haircut
+/// \brief haircut::volatility: the price fall a normal diffusion reaches at a confidence level.
 #pragma once
 
 #include <spiral/core/config.hpp>

@@ -1,4 +1,7 @@
 // haircut::wrong_way — collateral whose value moves with the exposure it secures.
+/// \file
+/// \ingroup haircut
+/// \brief haircut::wrong_way: collateral whose value moves with the exposure it secures.
 #pragma once
 
 #include <spiral/core/config.hpp>

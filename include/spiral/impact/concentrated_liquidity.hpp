@@ -1,4 +1,7 @@
 // Concentrated-liquidity automated market maker (Uniswap v3), selling the base asset.
+/// \file
+/// \ingroup impact
+/// \brief Concentrated-liquidity automated market maker (Uniswap v3), selling the base asset.
 #pragma once
 
 #include <spiral/core/checks.hpp>

@@ -1,4 +1,7 @@
 // Constant-product automated market maker (Uniswap v2), selling the base asset.
+/// \file
+/// \ingroup impact
+/// \brief Constant-product automated market maker (Uniswap v2), selling the base asset.
 #pragma once
 
 #include <spiral/core/config.hpp>

@@ -1,5 +1,8 @@
 // Almgren–Chriss optimal liquidation: the sinh schedule, its expected cost and variance, and
 // the TWAP schedule for comparison.
+/// \file
+/// \ingroup impact
+/// \brief Almgren–Chriss optimal liquidation, with TWAP for comparison.
 #pragma once
 
 #include <spiral/impact/detail.hpp>

@@ -1,4 +1,7 @@
 // Exponential price impact (Cifuentes, Ferrucci and Shin).
+/// \file
+/// \ingroup impact
+/// \brief Exponential price impact (Cifuentes, Ferrucci and Shin).
 #pragma once
 
 #include <spiral/core/config.hpp>

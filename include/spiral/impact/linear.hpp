@@ -1,4 +1,7 @@
 // Linear price impact (Kyle's lambda), floored at zero.
+/// \file
+/// \ingroup impact
+/// \brief Linear price impact (Kyle's lambda), floored at zero.
 #pragma once
 
 #include <spiral/core/config.hpp>

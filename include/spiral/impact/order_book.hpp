@@ -1,4 +1,7 @@
 // A limit order book's bid side, walked level by level.
+/// \file
+/// \ingroup impact
+/// \brief A limit order book's bid side, walked level by level.
 #pragma once
 
 #include <spiral/core/config.hpp>

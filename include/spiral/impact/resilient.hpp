@@ -1,4 +1,7 @@
 // Combinator: transient impact that decays between trades (Obizhaeva–Wang resilience).
+/// \file
+/// \ingroup impact
+/// \brief Combinator: transient impact that decays between trades (Obizhaeva–Wang resilience).
 #pragma once
 
 #include <spiral/core/config.hpp>

@@ -1,5 +1,8 @@
 // Liquidity aggregated across venues: a sale split over several curves at equal marginal
 // price, the way aggregators and liquidation keepers route it, as a curve of its own.
+/// \file
+/// \ingroup impact
+/// \brief Liquidity aggregated across venues: a sale split at equal marginal price.
 #pragma once
 
 #include <spiral/impact/constant_product.hpp>

@@ -1,4 +1,7 @@
 // Combinator: the same curve with liquidity k times deeper (k > 1) or thinner (k < 1).
+/// \file
+/// \ingroup impact
+/// \brief Combinator: the same curve with liquidity k times deeper (k > 1) or thinner (k < 1).
 #pragma once
 
 #include <spiral/core/config.hpp>

@@ -1,4 +1,7 @@
 // The square-root law of market impact (Tóth et al.), floored at zero.
+/// \file
+/// \ingroup impact
+/// \brief The square-root law of market impact (Tóth et al.), floored at zero.
 #pragma once
 
 #include <spiral/core/config.hpp>

@@ -1,4 +1,7 @@
 // Curve's StableSwap invariant for a pegged pair, selling the base asset.
+/// \file
+/// \ingroup impact
+/// \brief Curve's StableSwap invariant for a pegged pair, selling the base asset.
 #pragma once
 
 #include <spiral/core/config.hpp>

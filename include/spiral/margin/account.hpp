@@ -8,6 +8,9 @@
 //   distance to liquidation  d = 1 - p_k* / p_k             (the fall of p_k that makes h = 1)
 // The account is liquidatable when h < 1. Aave v3 documents the same health factor and
 // borrowing rule (LTV below the liquidation threshold, so a new loan never starts liquidatable).
+/// \file
+/// \ingroup margin
+/// \brief Collateral accounts: health factor, borrowing power, liquidation price and distance.
 #pragma once
 
 #include <spiral/core/config.hpp>

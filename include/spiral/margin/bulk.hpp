@@ -14,6 +14,9 @@
 //
 // Linking spiral::simd (SPIRAL_SIMD=1) runs the rows on groups of xsimd batches; otherwise a
 // scalar loop runs the same kernels.
+/// \file
+/// \ingroup margin
+/// \brief Bulk margin over columns: the per-position option rule and scenario-grid revaluation.
 #pragma once
 
 #include <spiral/core/bulk.hpp>

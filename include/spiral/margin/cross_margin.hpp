@@ -18,6 +18,9 @@
 //            way; 0 when delta is 0.
 // The exposure's volatility as a fraction of the collateral's value is
 //   |q delta| S vol / (collateral quantity x S) = |q delta| vol / collateral quantity.
+/// \file
+/// \ingroup margin
+/// \brief Cross-margining: a portfolio margined as one against its positions margined alone.
 #pragma once
 
 #include <spiral/core/math.hpp>

@@ -18,6 +18,9 @@
 //
 // Each tool maps a margin series (one value per day, > 0) to another: they compose by
 // applying one to the output of another. Series are plain spans; nothing allocates.
+/// \file
+/// \ingroup margin
+/// \brief Dynamic margin and the anti-procyclicality (APC) tools of EU rules for CCPs.
 #pragma once
 
 #include <spiral/core/config.hpp>

@@ -10,6 +10,9 @@
 // option's payoff curvature changes over the move: short options near expiry and at the money
 // (gamma concentrated near the strike), far out-of-the-money options under large moves, and
 // large vol moves (volga and vanna are left out).
+/// \file
+/// \ingroup margin
+/// \brief Delta–gamma–vega margin, and the same loss by full Black–Scholes revaluation.
 #pragma once
 
 #include <spiral/core/config.hpp>

@@ -12,6 +12,9 @@
 // need no margin (their premium is paid up front). Source: Deribit's published standard margin
 // formulas (Deribit knowledge base, "Margin requirements"; defaults im_base 0.15,
 // im_floor 0.10, mm_base 0.075).
+/// \file
+/// \ingroup margin
+/// \brief The per-position margin rule of crypto option venues (Deribit's standard margin model).
 #pragma once
 
 #include <spiral/core/config.hpp>

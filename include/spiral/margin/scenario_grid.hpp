@@ -23,6 +23,9 @@
 // down, the vol shock sized  range * (30 / days to expiry)^power  relative to the vol, with
 // one power up to 30 days and another beyond; and an extended table of large moves (-66% ...
 // +500%) with vol up only, counted at a fraction of their P&L.
+/// \file
+/// \ingroup margin
+/// \brief Scenario-grid margin by full revaluation: SPAN and crypto portfolio margin.
 #pragma once
 
 #include <spiral/core/checks.hpp>

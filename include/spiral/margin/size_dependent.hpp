@@ -13,6 +13,9 @@
 //                      A_k = A_{k-1} + floor_k (r_k - r_{k-1}), A_0 = 0,
 //                      the "maintenance amount" that makes MM continuous at every tier edge
 //                      (equivalently MM(N) = sum_k r_k * (the part of N inside tier k)).
+/// \file
+/// \ingroup margin
+/// \brief Size-dependent (non-linear) margin: requirements that grow faster than the position.
 #pragma once
 
 #include <spiral/core/checks.hpp>

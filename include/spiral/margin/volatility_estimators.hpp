@@ -17,6 +17,9 @@
 // The fit maximises L over (alpha, beta) with Nelder–Mead on unconstrained coordinates
 // x1 = logit((alpha + beta) / c), x2 = logit(alpha / (alpha + beta)), c = 1 - 1e-9, so every
 // trial point is stationary and non-negative.
+/// \file
+/// \ingroup margin
+/// \brief Volatility estimators for dynamic margin: log returns, EWMA and GARCH(1,1) with its fit.
 #pragma once
 
 #include <spiral/core/error.hpp>

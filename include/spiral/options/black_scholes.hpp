@@ -4,6 +4,9 @@
 // Units: time in years; rate, dividend and vol annualised and continuously compounded.
 // vega, rho, dividend_rho are per 1.00 (not per 1%) of vol or rate; theta, charm, color and
 // veta are per year of calendar time, i.e. minus the derivative with respect to `time`.
+/// \file
+/// \ingroup options
+/// \brief Black–Scholes–Merton prices and Greeks of European options with a dividend yield.
 #pragma once
 
 #include <spiral/core/config.hpp>

@@ -19,6 +19,9 @@
 // Float columns keep about 1e-6 relative accuracy where double keeps 1e-12 (see
 // docs/options.md, measured in tests/simd/black_scholes.cpp); inputs must be representable:
 // values beyond float's range are rejected as not finite.
+/// \file
+/// \ingroup options
+/// \brief Black–Scholes prices and first-order Greeks of many options at once, column by column.
 #pragma once
 
 #include <spiral/core/bulk.hpp>

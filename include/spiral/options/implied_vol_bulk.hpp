@@ -12,6 +12,9 @@
 // price[7] = -1 (must be finite and >= 0)"). A valid row for which no volatility fits (a price
 // outside the no-arbitrage bounds, or time 0 with time value left) gets NaN, as the element
 // functions give. Batches hold calls and puts side by side: no need to group a book by type.
+/// \file
+/// \ingroup options
+/// \brief Implied volatility of many options at once, calls and puts mixed in one set of columns.
 #pragma once
 
 #include <spiral/core/bulk.hpp>

@@ -5,6 +5,9 @@
 //
 // No parameter tables are shipped: risk weights, correlations and thresholds come from the
 // caller (SIMM's are licensed). Needs Eigen 3.4.
+/// \file
+/// \ingroup risk
+/// \brief Aggregation of weighted sensitivities: quadratic form and SIMM-style buckets.
 #pragma once
 
 #include <spiral/core/error.hpp>

@@ -3,6 +3,9 @@
 //
 // Returns are given row-major: `returns[t * assets + i]` is asset i's return in period t
 // (oldest first). Needs Eigen 3.4.
+/// \file
+/// \ingroup risk
+/// \brief Covariance and correlation estimators: EWMA, sample and Ledoit–Wolf shrinkage.
 #pragma once
 
 #include <spiral/core/checks.hpp>

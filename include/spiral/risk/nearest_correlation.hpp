@@ -2,6 +2,9 @@
 // optionally in a weighted Frobenius norm and with a floor on the eigenvalues.
 //
 // Needs Eigen 3.4 (not part of the std-only <spiral/spiral.hpp>).
+/// \file
+/// \ingroup risk
+/// \brief Nearest correlation matrix (Higham 2002), weighted, with a floor (needs Eigen).
 #pragma once
 
 #include <spiral/core/checks.hpp>

@@ -3,6 +3,9 @@
 // contribution to it.
 //
 // Needs Eigen 3.4.
+/// \file
+/// \ingroup risk
+/// \brief A diversified collateral pool's haircut, with each asset's Euler contribution.
 #pragma once
 
 #include <spiral/core/error.hpp>

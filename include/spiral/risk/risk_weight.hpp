@@ -2,6 +2,9 @@
 //
 // Standard library only (part of <spiral/spiral.hpp>); one template per formula for float,
 // double and xsimd batches.
+/// \file
+/// \ingroup risk
+/// \brief Per-asset risk weights from an asset's volatility and its correlation to a market factor.
 #pragma once
 
 #include <spiral/core/config.hpp>

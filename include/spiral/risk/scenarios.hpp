@@ -2,6 +2,9 @@
 // written into caller-provided storage (row-major: scenario by asset).
 //
 // Needs Eigen 3.4 (the correlation factor).
+/// \file
+/// \ingroup risk
+/// \brief Correlated shocks from a Gaussian or Student-t copula, reproducible (needs Eigen).
 #pragma once
 
 #include <spiral/core/checks.hpp>
