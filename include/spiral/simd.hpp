@@ -23,6 +23,7 @@
     "spiral: <spiral/simd.hpp> included after another spiral header had chosen scalar code; include it first, or link spiral::simd (which defines SPIRAL_SIMD=1 for the whole build)"
 #endif
 #undef SPIRAL_SIMD
+/// The SIMD opt-in: 1, as if the build had linked spiral::simd.
 #define SPIRAL_SIMD 1
 #endif
 

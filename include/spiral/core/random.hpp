@@ -17,7 +17,7 @@ namespace spiral {
 /// a Weyl sequence with step 0x9e3779b97f4a7c15 passed through a 64-bit finaliser. Passes
 /// BigCrush; period 2^64.
 struct splitmix64 {
-    std::uint64_t state = 0;
+    std::uint64_t state = 0; ///< The Weyl sequence's current value (the seed at first).
 
     /// The finaliser alone: a bijection of 64-bit words that scrambles nearby inputs.
     SPIRAL_HD static constexpr std::uint64_t mix(std::uint64_t z) noexcept {
@@ -26,6 +26,7 @@ struct splitmix64 {
         return z ^ (z >> 31);
     }
 
+    /// The next 64-bit word: the state advanced by one step, through the finaliser.
     SPIRAL_HD constexpr std::uint64_t next() noexcept {
         state += 0x9e3779b97f4a7c15ULL;
         return mix(state);

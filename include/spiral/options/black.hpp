@@ -11,6 +11,7 @@
 
 namespace spiral {
 
+/// A European call or put.
 enum class option_type { call, put };
 
 namespace detail {
