@@ -13,8 +13,9 @@ namespace spiral::haircut {
 
 /// H = rate (clamped to [0, 1]), whatever the collateral; reads no field of it.
 struct fixed {
-    double rate;
+    double rate; ///< The haircut, a fraction in [0, 1].
 
+    /// `rate`, clamped to [0, 1].
     SPIRAL_HD_TEMPLATE
     template <real T>
     SPIRAL_HD constexpr T operator()(const collateral<T>&) const noexcept {
