@@ -49,7 +49,12 @@ SPIRAL_HD constexpr T distance_to_liquidation(T price, T liquidation_price_value
 
 /// A multi-asset account: one row per collateral asset.
 struct account_columns {
-    std::span<const double> quantity{}, price{}, liquidation_threshold{}, loan_to_value{};
+    std::span<const double> quantity{}; ///< Units of each asset held (>= 0).
+    std::span<const double> price{};    ///< Price of each asset, in quote units.
+    /// Each asset's liquidation threshold, a fraction of its value in [0, 1].
+    std::span<const double> liquidation_threshold{};
+    /// Each asset's loan-to-value for borrowing, below its threshold (may be empty).
+    std::span<const double> loan_to_value{};
 };
 
 namespace detail {

@@ -28,7 +28,8 @@ namespace spiral::margin {
 /// Initial and maintenance requirement of one position, in the quote currency.
 template <class T>
 struct requirement {
-    T initial, maintenance;
+    T initial;     ///< Initial margin, in quote units.
+    T maintenance; ///< Maintenance margin, in quote units.
 };
 
 /// Parameters of the per-position rule (fractions of the underlying price).
