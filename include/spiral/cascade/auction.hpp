@@ -119,7 +119,7 @@ struct flipper_rules {
     double tau_seconds = 2 * 86400;                       ///< auction length, > 0
     double chop = 1.13;                                   ///< penalty: tab = debt * chop, >= 1
     double box = std::numeric_limits<double>::infinity(); ///< > 0
-    bool zero_bidder = false;
+    bool zero_bidder = false; ///< an opportunist bids 0 as each auction starts
 
     /// flip.sol's own defaults (Maker documentation, "Flipper - Detailed Documentation"):
     /// beg 5%, ttl 3 hours, tau 2 days; chop 13% (ETH-A).
