@@ -9,6 +9,9 @@
 // after find_package(spiral), in the consumer's) and chosen on the first call by xsimd's own
 // dispatch (xsimd::dispatch over the CPU's features). The translation units that use this
 // header need no SIMD flags and no xsimd.
+/// \file
+/// \ingroup core
+/// \brief Run-time choice of the CPU target (link spiral::dispatch).
 #pragma once
 
 #include <spiral/core/config.hpp>
@@ -24,8 +27,9 @@ namespace spiral::dispatch {
 /// The target this CPU runs: "avx512bw", "fma3+avx2", "sse2", "arm64+neon".
 std::string_view target_name() noexcept;
 
-/// spiral::black_scholes over columns (double and float), on the best target.
+/// spiral::black_scholes over columns of double, on the best target.
 void black_scholes(const bs_columns& in, const greeks_columns& out);
+/// spiral::black_scholes over columns of float, on the best target.
 void black_scholes(const basic_bs_columns<float>& in, const basic_greeks_columns<float>& out);
 
 /// spiral::implied_vol over columns, on the best target.

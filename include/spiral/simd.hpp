@@ -6,6 +6,9 @@
 // It must come before every other spiral header: the first one decides (see
 // <spiral/core/config.hpp>), and a later change of mind stops the build with #error rather
 // than mixing scalar and batch code. With spiral::simd linked, its place does not matter.
+/// \file
+/// \ingroup core
+/// \brief Explicit opt-in to SIMD for a translation unit built without the spiral::simd target.
 #pragma once
 
 #if defined(SPIRAL_NO_SIMD)
@@ -20,6 +23,7 @@
     "spiral: <spiral/simd.hpp> included after another spiral header had chosen scalar code; include it first, or link spiral::simd (which defines SPIRAL_SIMD=1 for the whole build)"
 #endif
 #undef SPIRAL_SIMD
+/// The SIMD opt-in: 1, as if the build had linked spiral::simd.
 #define SPIRAL_SIMD 1
 #endif
 

@@ -4,6 +4,9 @@
 //
 // Not included here: <spiral/haircut/fat_tailed.hpp> (needs Boost.Math), the risk/ headers
 // that need Eigen (<spiral/risk/risk.hpp>), and <spiral/dispatch.hpp> (needs spiral::dispatch).
+/// \file
+/// \ingroup core
+/// \brief Umbrella header for every part of spiral that needs only the standard library.
 #pragma once
 
 #include <spiral/version.hpp>

@@ -1,9 +1,12 @@
 // spiral — version of the headers, for checks at compile time.
+/// \file
+/// \ingroup core
+/// \brief The version of the headers, for checks at compile time.
 #pragma once
 
-#define SPIRAL_VERSION_MAJOR 0
-#define SPIRAL_VERSION_MINOR 1
-#define SPIRAL_VERSION_PATCH 0
-// One integer that orders releases: 10000 * major + 100 * minor + patch.
+#define SPIRAL_VERSION_MAJOR 0 ///< Major version of the headers.
+#define SPIRAL_VERSION_MINOR 1 ///< Minor version of the headers.
+#define SPIRAL_VERSION_PATCH 0 ///< Patch version of the headers.
+/// One integer that orders releases: 10000 * major + 100 * minor + patch.
 #define SPIRAL_VERSION                                                                             \
     (SPIRAL_VERSION_MAJOR * 10000 + SPIRAL_VERSION_MINOR * 100 + SPIRAL_VERSION_PATCH)

@@ -7,6 +7,8 @@ SPIRAL_DEBIAN_PACKAGES=(
     libxsimd-dev libboost-dev libboost-math-dev libeigen3-dev
     catch2 libbenchmark-dev libquantlib0-dev libcli11-dev
     gnuplot-nox clang-format
+    # the API reference (docs/Doxyfile.in) and its ctest api_reference
+    doxygen
     # the Python module (python/) and its tests, examples and benchmark
     python3-dev python3-numpy pybind11-dev python3-pytest python3-hypothesis
     python3-pandas python3-matplotlib python3-scipy

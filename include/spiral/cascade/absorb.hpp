@@ -1,5 +1,8 @@
 // cascade::absorb_rules — Compound III (Comet): the protocol absorbs an account whole and sells
 // the collateral from its reserves at a storefront discount.
+/// \file
+/// \ingroup cascade
+/// \brief Compound III absorption: the protocol takes an account whole and sells its collateral.
 #pragma once
 
 #include <spiral/core/checks.hpp>

@@ -1,5 +1,8 @@
 // Reading a book before the crash: where the liquidation cliffs are, how much a shock of each
 // size would liquidate, and which positions a liquidation would only make worse.
+/// \file
+/// \ingroup cascade
+/// \brief Reading a book before a crash: liquidation cliffs, liquidations at risk, toxic positions.
 #pragma once
 
 #include <spiral/cascade/book.hpp>
@@ -22,9 +25,11 @@ namespace spiral::cascade {
 /// Positions whose liquidation price lies `drop_from` to `drop_to` below the current price
 /// (as fractions of it): what a fall into that band puts up for liquidation.
 struct profile_bin {
-    double drop_from, drop_to;
-    std::size_t positions = 0;
-    double collateral = 0, debt = 0;
+    double drop_from;          ///< Smallest drop of the band, a fraction of the price.
+    double drop_to;            ///< Largest drop of the band (excluded), a fraction of the price.
+    std::size_t positions = 0; ///< Positions in the band.
+    double collateral = 0;     ///< Their collateral, in asset units.
+    double debt = 0;           ///< Their debt, in quote currency.
 };
 
 /// The most bands liquidation_profile makes (a million bands of 40 bytes: 40 MB).
@@ -70,8 +75,8 @@ inline std::vector<profile_bin> liquidation_profile(const book& b, double price,
 
 /// One point of the liquidations-at-risk curve.
 struct at_risk_point {
-    double shock;
-    result outcome;
+    double shock;   ///< The relative price drop, in [0, 1).
+    result outcome; ///< The cascade it starts.
 };
 
 /// Liquidations at risk: the cascade each shock in `shocks` starts in the prepared book, for a

@@ -1,6 +1,9 @@
 // Maker's collateral auctions: the Dutch auction of Liquidations 2.0 (dog.sol + clip.sol +
 // abaci.sol) and the English auction of Liquidations 1.2 (cat.sol + flip.sol), as parameters
 // with their documented values.
+/// \file
+/// \ingroup cascade
+/// \brief Maker's Dutch (Liquidations 2.0) and English (Liquidations 1.2) collateral auctions.
 #pragma once
 
 #include <spiral/core/checks.hpp>
@@ -116,7 +119,7 @@ struct flipper_rules {
     double tau_seconds = 2 * 86400;                       ///< auction length, > 0
     double chop = 1.13;                                   ///< penalty: tab = debt * chop, >= 1
     double box = std::numeric_limits<double>::infinity(); ///< > 0
-    bool zero_bidder = false;
+    bool zero_bidder = false; ///< an opportunist bids 0 as each auction starts
 
     /// flip.sol's own defaults (Maker documentation, "Flipper - Detailed Documentation"):
     /// beg 5%, ttl 3 hours, tau 2 days; chop 13% (ETH-A).

@@ -1,4 +1,7 @@
 // cascade::book — a book of leveraged positions on one collateral asset, and its validation.
+/// \file
+/// \ingroup cascade
+/// \brief cascade::book: leveraged positions on one collateral asset, and its validation.
 #pragma once
 
 #include <spiral/core/checks.hpp>
@@ -14,8 +17,11 @@ namespace spiral::cascade {
 /// Positions as columns, one row each: collateral (asset units) backing debt (quote currency),
 /// liquidatable when collateral * price * threshold < debt.
 struct book {
-    std::vector<double> collateral, debt, threshold;
+    std::vector<double> collateral; ///< Collateral of each position, in asset units (>= 0).
+    std::vector<double> debt;       ///< Debt of each position, in quote currency (>= 0).
+    std::vector<double> threshold;  ///< Liquidation threshold of each position, in (0, 1].
 
+    /// The number of positions.
     std::size_t size() const noexcept { return collateral.size(); }
 
     /// Throws spiral::invalid_argument on mismatched column sizes, collateral or debt negative

@@ -1,4 +1,7 @@
 // spiral/cascade — the liquidation cascade engine (umbrella header).
+/// \file
+/// \ingroup cascade
+/// \brief The liquidation cascade engine (umbrella header of the cascade family).
 #pragma once
 
 #include <spiral/cascade/absorb.hpp>

@@ -1,5 +1,8 @@
 // cascade::keeper_rules — the liquidators: whether a liquidation pays them, how many they can
 // do in a step, and how late they act.
+/// \file
+/// \ingroup cascade
+/// \brief cascade::keeper_rules: when liquidations pay the keepers, how many, how late.
 #pragma once
 
 #include <spiral/core/checks.hpp>
@@ -26,10 +29,10 @@ namespace spiral::cascade {
 /// sees a position due at step k liquidates it at step k + latency_steps if it is still due
 /// then (and, after a liquidation, needs to see it due again).
 struct keeper_rules {
-    bool only_profitable = false;
-    double gas = 0;    ///< quote spent per liquidation, >= 0
-    double margin = 0; ///< required return over what the debt costs, > -1
-    std::size_t latency_steps = 0;
+    bool only_profitable = false;  ///< keepers skip liquidations that do not pay them
+    double gas = 0;                ///< quote spent per liquidation, >= 0
+    double margin = 0;             ///< required return over what the debt costs, > -1
+    std::size_t latency_steps = 0; ///< steps between seeing a position due and liquidating it
     std::size_t max_liquidations = std::numeric_limits<std::size_t>::max(); ///< per step, > 0
     double max_repaid_value = std::numeric_limits<double>::infinity();      ///< per step, > 0
     double gas_budget = std::numeric_limits<double>::infinity();            ///< per step, > 0

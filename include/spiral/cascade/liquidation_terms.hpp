@@ -1,6 +1,9 @@
 // cascade::liquidation_terms — what a protocol keeps of a liquidation and how it bounds its
 // size, beyond cascade::rules: the protocol's cut of the bonus (Aave v3), the size rules of
 // Aave v3.3 (small positions close whole, no dust left behind), Morpho Blue's incentive.
+/// \file
+/// \ingroup cascade
+/// \brief cascade::liquidation_terms: the protocol's cut of the bonus, size rules, incentives.
 #pragma once
 
 #include <spiral/cascade/position.hpp>
@@ -35,10 +38,11 @@ struct liquidation_terms {
     /// must leave at least this much of each (quote; 1,000 USD on Aave), or it cannot happen.
     /// 0: off.
     double min_leftover_value = 0;
-    incentive_model incentive = incentive_model::rules;
+    incentive_model incentive = incentive_model::rules; ///< where the liquidation bonus comes from
     double morpho_cursor = 0.3; ///< Morpho Blue's LIQUIDATION_CURSOR, in (0, 1]
     double morpho_max = 1.15;   ///< Morpho Blue's MAX_LIQUIDATION_INCENTIVE_FACTOR, >= 1
 
+    /// True when any term here changes what cascade::rules alone do.
     bool active() const noexcept {
         return protocol_fee > 0 || full_close_value > 0 || min_leftover_value > 0 ||
                incentive != incentive_model::rules;
@@ -72,14 +76,15 @@ SPIRAL_HD constexpr T morpho_incentive(T lltv, double cursor = 0.3, double max =
 
 /// One liquidation under `rules` and `terms`, as a plan (nothing is applied).
 struct liquidation_plan {
-    double bonus = 0;         ///< b: collateral taken per unit of debt value repaid - 1
-    double repaid = 0;        ///< debt units
-    double seized = 0;        ///< collateral taken from the position (asset units)
-    double protocol_fee = 0;  ///< of which the protocol keeps
-    double to_liquidator = 0; ///< seized - protocol_fee
-    double bad_debt = 0;      ///< debt written off because the collateral ran out
-    double collateral_left = 0, debt_left = 0;
-    bool blocked = false; ///< it would leave dust (min_leftover_value): it cannot happen
+    double bonus = 0;           ///< b: collateral taken per unit of debt value repaid - 1
+    double repaid = 0;          ///< debt units
+    double seized = 0;          ///< collateral taken from the position (asset units)
+    double protocol_fee = 0;    ///< of which the protocol keeps
+    double to_liquidator = 0;   ///< seized - protocol_fee
+    double bad_debt = 0;        ///< debt written off because the collateral ran out
+    double collateral_left = 0; ///< collateral the position keeps (asset units)
+    double debt_left = 0;       ///< debt the position keeps (debt units)
+    bool blocked = false;       ///< it would leave dust (min_leftover_value): it cannot happen
 };
 
 /// Plans one liquidation of a position holding `collateral` against `debt`, with effective

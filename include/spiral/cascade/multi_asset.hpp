@@ -1,5 +1,8 @@
 // cascade::simulate on positions backed by several collateral assets: cross-collateral
 // contagion, where selling one asset's collateral to repay debt drags on the others.
+/// \file
+/// \ingroup cascade
+/// \brief cascade::simulate on positions backed by several collateral assets.
 #pragma once
 
 #include <spiral/cascade/book.hpp>
@@ -24,24 +27,27 @@ namespace spiral::cascade {
 /// Positions backed by `assets` collateral assets each, debt in the quote currency.
 /// collateral is row-major: position i's holding of asset a is collateral[i * assets + a].
 struct multi_book {
-    std::size_t assets = 0;
-    std::vector<double> collateral;
-    std::vector<double> debt;
+    std::size_t assets = 0;         ///< Collateral assets per position.
+    std::vector<double> collateral; ///< Holdings in asset units, row-major (position, asset).
+    std::vector<double> debt;       ///< Debt of each position, in quote currency.
 
+    /// The number of positions.
     std::size_t size() const noexcept { return debt.size(); }
 };
 
 /// One collateral asset: its price before the shock, its own shock (relative, in [0, 1): draw
 /// them jointly, e.g. from a correlated scenario generator) and its liquidation threshold.
 struct asset_market {
-    double price;
-    double shock = 0;
-    double threshold = 0.8;
+    double price;           ///< Price before the shock, in quote currency (> 0).
+    double shock = 0;       ///< Relative price drop of the shock, in [0, 1).
+    double threshold = 0.8; ///< Liquidation threshold of the asset, in (0, 1].
 };
 
 /// What happened to one asset.
 struct asset_outcome {
-    double initial_price = 0, shocked_price = 0, final_price = 0;
+    double initial_price = 0;   ///< price before the shock
+    double shocked_price = 0;   ///< price * (1 - shock): where the shock alone leaves it
+    double final_price = 0;     ///< market price after the last liquidation round
     double collateral_sold = 0; ///< asset units
     double proceeds = 0;        ///< quote
     /// Total drop over the shock's drop (+inf for an asset that was not shocked but fell:
@@ -55,17 +61,23 @@ struct asset_outcome {
 
 /// One round of a multi-asset cascade; per-asset vectors are indexed by asset.
 struct multi_round_record {
-    std::size_t liquidations = 0;
-    double debt_repaid = 0, bad_debt = 0;
-    std::vector<double> oracle_price, price, collateral_sold;
+    std::size_t liquidations = 0;        ///< positions liquidated in the round
+    double debt_repaid = 0;              ///< quote
+    double bad_debt = 0;                 ///< quote written off in the round
+    std::vector<double> oracle_price;    ///< price each asset's liquidations used
+    std::vector<double> price;           ///< each market price at the end of the round
+    std::vector<double> collateral_sold; ///< each asset seized and sold (asset units)
 };
 
+/// The outcome of the multi-asset cascade::simulate. Quantities are totals over all rounds.
 struct multi_result {
-    std::vector<asset_outcome> assets;
-    double debt_repaid = 0, bad_debt = 0;
-    std::size_t liquidations = 0, rounds = 0;
-    bool truncated = false;
-    std::vector<multi_round_record> path;
+    std::vector<asset_outcome> assets; ///< what happened to each asset
+    double debt_repaid = 0;            ///< quote
+    double bad_debt = 0;               ///< quote
+    std::size_t liquidations = 0;      ///< liquidations over all rounds
+    std::size_t rounds = 0;            ///< rounds up to the last one that liquidated anything
+    bool truncated = false; ///< stopped by rules::max_rounds while positions were still falling
+    std::vector<multi_round_record> path; ///< one entry per round, path.size() == rounds
 };
 
 namespace detail {

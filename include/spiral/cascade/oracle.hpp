@@ -1,6 +1,9 @@
 // cascade::oracle_rules — how the price a protocol liquidates at follows the market: push
 // feeds with a heartbeat and a deviation threshold (Chainlink), a delay (Maker's OSM), a median
 // of several sources that leaves out stale ones and outliers, and a minimum price.
+/// \file
+/// \ingroup cascade
+/// \brief cascade::oracle_rules: how the price a protocol liquidates at follows the market.
 #pragma once
 
 #include <spiral/core/checks.hpp>
@@ -47,10 +50,10 @@ struct oracle_source {
 /// at the start of every step. Before the first step every source has reported, and the feed
 /// published, the path's first price (a source's own first price where it has one).
 struct oracle_rules {
-    double heartbeat_days = 0; ///< >= 0
-    double deviation = 0;      ///< >= 0, may be +inf (then only the heartbeat)
-    std::size_t delay_steps = 0;
-    double floor = 0;                                              ///< >= 0 and finite
+    double heartbeat_days = 0;   ///< >= 0
+    double deviation = 0;        ///< >= 0, may be +inf (then only the heartbeat)
+    std::size_t delay_steps = 0; ///< steps by which the protocol's read lags the feed
+    double floor = 0;            ///< >= 0 and finite
     double max_age_days = std::numeric_limits<double>::infinity(); ///< > 0, may be +inf
     double max_spread = std::numeric_limits<double>::infinity();   ///< >= 0, may be +inf
     std::span<const oracle_source> sources = {}; ///< empty: one source, the market, every step

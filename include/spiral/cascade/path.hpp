@@ -1,4 +1,7 @@
 // cascade::run — a book of leveraged positions along an exogenous price path.
+/// \file
+/// \ingroup cascade
+/// \brief cascade::run: a book of leveraged positions along an exogenous price path.
 #pragma once
 
 #include <spiral/cascade/book.hpp>
@@ -96,6 +99,7 @@ path_result run(const prepared_book& b, const price_path& path, const C& curve,
                                                 path, curve, pr, final_positions, ws.scratch());
 }
 
+/// The same with a workspace of its own (allocated for this call).
 template <impact_curve<double> C, class Abi = detail::engine_abi>
 path_result run(const book& b, const price_path& path, const C& curve, const path_rules& pr = {},
                 const position_columns& final_positions = {}) {

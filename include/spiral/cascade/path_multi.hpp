@@ -1,5 +1,8 @@
 // cascade::run on positions backed by several collateral assets, each along its own price
 // path, with a liquidation bonus per collateral and the liquidator choosing what to seize.
+/// \file
+/// \ingroup cascade
+/// \brief cascade::run on positions backed by several assets, each along its own price path.
 #pragma once
 
 #include <spiral/cascade/detail/path_engine.hpp>
@@ -36,10 +39,12 @@ enum class collateral_choice : std::uint8_t {
     in_order,      ///< the first held collateral, by index
 };
 
+/// The rules of a multi-asset run.
 struct multi_path_rules {
     rules liquidation{}; ///< sizing and caps (its bonus is replaced by the seized asset's)
-    collateral_choice choose = collateral_choice::highest_bonus;
+    collateral_choice choose = collateral_choice::highest_bonus; ///< which collateral is seized
 
+    /// Throws spiral::invalid_argument naming the first parameter out of its domain.
     void validate() const {
         liquidation.validate();
         spiral::detail::require_enum("cascade::multi_path_rules", "choose", choose, 2);
@@ -53,16 +58,24 @@ struct multi_path_rules {
 
 /// One step of a multi-asset run; per-asset vectors are indexed by asset.
 struct multi_step_record {
-    std::size_t liquidations = 0;
-    double debt_repaid = 0, bad_debt = 0;
-    std::vector<double> oracle_price, price, collateral_sold, proceeds;
+    std::size_t liquidations = 0;        ///< positions liquidated in the step
+    double debt_repaid = 0;              ///< quote
+    double bad_debt = 0;                 ///< quote written off in the step
+    std::vector<double> oracle_price;    ///< price each asset's liquidations used
+    std::vector<double> price;           ///< each market price at the end of the step
+    std::vector<double> collateral_sold; ///< each asset seized and sold (asset units)
+    std::vector<double> proceeds;        ///< quote each asset's sales fetched
 };
 
+/// The outcome of the multi-asset cascade::run. Totals over all steps.
 struct multi_path_result {
-    std::size_t liquidations = 0;
-    double debt_repaid = 0, bad_debt = 0;
-    std::vector<double> collateral_sold, proceeds, final_price; ///< per asset
-    std::vector<multi_step_record> steps;
+    std::size_t liquidations = 0;         ///< liquidations over all steps
+    double debt_repaid = 0;               ///< quote
+    double bad_debt = 0;                  ///< quote written off
+    std::vector<double> collateral_sold;  ///< per asset: seized and sold (asset units)
+    std::vector<double> proceeds;         ///< per asset: quote its sales fetched
+    std::vector<double> final_price;      ///< per asset: market price after the last step
+    std::vector<multi_step_record> steps; ///< one entry per step of the paths
 };
 
 /// Runs a multi-asset book along one price path per asset (all of the same length and

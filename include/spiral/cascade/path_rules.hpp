@@ -1,5 +1,8 @@
 // cascade::path_rules — everything cascade::run is told about the venue besides the book,
 // the path and the curve.
+/// \file
+/// \ingroup cascade
+/// \brief cascade::path_rules: what cascade::run is told about the venue.
 #pragma once
 
 #include <spiral/cascade/absorb.hpp>
@@ -21,7 +24,7 @@ namespace spiral::cascade {
 /// `oracle_delay` and `round_days` are not used: the path sets the steps and the oracle its
 /// delay). The defaults reproduce simulate's reference rules, one round per step.
 struct path_rules {
-    rules liquidation{};
+    rules liquidation{};        ///< sizing, bonus and per-step caps of each liquidation
     oracle_rules oracle{};      ///< the collateral's price feed (its empty source: the market)
     oracle_rules debt_oracle{}; ///< the debt's price feed (its empty source: path.debt_prices)
     liquidation_terms terms{};  ///< protocol fee, size rules, incentive
@@ -29,9 +32,9 @@ struct path_rules {
     /// How liquidations are carried out; `absorb`, `clipper` and `flipper` hold the
     /// parameters of the designs that use them.
     liquidation_design design = liquidation_design::keepers;
-    absorb_rules absorb{};
-    clipper_rules clipper{};
-    flipper_rules flipper{};
+    absorb_rules absorb{};   ///< parameters of liquidation_design::absorb
+    clipper_rules clipper{}; ///< parameters of liquidation_design::dutch_auction
+    flipper_rules flipper{}; ///< parameters of liquidation_design::english_auction
 
     /// Throws spiral::invalid_argument naming the first field out of its domain. `points` is
     /// the path's size, which oracle sources must match (0: not checked).

@@ -1,4 +1,7 @@
 // cascade::path_workspace — scratch memory reused from one path run to the next.
+/// \file
+/// \ingroup cascade
+/// \brief cascade::path_workspace: scratch memory reused from one path run to the next.
 #pragma once
 
 #include <spiral/cascade/detail/path_engine.hpp>

@@ -1,5 +1,8 @@
 // Element kernels for one leveraged position: health, liquidation price, toxicity, and one
 // liquidation step. Shared by the cascade engines and usable on SIMD batches and on a GPU.
+/// \file
+/// \ingroup cascade
+/// \brief Element kernels for one leveraged position: health, liquidation price, toxicity.
 #pragma once
 
 #include <spiral/core/config.hpp>

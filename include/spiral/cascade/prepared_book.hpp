@@ -1,4 +1,7 @@
 // cascade::prepared_book — a book sorted once by liquidation price, for many fast cascades.
+/// \file
+/// \ingroup cascade
+/// \brief cascade::prepared_book: a book sorted once by liquidation price, for many fast cascades.
 #pragma once
 
 #include <spiral/cascade/book.hpp>
@@ -59,20 +62,27 @@ public:
         }
     }
 
+    /// The number of positions.
     std::size_t size() const noexcept { return row_.size(); }
+    /// True for a book without positions.
     bool empty() const noexcept { return row_.empty(); }
 
     /// Position k of the order (k = 0: the highest liquidation price).
     std::span<const double> liquidation_price() const noexcept { return liquidation_price_; }
+    /// The collateral of position k of the order, in asset units.
     std::span<const double> collateral() const noexcept { return collateral_; }
+    /// The debt of position k of the order, in quote currency.
     std::span<const double> debt() const noexcept { return debt_; }
+    /// The liquidation threshold of position k of the order.
     std::span<const double> threshold() const noexcept { return threshold_; }
     /// The book row of position k.
     std::span<const std::uint32_t> row() const noexcept { return row_; }
 
     /// Positions with debt: the first indebted() of the order (the rest can never be liquidated).
     std::size_t indebted() const noexcept { return indebted_; }
+    /// The book's debt, in quote currency.
     double total_debt() const noexcept { return total_debt_; }
+    /// The book's collateral, in asset units.
     double total_collateral() const noexcept { return total_collateral_; }
 
     /// The sort key: liquidation price, 0 without debt (never liquidated), +inf for debt with

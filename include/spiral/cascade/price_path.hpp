@@ -1,4 +1,7 @@
 // cascade::price_path — the exogenous prices a cascade is run along.
+/// \file
+/// \ingroup cascade
+/// \brief cascade::price_path: the exogenous prices a cascade is run along.
 #pragma once
 
 #include <spiral/core/checks.hpp>
@@ -20,13 +23,16 @@ namespace spiral::cascade {
 /// that de-pegs, or the asset itself for a short. The spans are views: the data must outlive
 /// the call.
 struct price_path {
-    std::span<const double> prices;
-    double step_days = 1.0 / 1440; ///< one minute
-    std::span<const double> times = {};
-    std::span<const double> debt_prices = {};
+    std::span<const double> prices;           ///< the collateral's exogenous price at each point
+    double step_days = 1.0 / 1440;            ///< one minute
+    std::span<const double> times = {};       ///< days of each point (empty: every step_days)
+    std::span<const double> debt_prices = {}; ///< the debt asset's price at each point (or empty)
 
+    /// The number of steps: prices.size() - 1 (0 for an empty path).
     std::size_t steps() const noexcept { return prices.empty() ? 0 : prices.size() - 1; }
+    /// The exogenous price at point k.
     double price(std::size_t k) const noexcept { return prices[k]; }
+    /// The debt asset's price at point k (1 without debt_prices).
     double debt_price(std::size_t k) const noexcept {
         return debt_prices.empty() ? 1.0 : debt_prices[k];
     }

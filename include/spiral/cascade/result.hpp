@@ -1,4 +1,7 @@
 // cascade::result — what one cascade did, in total and round by round.
+/// \file
+/// \ingroup cascade
+/// \brief cascade::result: what one cascade did, in total and round by round.
 #pragma once
 
 #include <cstddef>
@@ -20,15 +23,15 @@ struct round_record {
 
 /// The outcome of cascade::simulate. Quantities are totals over all rounds.
 struct result {
-    double initial_price = 0;   ///< price before the shock
-    double shocked_price = 0;   ///< price * (1 - shock): where the exogenous move alone leaves it
-    double final_price = 0;     ///< market price after the last liquidation round
-    double collateral_sold = 0; ///< = collateral seized (asset units)
-    double debt_repaid = 0;     ///< quote
-    double bad_debt = 0;        ///< quote
-    std::size_t liquidations = 0;
-    std::size_t rounds = 0; ///< rounds up to the last one that liquidated anything
-    double proceeds = 0;    ///< quote received for the collateral sold
+    double initial_price = 0;     ///< price before the shock
+    double shocked_price = 0;     ///< price * (1 - shock): where the exogenous move alone leaves it
+    double final_price = 0;       ///< market price after the last liquidation round
+    double collateral_sold = 0;   ///< = collateral seized (asset units)
+    double debt_repaid = 0;       ///< quote
+    double bad_debt = 0;          ///< quote
+    std::size_t liquidations = 0; ///< liquidations over all rounds
+    std::size_t rounds = 0;       ///< rounds up to the last one that liquidated anything
+    double proceeds = 0;          ///< quote received for the collateral sold
     bool truncated = false; ///< stopped by rules::max_rounds while positions were still falling
     std::vector<round_record> path; ///< one entry per round, path.size() == rounds
 

@@ -1,4 +1,7 @@
 // cascade::rules — how liquidations are sized, priced and paced.
+/// \file
+/// \ingroup cascade
+/// \brief cascade::rules: how liquidations are sized, priced and paced.
 #pragma once
 
 #include <spiral/core/checks.hpp>
@@ -46,10 +49,10 @@ struct rules {
     double close_factor = 0.5;      ///< fraction of the debt repaid per liquidation, (0, 1]
     double full_close_below = 0.95; ///< at or below this health the whole debt is repaid, >= 0
     double bonus = 0.05; ///< liquidation bonus: collateral seized per unit repaid - 1, >= 0
-    std::size_t max_rounds = 100000;
+    std::size_t max_rounds = 100000; ///< rounds after which the cascade stops (truncated)
 
-    sizing size_by = sizing::close_factor;
-    double target_health = 1.05; ///< for sizing::target_health, > 1
+    sizing size_by = sizing::close_factor; ///< how much of the debt a liquidation repays
+    double target_health = 1.05;           ///< for sizing::target_health, > 1
 
     /// Dutch-auction style bonus: bonus + bonus_slope * (1 - health), at most max_bonus.
     double bonus_slope = 0; ///< >= 0
@@ -67,7 +70,7 @@ struct rules {
     /// realised volatility is annualised.
     double round_days = 1.0 / 144; ///< 10 minutes, > 0
 
-    volatility_tightening tightening{};
+    volatility_tightening tightening{}; ///< thresholds that tighten with realised volatility
 
     /// Throws spiral::invalid_argument naming the first field out of its domain.
     void validate() const;

@@ -1,5 +1,8 @@
 // Short positions (perpetual futures on Hyperliquid or dYdX, where the liability is the
 // asset) as a book the cascade engines run: the same positions seen from the asset.
+/// \file
+/// \ingroup cascade
+/// \brief Short positions (perpetual futures) as a book the cascade engines run.
 #pragma once
 
 #include <spiral/cascade/book.hpp>
@@ -18,8 +21,11 @@ namespace spiral::cascade {
 /// once the account value falls below `maintenance` times the notional:
 /// margin - size p < maintenance size p, i.e. margin / ((1 + maintenance) size p) < 1.
 struct short_positions {
-    std::vector<double> margin, size, maintenance;
+    std::vector<double> margin;      ///< Margin of each position, in quote currency (>= 0).
+    std::vector<double> size;        ///< Units of the asset each position owes (>= 0).
+    std::vector<double> maintenance; ///< Maintenance rate of each position, in [0, 1).
 
+    /// The number of positions.
     std::size_t size_of_book() const noexcept { return margin.size(); }
 
     /// Throws spiral::invalid_argument naming the column and row: sizes that differ, margin or

@@ -1,4 +1,7 @@
 // cascade::simulate — one price shock through a book of leveraged positions.
+/// \file
+/// \ingroup cascade
+/// \brief cascade::simulate: one price shock through a book of leveraged positions.
 #pragma once
 
 #include <spiral/cascade/book.hpp>
@@ -350,6 +353,7 @@ result simulate(const prepared_book& b, double price, double shock, const C& cur
     return out;
 }
 
+/// The same with a workspace of its own (allocated for this call).
 template <impact_curve<double> C, class Abi = detail::engine_abi>
 result simulate(const prepared_book& b, double price, double shock, const C& curve, const rules& r,
                 const position_columns& final_positions) {
@@ -357,6 +361,7 @@ result simulate(const prepared_book& b, double price, double shock, const C& cur
     return simulate<C, Abi>(b, price, shock, curve, r, final_positions, ws);
 }
 
+/// The same with a workspace of its own, without writing the book after the cascade.
 template <impact_curve<double> C, class Abi = detail::engine_abi>
 result simulate(const prepared_book& b, double price, double shock, const C& curve,
                 const rules& r = {}) {
@@ -385,6 +390,7 @@ result simulate(const book& b, double price, double shock, const C& curve, const
                                          r, ws.scratch());
 }
 
+/// The same on a plain book with a path_workspace of its own (allocated for this call).
 template <impact_curve<double> C, class Abi = detail::engine_abi>
 result simulate(const book& b, double price, double shock, const C& curve, const rules& r = {}) {
     path_workspace ws;

@@ -1,5 +1,8 @@
 // cascade::synthetic_book — a reproducible book with the shape of a lending market's: a few
 // large positions and many small ones, health factors bunched just above 1.
+/// \file
+/// \ingroup cascade
+/// \brief cascade::synthetic_book: a reproducible book with the shape of a lending market's.
 #pragma once
 
 #include <spiral/cascade/book.hpp>
@@ -20,7 +23,7 @@ namespace spiral::cascade {
 /// 1 + a log-normal excess of median 0.25, so that about 6% of positions sit within 5% of
 /// liquidation, and thresholds from Aave v3-like tiers.
 struct synthetic_book_params {
-    std::size_t positions = 10000;
+    std::size_t positions = 10000;      ///< number of positions drawn
     double price = 2000;                ///< price at which the health factors hold, > 0
     double median_collateral = 5;       ///< asset units, > 0
     double collateral_dispersion = 1.6; ///< sigma of log collateral, >= 0
@@ -28,7 +31,7 @@ struct synthetic_book_params {
     double health_dispersion = 1.0;     ///< sigma of log(health - 1), >= 0
     double threshold = 0.825;           ///< base liquidation threshold, in (0, 1]
     double threshold_spread = 0.05;     ///< thresholds spread uniformly over threshold -/+ this
-    std::uint64_t seed = 20200312;
+    std::uint64_t seed = 20200312;      ///< seed of the generator: same seed, same book
 
     /// Throws spiral::invalid_argument naming the first field out of its domain, or
     /// median_collateral when the largest draw (8.3 standard deviations: the generator's

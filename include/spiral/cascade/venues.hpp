@@ -2,6 +2,9 @@
 // The book's thresholds carry each venue's liquidation threshold (Aave), liquidation LTV
 // (Morpho), liquidation collateral factor (Compound III) or 1 / liquidation ratio (Maker);
 // prices and values are in the quote currency (USD for the dollar thresholds of Aave v3.3).
+/// \file
+/// \ingroup cascade
+/// \brief cascade::venues: path_rules for named lending venues, with their documented parameters.
 #pragma once
 
 #include <spiral/cascade/absorb.hpp>

@@ -6,6 +6,9 @@
 // Each operation applies the same operation to every part, found for the part by argument-
 // dependent lookup (xsimd's functions for xsimd batches). Supporting one more lane-wise
 // function is one line here (SPIRAL_GROUP_FUNCTION) and its wrapper in <spiral/core/math.hpp>.
+/// \file
+/// \ingroup core
+/// \brief N SIMD batches as one `real`: N independent dependency chains per loop step.
 #pragma once
 
 #include <spiral/core/detail/lane_ops.hpp>

@@ -35,6 +35,9 @@
 //     not depend on where it sits.
 //   - an output may be the very same array as an input (each step is read before it is
 //     written); partial overlaps are not allowed.
+/// \file
+/// \ingroup core
+/// \brief The one column loop of the library, shared by every bulk entry point.
 #pragma once
 
 #include <spiral/core/batch_group.hpp>
@@ -61,16 +64,16 @@ namespace spiral::bulk {
 /// value lanes past the last row read (inside the domain, and harmless to the kernel), and
 /// whether it may be empty (every row then reads the padding).
 struct column_spec {
-    std::string_view name;
-    detail::domain domain = detail::finite;
-    double padding = 0.0;
-    bool optional = false;
+    std::string_view name;                  ///< Name in error messages.
+    detail::domain domain = detail::finite; ///< The values the column accepts.
+    double padding = 0.0;                   ///< Value of the lanes past the last row.
+    bool optional = false;                  ///< True when the column may be empty.
 };
 
 /// One output column: its name, and whether it must be given (otherwise empty = not wanted).
 struct output_spec {
-    std::string_view name;
-    bool required = false;
+    std::string_view name; ///< Name in error messages.
+    bool required = false; ///< True when the column must be given.
 };
 
 /// How a column of enumerators is read: `lane(e)` is the value the kernel sees, outside the
@@ -86,7 +89,7 @@ inline constexpr std::size_t default_batches = 4;
 /// batch when Batches is 1), one `S` for a scalar target.
 template <class Target, class S, std::size_t Batches = default_batches>
 struct step_type {
-    using type = S;
+    using type = S; ///< The value one step computes on.
 };
 #if SPIRAL_SIMD_ENABLED
 template <class Target, class S, std::size_t Batches>
@@ -95,6 +98,7 @@ requires(!detail::is_scalar_target<Target>) struct step_type<Target, S, Batches>
     using type = std::conditional_t<Batches == 1, batch, detail::batch_group<batch, Batches>>;
 };
 #endif
+/// `step_type<Target, S, Batches>::type`.
 template <class Target, class S, std::size_t Batches = default_batches>
 using step_t = typename step_type<Target, S, Batches>::type;
 

@@ -1,4 +1,7 @@
 // The one exception type the library throws, at its boundaries only.
+/// \file
+/// \ingroup core
+/// \brief The one exception type the library throws, at its boundaries only.
 #pragma once
 
 #include <charconv>

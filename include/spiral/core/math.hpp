@@ -5,6 +5,9 @@
 // which, unlike std::is_constant_evaluated, is also right in CUDA device code).
 // Batches: the batch type's own functions, found by argument-dependent lookup (xsimd's for
 // xsimd batches; see <spiral/core/detail/lane_ops.hpp>).
+/// \file
+/// \ingroup core
+/// \brief Elementary functions and branch-free helpers that work on every `real` type.
 #pragma once
 
 #include <spiral/core/config.hpp>

@@ -7,6 +7,9 @@
 // relative accuracy; exp(-x^2/2) corrects for the rounding of x^2, which otherwise costs x^2
 // ulps.
 // The quantile is M. J. Wichura's AS 241 (PPND16, Appl. Statist. 37, 1988).
+/// \file
+/// \ingroup core
+/// \brief Standard normal distribution: density, distribution function, quantile and erfc.
 #pragma once
 
 #include <spiral/core/config.hpp>

@@ -1,6 +1,9 @@
 // Reproducible random numbers: SplitMix64, uniforms on (0, 1) and standard normals by
 // inversion (spiral::norm_quantile). The same sequence on every platform and standard library,
 // which std:: distributions do not promise; used for scenarios, synthetic books and tests.
+/// \file
+/// \ingroup core
+/// \brief Reproducible random numbers: SplitMix64, open uniforms and standard normals.
 #pragma once
 
 #include <spiral/core/config.hpp>
@@ -14,7 +17,7 @@ namespace spiral {
 /// a Weyl sequence with step 0x9e3779b97f4a7c15 passed through a 64-bit finaliser. Passes
 /// BigCrush; period 2^64.
 struct splitmix64 {
-    std::uint64_t state = 0;
+    std::uint64_t state = 0; ///< The Weyl sequence's current value (the seed at first).
 
     /// The finaliser alone: a bijection of 64-bit words that scrambles nearby inputs.
     SPIRAL_HD static constexpr std::uint64_t mix(std::uint64_t z) noexcept {
@@ -23,6 +26,7 @@ struct splitmix64 {
         return z ^ (z >> 31);
     }
 
+    /// The next 64-bit word: the state advanced by one step, through the finaliser.
     SPIRAL_HD constexpr std::uint64_t next() noexcept {
         state += 0x9e3779b97f4a7c15ULL;
         return mix(state);

@@ -1,4 +1,7 @@
 // The `real` concept: the number types every formula template accepts.
+/// \file
+/// \ingroup core
+/// \brief The `real` concept: the number types every formula template accepts.
 #pragma once
 
 #include <concepts>
@@ -12,7 +15,7 @@ namespace spiral {
 /// generic code needs (`select`, `fma`, ...). Other vector types can opt in the same way.
 template <class T>
 struct batch_traits {
-    static constexpr bool is_batch = false;
+    static constexpr bool is_batch = false; ///< Not a batch.
 };
 
 /// float, double, or a batch of them (in a build that links spiral::simd).

@@ -11,6 +11,9 @@
 // for different CPUs never share a symbol that holds vector code, whatever the link order.
 // `scalar_target` carries the instruction-set features the compiler was allowed to use, because
 // scalar loops are vectorised and re-encoded by -m flags too.
+/// \file
+/// \ingroup core
+/// \brief The CPU target as a type: what the bulk entry points of this translation unit run on.
 #pragma once
 
 #include <spiral/core/config.hpp>
@@ -25,7 +28,8 @@ namespace spiral {
 /// `detail::compiled_features`).
 template <unsigned Features>
 struct scalar_target {
-    static constexpr unsigned features = Features;
+    static constexpr unsigned features = Features; ///< The extensions, one bit each.
+    /// "scalar", as `bulk_arch_name` reports it.
     static constexpr const char* name() noexcept { return "scalar"; }
 };
 
@@ -79,6 +83,8 @@ using scalar_bulk_target = scalar_target<detail::compiled_features>;
 using bulk_target = std::conditional_t<std::is_same_v<xsimd::default_arch, xsimd::unavailable>,
                                        scalar_bulk_target, xsimd::default_arch>;
 #else
+/// What the bulk entry points of this translation unit run on: scalar loops in a build without
+/// SIMD (with SIMD: the widest xsimd architecture the compiler flags enable).
 using bulk_target = scalar_bulk_target;
 #endif
 

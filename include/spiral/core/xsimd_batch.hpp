@@ -5,6 +5,9 @@
 // is one instruction on AVX-512 too, and an exact split of the exponent. Every other operation
 // (select, min, max, abs, exp, log, sqrt, any, all, ...) is xsimd's own, found by argument-
 // dependent lookup from the wrappers in <spiral/core/math.hpp>.
+/// \file
+/// \ingroup core
+/// \brief xsimd batches as spiral `real` types (included by core/config.hpp with SIMD).
 #pragma once
 
 #include <spiral/core/real.hpp>
@@ -15,16 +18,17 @@
 
 namespace spiral {
 
+/// An xsimd batch of float or double is a spiral `real`.
 template <class T, class A>
 requires std::is_floating_point_v<T>
 struct batch_traits<xsimd::batch<T, A>> {
-    using batch = xsimd::batch<T, A>;
-    using scalar = T;
-    using mask = xsimd::batch_bool<T, A>;
-    static constexpr bool is_batch = true;
-    static constexpr std::size_t size = batch::size;
-    // A true fused multiply-add exists on these architectures; elsewhere xsimd would emulate
-    // it with a rounded product, which is useless for error-free transformations.
+    using batch = xsimd::batch<T, A>;                ///< The batch type itself.
+    using scalar = T;                                ///< The element type.
+    using mask = xsimd::batch_bool<T, A>;            ///< The result type of comparisons.
+    static constexpr bool is_batch = true;           ///< Marks a batch (see spiral::real).
+    static constexpr std::size_t size = batch::size; ///< The lane count.
+    /// True where a true fused multiply-add exists on the architecture; elsewhere xsimd would
+    /// emulate it with a rounded product, which is useless for error-free transformations.
     static constexpr bool has_fma =
 #if XSIMD_WITH_AVX512F
         std::is_base_of_v<xsimd::avx512f, A> ||
@@ -40,6 +44,7 @@ struct batch_traits<xsimd::batch<T, A>> {
 #endif
         false;
 
+    /// a * b + c, rounded once where `has_fma`.
     static batch fma(const batch& a, const batch& b, const batch& c) noexcept {
 #if XSIMD_WITH_AVX512F
         // xsimd 8.1 has no AVX-512 fma kernel: its generic fallback is a * b + c, rounded

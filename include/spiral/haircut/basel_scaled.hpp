@@ -1,6 +1,9 @@
 // haircut::basel_scaled — a supervisory 10-day haircut rescaled to the holding period and the
 // re-margining frequency (Basel II, June 2006 comprehensive version, paragraphs 151-153 and
 // 166-169; Basel Framework CRE22).
+/// \file
+/// \ingroup haircut
+/// \brief haircut::basel_scaled: a Basel 10-day haircut rescaled to the holding period.
 #pragma once
 
 #include <spiral/core/config.hpp>
@@ -22,9 +25,9 @@ namespace spiral::haircut {
 ///                  20 for secured lending (paragraph 167; `basel::repo_style`, ...).
 /// The collateral's fields are not read: the haircut belongs to the asset class.
 struct basel_scaled {
-    double h10;
-    double remargin_days = 1;
-    double holding_days = 10;
+    double h10;               ///< Supervisory 10-business-day haircut, a fraction.
+    double remargin_days = 1; ///< N_R: business days between re-margining (>= 1).
+    double holding_days = 10; ///< T_M: minimum holding period in business days (>= 1).
 
     /// The scaled haircut before clamping.
     SPIRAL_HD constexpr double value() const noexcept {
@@ -33,10 +36,12 @@ struct basel_scaled {
         return h10 * spiral::sqrt(remargin_days / 10.0 + (holding_days - 1.0) / 10.0);
     }
 
+    /// The clamped haircut as a `fixed` model.
     SPIRAL_HD constexpr fixed prepare() const noexcept {
         return {spiral::clamp(value(), 0.0, 1.0)};
     }
 
+    /// The scaled haircut clamped to [0, 1], whatever the collateral.
     SPIRAL_HD_TEMPLATE
     template <real T>
     SPIRAL_HD constexpr T operator()(const collateral<T>& c) const noexcept {
@@ -56,9 +61,11 @@ struct basel_scaled {
 /// holding period with daily re-margining; and the minimum holding periods of paragraph 167.
 namespace basel {
 
-/// Minimum holding periods T_M in business days (paragraph 167).
+/// Minimum holding periods T_M in business days (paragraph 167): repo-style transactions.
 inline constexpr double repo_style = 5;
+/// Other capital-market transactions: 10 business days.
 inline constexpr double capital_market = 10;
+/// Secured lending: 20 business days.
 inline constexpr double secured_lending = 20;
 
 /// Equities in a main index (including convertible bonds) and gold.
@@ -70,6 +77,7 @@ inline constexpr double cash = 0.0;
 /// Added when the collateral and the exposure are in different currencies (paragraph 152).
 inline constexpr double currency_mismatch = 0.08;
 
+/// The issuer of a debt security: a sovereign, or any other issuer.
 enum class issuer { sovereign, other };
 
 /// Issue-rating bands of paragraph 151: AAA to AA- (A-1 short term); A+ to BBB- (A-2, A-3,

@@ -12,6 +12,9 @@
 //
 // Linking spiral::simd (SPIRAL_SIMD=1) runs the rows on groups of xsimd batches when the
 // prepared model accepts batches; otherwise, or without SIMD, a scalar loop runs the model.
+/// \file
+/// \ingroup haircut
+/// \brief haircut::apply over columns: one haircut model over many holdings.
 #pragma once
 
 #include <spiral/core/bulk.hpp>
@@ -34,7 +37,11 @@ namespace spiral::haircut {
 /// Input columns, one row per holding (the fields of spiral::collateral). price and volatility
 /// must be as long as quantity; correlation may be empty (every row 0) or as long.
 struct collateral_columns {
-    std::span<const double> quantity{}, price{}, volatility{}, correlation{};
+    std::span<const double> quantity{};   ///< Units held (>= 0); its length is the row count.
+    std::span<const double> price{};      ///< Price per unit, in quote units (> 0).
+    std::span<const double> volatility{}; ///< Volatility of the price, annualised (>= 0).
+    std::span<const double>
+        correlation{}; ///< Correlation with the exposure, in [-1, 1]; may be empty.
 };
 
 /// The haircut of one holding: `model(c)`, the element form of the bulk `apply` below.

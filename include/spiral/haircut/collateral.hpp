@@ -1,4 +1,7 @@
 // A collateral holding, and the haircut_model concept that values it.
+/// \file
+/// \ingroup haircut
+/// \brief A collateral holding, and the haircut_model concept that values it.
 #pragma once
 
 #include <concepts>
@@ -9,7 +12,10 @@ namespace spiral {
 /// price, and `correlation` of its returns with the exposure it secures (for wrong-way risk).
 template <class T>
 struct collateral {
-    T quantity, price, volatility, correlation = T(0);
+    T quantity;           ///< Units held.
+    T price;              ///< Price per unit, in quote units.
+    T volatility;         ///< Volatility of the price, annualised.
+    T correlation = T(0); ///< Correlation of its returns with the exposure's, in [-1, 1].
 };
 
 /// A haircut model: the fraction of a holding's market value that does NOT count as

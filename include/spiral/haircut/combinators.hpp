@@ -7,6 +7,9 @@
 // and keep NaN: a NaN part gives a NaN result. Each operation is non-decreasing in each
 // part, so a combination is non-decreasing in every input its parts are non-decreasing in.
 // validate() validates the parts and the limit; prepare() prepares the parts.
+/// \file
+/// \ingroup haircut
+/// \brief Haircut combinators: sums, maxima, caps and floors of models, themselves models.
 #pragma once
 
 #include <spiral/core/config.hpp>
@@ -40,9 +43,10 @@ SPIRAL_HD constexpr T nan_of(T x) noexcept {
 /// (a market-risk haircut and a liquidation discount, a currency-mismatch add-on).
 template <class A, class B>
 struct sum {
-    A first;
-    B second;
+    A first;  ///< The first model.
+    B second; ///< The second model.
 
+    /// The combined haircut of `c`, a fraction in [0, 1].
     SPIRAL_HD_TEMPLATE
     template <real T>
     requires haircut_model<A, T> && haircut_model<B, T> SPIRAL_HD constexpr T
@@ -50,12 +54,14 @@ struct sum {
         return detail::unit_clamp(T(first(c)) + T(second(c)));
     }
 
+    /// The same combination of the parts' prepared forms.
     constexpr auto prepare() const {
         using PA = decltype(haircut::prepare(first));
         using PB = decltype(haircut::prepare(second));
         return sum<PA, PB>{haircut::prepare(first), haircut::prepare(second)};
     }
 
+    /// Each part's validate().
     void validate() const {
         detail::validate_part(first);
         detail::validate_part(second);
@@ -65,9 +71,10 @@ struct sum {
 /// H = max(first(c), second(c)): the stricter of two rules.
 template <class A, class B>
 struct max_of {
-    A first;
-    B second;
+    A first;  ///< The first model.
+    B second; ///< The second model.
 
+    /// The combined haircut of `c`, a fraction in [0, 1].
     SPIRAL_HD_TEMPLATE
     template <real T>
     requires haircut_model<A, T> && haircut_model<B, T> SPIRAL_HD constexpr T
@@ -77,12 +84,14 @@ struct max_of {
         return detail::unit_clamp(spiral::max(a, b) + detail::nan_of(a));
     }
 
+    /// The same combination of the parts' prepared forms.
     constexpr auto prepare() const {
         using PA = decltype(haircut::prepare(first));
         using PB = decltype(haircut::prepare(second));
         return max_of<PA, PB>{haircut::prepare(first), haircut::prepare(second)};
     }
 
+    /// Each part's validate().
     void validate() const {
         detail::validate_part(first);
         detail::validate_part(second);
@@ -92,9 +101,10 @@ struct max_of {
 /// H = min(model(c), limit): at most `limit` (e.g. a protocol's maximum haircut).
 template <class M>
 struct capped {
-    M model;
-    double limit;
+    M model;      ///< The model capped.
+    double limit; ///< The largest haircut, a fraction in [0, 1].
 
+    /// The combined haircut of `c`, a fraction in [0, 1].
     SPIRAL_HD_TEMPLATE
     template <real T>
     requires haircut_model<M, T> SPIRAL_HD constexpr T
@@ -102,6 +112,7 @@ struct capped {
         return detail::unit_clamp(spiral::min(spiral::splat<T>(limit), T(model(c))));
     }
 
+    /// The same combination of the parts' prepared forms.
     constexpr auto prepare() const {
         using P = decltype(haircut::prepare(model));
         return capped<P>{haircut::prepare(model), limit};
@@ -117,9 +128,10 @@ struct capped {
 /// H = max(model(c), limit): at least `limit` (e.g. a regulatory minimum haircut).
 template <class M>
 struct floored {
-    M model;
-    double limit;
+    M model;      ///< The model floored.
+    double limit; ///< The smallest haircut, a fraction in [0, 1].
 
+    /// The combined haircut of `c`, a fraction in [0, 1].
     SPIRAL_HD_TEMPLATE
     template <real T>
     requires haircut_model<M, T> SPIRAL_HD constexpr T
@@ -127,6 +139,7 @@ struct floored {
         return detail::unit_clamp(spiral::max(spiral::splat<T>(limit), T(model(c))));
     }
 
+    /// The same combination of the parts' prepared forms.
     constexpr auto prepare() const {
         using P = decltype(haircut::prepare(model));
         return floored<P>{haircut::prepare(model), limit};
@@ -139,12 +152,16 @@ struct floored {
     }
 };
 
+/// Deduction guide: `sum{a, b}` of any two models.
 template <class A, class B>
 sum(A, B) -> sum<A, B>;
+/// Deduction guide: `max_of{a, b}` of any two models.
 template <class A, class B>
 max_of(A, B) -> max_of<A, B>;
+/// Deduction guide: `capped{model, limit}`.
 template <class M>
 capped(M, double) -> capped<M>;
+/// Deduction guide: `floored{model, limit}`.
 template <class M>
 floored(M, double) -> floored<M>;
 

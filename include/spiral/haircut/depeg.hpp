@@ -1,6 +1,9 @@
 // haircut::depeg — a jump haircut for collateral pegged to another asset: liquid staking and
 // restaking tokens (stETH against ETH), wrapped and bridged tokens, stablecoins, synthetic and
 // interest-bearing receipts. The peg can break: a jump loss on top of the diffusive moves.
+/// \file
+/// \ingroup haircut
+/// \brief haircut::depeg: a jump haircut for collateral pegged to another asset.
 #pragma once
 
 #include <spiral/core/config.hpp>
@@ -29,21 +32,23 @@ namespace spiral::haircut {
 /// or p = 0, and J + z sigma sqrt(tau) for p = 1. Non-decreasing in sigma, the horizon, J, p
 /// and the confidence. Reads c.volatility only; NaN there gives NaN.
 struct depeg {
-    double jump_size;        ///< J: fraction of value lost when the peg breaks, in [0, 1]
-    double jump_probability; ///< p: probability that it breaks within the horizon, in [0, 1]
-    double confidence = 0.99;
-    double horizon_days = 1;
-    double days_per_year = 365;
+    double jump_size;           ///< J: fraction of value lost when the peg breaks, in [0, 1]
+    double jump_probability;    ///< p: probability that it breaks within the horizon, in [0, 1]
+    double confidence = 0.99;   ///< Confidence level of the quantile, in (0, 1).
+    double horizon_days = 1;    ///< Holding period in days (>= 0).
+    double days_per_year = 365; ///< Days per year: converts the horizon to years.
 
     /// The jump's expected shortfall J min(1, p / (1 - alpha)).
     SPIRAL_HD constexpr double jump_charge() const noexcept {
         return jump_size * spiral::min(1.0, jump_probability / (1.0 - confidence));
     }
 
+    /// The per-row kernel: clamp(jump_charge() + z sqrt(tau) sigma), its constants computed once.
     SPIRAL_HD constexpr detail::affine_in_volatility prepare() const noexcept {
         return {jump_charge(), detail::diffusive_scale(confidence, horizon_days, days_per_year)};
     }
 
+    /// The haircut of `c`, a fraction in [0, 1].
     SPIRAL_HD_TEMPLATE
     template <real T>
     SPIRAL_HD constexpr T operator()(const collateral<T>& c) const noexcept {

@@ -6,6 +6,9 @@
 // the per-row kernel clamp(scale * sigma) with the quantile folded into `scale`. Use it (or
 // `haircut::apply`, which calls it) for many rows; operator() prepares on every call.
 // fat_tailed's own operator() is host-only and not constexpr (Boost); its prepared form is both.
+/// \file
+/// \ingroup haircut
+/// \brief haircut::fat_tailed: Student-t or Cornish-Fisher volatility haircut (needs Boost.Math).
 #pragma once
 
 #include <spiral/core/config.hpp>
@@ -47,13 +50,13 @@ enum class tail_law {
 ///                   or S = K = 0 (the normal quantile).
 /// m below 0 (confidence below the median) gives H = 0.
 struct fat_tailed {
-    tail_law law = tail_law::student_t;
-    double confidence = 0.99;
-    double horizon_days = 1;
-    double days_per_year = 365;
-    double degrees_of_freedom = 4; ///< student_t only
-    double skewness = 0;           ///< cornish_fisher only
-    double excess_kurtosis = 0;    ///< cornish_fisher only
+    tail_law law = tail_law::student_t; ///< The law of the returns' tail.
+    double confidence = 0.99;           ///< Confidence level of the quantile, in (0, 1).
+    double horizon_days = 1;            ///< Holding period in days (>= 0).
+    double days_per_year = 365;         ///< Days per year: converts the horizon to years.
+    double degrees_of_freedom = 4;      ///< student_t only
+    double skewness = 0;                ///< cornish_fisher only
+    double excess_kurtosis = 0;         ///< cornish_fisher only
 
     /// m above, from Boost.Math (errors become NaN, never exceptions: valid parameters give
     /// none).
@@ -81,6 +84,7 @@ struct fat_tailed {
         return {0.0, (m > 0.0 ? m : (m == m ? 0.0 : m)) * std::sqrt(horizon_days / days_per_year)};
     }
 
+    /// The haircut of `c`, a fraction in [0, 1].
     template <real T>
     T operator()(const collateral<T>& c) const noexcept {
         return prepare()(c);

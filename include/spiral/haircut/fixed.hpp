@@ -1,4 +1,7 @@
 // haircut::fixed — the same fraction for every holding.
+/// \file
+/// \ingroup haircut
+/// \brief haircut::fixed: the same fraction for every holding.
 #pragma once
 
 #include <spiral/core/config.hpp>
@@ -10,8 +13,9 @@ namespace spiral::haircut {
 
 /// H = rate (clamped to [0, 1]), whatever the collateral; reads no field of it.
 struct fixed {
-    double rate;
+    double rate; ///< The haircut, a fraction in [0, 1].
 
+    /// `rate`, clamped to [0, 1].
     SPIRAL_HD_TEMPLATE
     template <real T>
     SPIRAL_HD constexpr T operator()(const collateral<T>&) const noexcept {

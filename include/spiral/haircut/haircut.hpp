@@ -2,6 +2,9 @@
 // combinators and the bulk entry point. `fat_tailed` needs Boost.Math: include
 // <spiral/haircut/fat_tailed.hpp> for it. The bulk entry point runs on SIMD batches when the
 // build links spiral::simd.
+/// \file
+/// \ingroup haircut
+/// \brief Every std-only haircut model, the combinators and the bulk entry point (umbrella).
 #pragma once
 
 #include <spiral/haircut/basel_scaled.hpp>

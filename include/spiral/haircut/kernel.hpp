@@ -9,6 +9,9 @@
 // itself otherwise; the bulk entry point (`haircut::apply`) calls it once per call, and so
 // should a hand-written loop over many rows. A model and its prepared form give the same values:
 // the model's operator() is defined as "prepare, then evaluate".
+/// \file
+/// \ingroup haircut
+/// \brief What every haircut model shares: parameter checks, per-row kernels, and prepare().
 #pragma once
 
 #include <spiral/core/checks.hpp>

@@ -1,4 +1,7 @@
 // haircut::liquidity — the cost of selling the whole holding into an impact curve.
+/// \file
+/// \ingroup haircut
+/// \brief haircut::liquidity: the cost of selling the whole holding into an impact curve.
 #pragma once
 
 #include <spiral/core/config.hpp>
@@ -21,8 +24,9 @@ namespace spiral::haircut {
 /// `liquidity{curve}`. Batches work when the curve's functions accept them.
 template <class Curve>
 struct liquidity {
-    Curve curve;
+    Curve curve; ///< The impact curve the holding is sold into.
 
+    /// The liquidation discount of selling `c.quantity` at once, a fraction in [0, 1].
     SPIRAL_HD_TEMPLATE
     template <real T>
     requires impact_curve<Curve, T> SPIRAL_HD constexpr T
@@ -41,6 +45,7 @@ struct liquidity {
     }
 };
 
+/// Deduction guide: `liquidity{curve}`.
 template <class Curve>
 liquidity(Curve) -> liquidity<Curve>;
 

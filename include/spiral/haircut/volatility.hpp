@@ -1,4 +1,7 @@
 // haircut::volatility — the price fall a normal diffusion reaches at a confidence level.
+/// \file
+/// \ingroup haircut
+/// \brief haircut::volatility: the price fall a normal diffusion reaches at a confidence level.
 #pragma once
 
 #include <spiral/core/config.hpp>
@@ -15,15 +18,16 @@ namespace spiral::haircut {
 /// exchanges' and lending protocols' volatility-based collateral rules.
 /// Reads c.volatility only; NaN there gives NaN.
 struct volatility {
-    double confidence = 0.99;
-    double horizon_days = 1;
-    double days_per_year = 365;
+    double confidence = 0.99;   ///< Confidence level of the quantile, in (0, 1).
+    double horizon_days = 1;    ///< Holding period in days (>= 0).
+    double days_per_year = 365; ///< Days per year: converts the horizon to years.
 
     /// The prepared form: clamp(scale * sigma), scale = z * sqrt(h / days) computed once.
     SPIRAL_HD constexpr detail::affine_in_volatility prepare() const noexcept {
         return {0.0, detail::diffusive_scale(confidence, horizon_days, days_per_year)};
     }
 
+    /// The haircut of `c`, a fraction in [0, 1].
     SPIRAL_HD_TEMPLATE
     template <real T>
     SPIRAL_HD constexpr T operator()(const collateral<T>& c) const noexcept {

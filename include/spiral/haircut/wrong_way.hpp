@@ -1,4 +1,7 @@
 // haircut::wrong_way — collateral whose value moves with the exposure it secures.
+/// \file
+/// \ingroup haircut
+/// \brief haircut::wrong_way: collateral whose value moves with the exposure it secures.
 #pragma once
 
 #include <spiral/core/config.hpp>
@@ -65,15 +68,17 @@ struct wrong_way_kernel {
 /// when sc << se; the absolute error stays within a few ulps of z sqrt(tau) se.
 struct wrong_way {
     double exposure_volatility; ///< annualised, as a fraction of the collateral's value
-    double confidence = 0.99;
-    double horizon_days = 1;
-    double days_per_year = 365;
+    double confidence = 0.99;   ///< Confidence level of the quantile, in (0, 1).
+    double horizon_days = 1;    ///< Holding period in days (>= 0).
+    double days_per_year = 365; ///< Days per year: converts the horizon to years.
 
+    /// The per-row kernel, with z sqrt(tau) computed once.
     SPIRAL_HD constexpr detail::wrong_way_kernel prepare() const noexcept {
         return {detail::diffusive_scale(confidence, horizon_days, days_per_year),
                 exposure_volatility};
     }
 
+    /// The haircut of `c`, a fraction in [0, 1].
     SPIRAL_HD_TEMPLATE
     template <real T>
     SPIRAL_HD constexpr T operator()(const collateral<T>& c) const noexcept {

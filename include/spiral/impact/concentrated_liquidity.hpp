@@ -1,4 +1,7 @@
 // Concentrated-liquidity automated market maker (Uniswap v3), selling the base asset.
+/// \file
+/// \ingroup impact
+/// \brief Concentrated-liquidity automated market maker (Uniswap v3), selling the base asset.
 #pragma once
 
 #include <spiral/core/checks.hpp>
@@ -49,9 +52,9 @@ namespace spiral::impact {
 struct concentrated_liquidity {
     /// Liquidity L in the price range [lower_price, upper_price).
     struct position {
-        double lower_price = 0;
-        double upper_price = 0;
-        double liquidity = 0;
+        double lower_price = 0; ///< Lower bound of the range, a price in quote per base (> 0).
+        double upper_price = 0; ///< Upper bound of the range (excluded), above lower_price.
+        double liquidity = 0;   ///< Liquidity L (v3's) over the range (>= 0).
     };
 
     constexpr concentrated_liquidity() = default; ///< an empty pool: exhausted from the start
@@ -64,12 +67,15 @@ struct concentrated_liquidity {
         check_inputs(positions);
         build(positions);
     }
+    /// The same from a braced list of positions.
     constexpr concentrated_liquidity(double price, std::initializer_list<position> positions,
                                      double fee = 0)
         : concentrated_liquidity(
               price, std::span<const position>(positions.begin(), positions.size()), fee) {}
 
+    /// The pool's price before the sale, in quote per base.
     constexpr double price() const noexcept { return price_; }
+    /// The fee taken on the input, a fraction of each unit sold, in [0, 1).
     constexpr double fee() const noexcept { return fee_; }
     /// Quantity of base that exhausts the liquidity below the price (fee included).
     constexpr double capacity() const noexcept { return total_base_ / (1 - fee_); }
@@ -78,16 +84,19 @@ struct concentrated_liquidity {
     /// Number of segments with liquidity below the price.
     constexpr std::size_t segments() const noexcept { return sqrt_top_.size(); }
 
+    /// The market price after selling `q` (asset units), relative to the pre-trade price.
     template <real T>
     constexpr T price_factor(T q) const noexcept {
         return evaluate(q, quantity::pool_price);
     }
 
+    /// d proceeds / dq at `q`: the next unit's execution price, relative to the pre-trade price.
     template <real T>
     constexpr T marginal_price(T q) const noexcept {
         return evaluate(q, quantity::marginal_price);
     }
 
+    /// What selling `q` (asset units) fetches, fees deducted, relative to the pre-trade price.
     template <real T>
     constexpr T proceeds(T q) const noexcept {
         return evaluate(q, quantity::proceeds);

@@ -1,4 +1,7 @@
 // Constant-product automated market maker (Uniswap v2), selling the base asset.
+/// \file
+/// \ingroup impact
+/// \brief Constant-product automated market maker (Uniswap v2), selling the base asset.
 #pragma once
 
 #include <spiral/core/config.hpp>
@@ -53,6 +56,7 @@ struct constant_product {
         return detail::splat<T>(g) * ratio * ratio;
     }
 
+    /// What selling `q` (asset units) fetches, fees deducted, relative to the pre-trade price.
     template <real T>
     SPIRAL_HD constexpr T proceeds(T q) const noexcept {
         // x r / (1 + r), r = g q / x, as g q / (1 + r) below r = 1 and x / (1 + 1/r) above:

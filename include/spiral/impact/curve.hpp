@@ -1,4 +1,7 @@
 // The impact_curve concept: what selling a cumulative quantity q does to the price.
+/// \file
+/// \ingroup impact
+/// \brief The impact_curve concept: what selling a cumulative quantity q does to the price.
 #pragma once
 
 #include <spiral/core/config.hpp>

@@ -1,5 +1,8 @@
 // Almgren–Chriss optimal liquidation: the sinh schedule, its expected cost and variance, and
 // the TWAP schedule for comparison.
+/// \file
+/// \ingroup impact
+/// \brief Almgren–Chriss optimal liquidation, with TWAP for comparison.
 #pragma once
 
 #include <spiral/impact/detail.hpp>
@@ -14,8 +17,8 @@ namespace spiral::impact {
 /// Expected implementation shortfall (quote currency: X S0 minus what the sale captures) and
 /// its variance, for one liquidation schedule.
 struct execution_cost {
-    double expected = 0;
-    double variance = 0;
+    double expected = 0; ///< Expected shortfall E, in quote currency.
+    double variance = 0; ///< Its variance V, in quote currency squared.
     /// The mean-variance objective E + lambda V that the optimal schedule minimises.
     constexpr double utility(double lambda) const noexcept { return expected + lambda * variance; }
 };
@@ -50,6 +53,7 @@ struct almgren_chriss {
     double fixed = 0;         ///< epsilon >= 0 (half-spread and fees)
     double risk_aversion = 0; ///< lambda >= 0
 
+    /// tau = T / N, the length of one interval.
     double tau() const noexcept { return horizon / static_cast<double>(steps); }
     /// eta~ = eta - gamma tau / 2.
     double eta_tilde() const noexcept { return temporary - 0.5 * permanent * tau(); }

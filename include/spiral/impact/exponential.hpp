@@ -1,4 +1,7 @@
 // Exponential price impact (Cifuentes, Ferrucci and Shin).
+/// \file
+/// \ingroup impact
+/// \brief Exponential price impact (Cifuentes, Ferrucci and Shin).
 #pragma once
 
 #include <spiral/core/config.hpp>
@@ -19,11 +22,13 @@ namespace spiral::impact {
 struct exponential {
     double alpha = 0; ///< decay rate per unit sold, >= 0
 
+    /// The market price after selling `q` (asset units), relative to the pre-trade price.
     template <real T>
     SPIRAL_HD constexpr T price_factor(T q) const noexcept {
         return spiral::exp(-detail::splat<T>(alpha) * q);
     }
 
+    /// What selling `q` (asset units) fetches, fees deducted, relative to the pre-trade price.
     template <real T>
     SPIRAL_HD constexpr T proceeds(T q) const noexcept {
         if (alpha == 0)

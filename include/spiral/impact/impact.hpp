@@ -1,5 +1,8 @@
 // spiral impact family: price-impact curves, combinators and optimal execution.
 // Every header needs only the standard library.
+/// \file
+/// \ingroup impact
+/// \brief Price-impact curves, combinators and optimal execution (umbrella header).
 #pragma once
 
 #include <spiral/impact/curve.hpp>

@@ -1,4 +1,7 @@
 // Linear price impact (Kyle's lambda), floored at zero.
+/// \file
+/// \ingroup impact
+/// \brief Linear price impact (Kyle's lambda), floored at zero.
 #pragma once
 
 #include <spiral/core/config.hpp>
@@ -18,11 +21,13 @@ namespace spiral::impact {
 struct linear {
     double lambda = 0; ///< relative price drop per unit sold, >= 0
 
+    /// The market price after selling `q` (asset units), relative to the pre-trade price.
     template <real T>
     SPIRAL_HD constexpr T price_factor(T q) const noexcept {
         return spiral::max(T(0), T(1) - detail::splat<T>(lambda) * q);
     }
 
+    /// What selling `q` (asset units) fetches, fees deducted, relative to the pre-trade price.
     template <real T>
     SPIRAL_HD constexpr T proceeds(T q) const noexcept {
         if (lambda == 0)

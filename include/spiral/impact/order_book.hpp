@@ -1,4 +1,7 @@
 // A limit order book's bid side, walked level by level.
+/// \file
+/// \ingroup impact
+/// \brief A limit order book's bid side, walked level by level.
 #pragma once
 
 #include <spiral/core/config.hpp>
@@ -37,8 +40,8 @@ class order_book {
 public:
     /// A resting bid: `size` units wanted at `price`.
     struct level {
-        double price = 0;
-        double size = 0;
+        double price = 0; ///< Bid price, in quote units (> 0).
+        double size = 0;  ///< Units wanted at that price (>= 0).
     };
 
     constexpr order_book() = default;
@@ -100,6 +103,7 @@ public:
         }
         relative_notional_ = relative;
     }
+    /// The same from a braced list of levels.
     constexpr order_book(std::initializer_list<level> bids, double reference = 0)
         : order_book(std::span<const level>(bids.begin(), bids.size()), reference) {}
 
@@ -114,11 +118,13 @@ public:
     /// Level i after sorting and merging (best first).
     constexpr level at(std::size_t i) const noexcept { return {price_[i], size_[i]}; }
 
+    /// The market price after selling `q` (asset units), relative to the pre-trade price.
     template <real T>
     constexpr T price_factor(T q) const noexcept {
         return evaluate(q, true);
     }
 
+    /// What selling `q` (asset units) fetches, fees deducted, relative to the pre-trade price.
     template <real T>
     constexpr T proceeds(T q) const noexcept {
         return evaluate(q, false);

@@ -1,4 +1,7 @@
 // Power-law price impact, with the Almgren–Thum–Hauptmann–Li 3/5 law as a preset.
+/// \file
+/// \ingroup impact
+/// \brief Power-law price impact, with the Almgren–Thum–Hauptmann–Li 3/5 law as a preset.
 #pragma once
 
 #include <spiral/core/config.hpp>

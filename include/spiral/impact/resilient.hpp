@@ -1,4 +1,7 @@
 // Combinator: transient impact that decays between trades (Obizhaeva–Wang resilience).
+/// \file
+/// \ingroup impact
+/// \brief Combinator: transient impact that decays between trades (Obizhaeva–Wang resilience).
 #pragma once
 
 #include <spiral/core/config.hpp>
@@ -27,16 +30,18 @@ namespace spiral::impact {
 /// [0, q price_factor(0)], where the exact value lies.
 template <class C>
 struct resilient {
-    C curve{};
+    C curve{};            ///< The curve whose impact decays.
     double rho = 0;       ///< recovery rate per unit of time, >= 0
     double displaced = 0; ///< D, >= 0
 
+    /// The market price after selling `q` (asset units), relative to the pre-trade price.
     SPIRAL_HD_TEMPLATE
     template <real T>
     requires impact_curve<C, T> SPIRAL_HD constexpr T price_factor(T q) const noexcept {
         return curve.price_factor(detail::splat<T>(displaced) + q);
     }
 
+    /// What selling `q` (asset units) fetches, fees deducted, relative to the pre-trade price.
     SPIRAL_HD_TEMPLATE
     template <real T>
     requires impact_curve<C, T> SPIRAL_HD constexpr T proceeds(T q) const noexcept {
@@ -47,6 +52,7 @@ struct resilient {
         return spiral::clamp(difference, T(0), q * curve.price_factor(before));
     }
 
+    /// d proceeds / dq at `q`: the next unit's execution price, relative to the pre-trade price.
     SPIRAL_HD_TEMPLATE
     template <real T>
     requires impact_curve<C, T> SPIRAL_HD constexpr T marginal_price(T q) const noexcept {
@@ -74,8 +80,10 @@ struct resilient {
     }
 };
 
+/// Deduction guide: `resilient{curve, rho}`.
 template <class C>
 resilient(C, double) -> resilient<C>;
+/// Deduction guide: `resilient{curve, rho, displaced}`.
 template <class C>
 resilient(C, double, double) -> resilient<C>;
 

@@ -1,5 +1,8 @@
 // Liquidity aggregated across venues: a sale split over several curves at equal marginal
 // price, the way aggregators and liquidation keepers route it, as a curve of its own.
+/// \file
+/// \ingroup impact
+/// \brief Liquidity aggregated across venues: a sale split at equal marginal price.
 #pragma once
 
 #include <spiral/impact/constant_product.hpp>
@@ -77,7 +80,8 @@ double quantity_at_marginal(const C& curve, double level) {
 /// evaluation. Scalars only. Beyond the venues' total depth the rest fetches nothing.
 template <class... Venues>
 struct routed {
-    std::tuple<Venues...> venues;
+    std::tuple<Venues...>
+        venues; ///< The venues' curves, each relative to the same pre-trade price.
 
     /// The quantity each venue takes of a sale of q (in the order of `venues`).
     std::array<double, sizeof...(Venues)> split(double q) const {
@@ -127,6 +131,7 @@ struct routed {
         return take;
     }
 
+    /// What selling `q` (asset units) fetches, fees deducted, relative to the pre-trade price.
     template <std::floating_point T>
     T proceeds(T q) const {
         const auto take = split(static_cast<double>(q));
@@ -136,6 +141,7 @@ struct routed {
         return static_cast<T>(sum);
     }
 
+    /// d proceeds / dq at `q`: the next unit's execution price, relative to the pre-trade price.
     template <std::floating_point T>
     T marginal_price(T q) const {
         const auto take = split(static_cast<double>(q));
@@ -149,6 +155,7 @@ struct routed {
         return static_cast<T>(best);
     }
 
+    /// The market price after selling `q` (asset units), relative to the pre-trade price.
     template <std::floating_point T>
     T price_factor(T q) const {
         const auto take = split(static_cast<double>(q));
@@ -177,6 +184,7 @@ struct routed {
     }
 };
 
+/// Deduction guide: `routed{std::tuple{venue, venue, ...}}`.
 template <class... Venues>
 routed(std::tuple<Venues...>) -> routed<Venues...>;
 

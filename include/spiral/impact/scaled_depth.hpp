@@ -1,4 +1,7 @@
 // Combinator: the same curve with liquidity k times deeper (k > 1) or thinner (k < 1).
+/// \file
+/// \ingroup impact
+/// \brief Combinator: the same curve with liquidity k times deeper (k > 1) or thinner (k < 1).
 #pragma once
 
 #include <spiral/core/config.hpp>
@@ -19,21 +22,24 @@ namespace spiral::impact {
 /// the curve type implicit). Kernels never throw; NaN in, NaN out.
 template <class C>
 struct scaled_depth {
-    C curve{};
+    C curve{};        ///< The curve whose liquidity is scaled.
     double depth = 1; ///< k > 0
 
+    /// The market price after selling `q` (asset units), relative to the pre-trade price.
     SPIRAL_HD_TEMPLATE
     template <real T>
     requires impact_curve<C, T> SPIRAL_HD constexpr T price_factor(T q) const noexcept {
         return curve.price_factor(q / detail::splat<T>(depth));
     }
 
+    /// What selling `q` (asset units) fetches, fees deducted, relative to the pre-trade price.
     SPIRAL_HD_TEMPLATE
     template <real T>
     requires impact_curve<C, T> SPIRAL_HD constexpr T proceeds(T q) const noexcept {
         return detail::splat<T>(depth) * curve.proceeds(q / detail::splat<T>(depth));
     }
 
+    /// d proceeds / dq at `q`: the next unit's execution price, relative to the pre-trade price.
     SPIRAL_HD_TEMPLATE
     template <real T>
     requires impact_curve<C, T> SPIRAL_HD constexpr T marginal_price(T q) const noexcept {
@@ -51,6 +57,7 @@ struct scaled_depth {
     }
 };
 
+/// Deduction guide: `scaled_depth{curve, depth}`.
 template <class C>
 scaled_depth(C, double) -> scaled_depth<C>;
 

@@ -1,4 +1,7 @@
 // The square-root law of market impact (Tóth et al.), floored at zero.
+/// \file
+/// \ingroup impact
+/// \brief The square-root law of market impact (Tóth et al.), floored at zero.
 #pragma once
 
 #include <spiral/core/config.hpp>
@@ -30,11 +33,13 @@ struct square_root {
         return y * sigma / spiral::sqrt(volume);
     }
 
+    /// The market price after selling `q` (asset units), relative to the pre-trade price.
     template <real T>
     SPIRAL_HD constexpr T price_factor(T q) const noexcept {
         return spiral::max(T(0), T(1) - detail::splat<T>(coefficient()) * spiral::sqrt(q));
     }
 
+    /// What selling `q` (asset units) fetches, fees deducted, relative to the pre-trade price.
     template <real T>
     SPIRAL_HD constexpr T proceeds(T q) const noexcept {
         const double c = coefficient();

@@ -1,4 +1,7 @@
 // Curve's StableSwap invariant for a pegged pair, selling the base asset.
+/// \file
+/// \ingroup impact
+/// \brief Curve's StableSwap invariant for a pegged pair, selling the base asset.
 #pragma once
 
 #include <spiral/core/config.hpp>
@@ -79,16 +82,19 @@ struct stableswap {
         return select(b > T(0), T(2) * c / (b + root), T(0.5) * (root - b));
     }
 
+    /// The market price after selling `q` (asset units), relative to the pre-trade price.
     template <real T>
     SPIRAL_HD constexpr T price_factor(T q) const noexcept {
         return price_after(q, 1.0);
     }
 
+    /// d proceeds / dq at `q`: the next unit's execution price, relative to the pre-trade price.
     template <real T>
     SPIRAL_HD constexpr T marginal_price(T q) const noexcept {
         return price_after(q, 1 - fee);
     }
 
+    /// What selling `q` (asset units) fetches, fees deducted, relative to the pre-trade price.
     template <real T>
     SPIRAL_HD constexpr T proceeds(T q) const noexcept {
         const state s = start();

@@ -8,6 +8,9 @@
 //   distance to liquidation  d = 1 - p_k* / p_k             (the fall of p_k that makes h = 1)
 // The account is liquidatable when h < 1. Aave v3 documents the same health factor and
 // borrowing rule (LTV below the liquidation threshold, so a new loan never starts liquidatable).
+/// \file
+/// \ingroup margin
+/// \brief Collateral accounts: health factor, borrowing power, liquidation price and distance.
 #pragma once
 
 #include <spiral/core/config.hpp>
@@ -46,7 +49,12 @@ SPIRAL_HD constexpr T distance_to_liquidation(T price, T liquidation_price_value
 
 /// A multi-asset account: one row per collateral asset.
 struct account_columns {
-    std::span<const double> quantity{}, price{}, liquidation_threshold{}, loan_to_value{};
+    std::span<const double> quantity{}; ///< Units of each asset held (>= 0).
+    std::span<const double> price{};    ///< Price of each asset, in quote units.
+    /// Each asset's liquidation threshold, a fraction of its value in [0, 1].
+    std::span<const double> liquidation_threshold{};
+    /// Each asset's loan-to-value for borrowing, below its threshold (may be empty).
+    std::span<const double> loan_to_value{};
 };
 
 namespace detail {

@@ -14,6 +14,9 @@
 //
 // Linking spiral::simd (SPIRAL_SIMD=1) runs the rows on groups of xsimd batches; otherwise a
 // scalar loop runs the same kernels.
+/// \file
+/// \ingroup margin
+/// \brief Bulk margin over columns: the per-position option rule and scenario-grid revaluation.
 #pragma once
 
 #include <spiral/core/bulk.hpp>
@@ -40,21 +43,26 @@ namespace spiral::margin {
 /// Columns of option positions for the per-position rule; all as long as `type`.
 /// quantity < 0: short. mark: the option's price in the quote currency.
 struct option_rule_columns {
-    std::span<const option_type> type{};
-    std::span<const double> quantity{}, spot{}, strike{}, mark{};
+    std::span<const option_type> type{}; ///< Call or put; its length is the row count.
+    std::span<const double> quantity{};  ///< Number of options held (< 0: short).
+    std::span<const double> spot{};      ///< Underlying (index) price, in quote units (> 0).
+    std::span<const double> strike{};    ///< Strike price, in quote units (> 0).
+    std::span<const double> mark{};      ///< The option's mark price, in quote units (>= 0).
 };
 
 /// Output columns of the per-position rule: each empty (not wanted) or as long as the inputs.
 struct requirement_columns {
-    std::span<double> initial{}, maintenance{};
+    std::span<double> initial{};     ///< Initial requirement of each row, in quote units.
+    std::span<double> maintenance{}; ///< Maintenance requirement of each row, in quote units.
 };
 
 /// A portfolio as columns: options (bs_columns) with their quantities, and optionally linear
 /// positions (spot or futures on the underlying: quantity, price).
 struct portfolio_columns {
-    bs_columns options{};
-    std::span<const double> quantity{};
-    std::span<const double> linear_quantity{}, linear_price{};
+    bs_columns options{};                      ///< The options' Black–Scholes inputs.
+    std::span<const double> quantity{};        ///< Number of each option held (< 0: short).
+    std::span<const double> linear_quantity{}; ///< Units of each linear position (may be empty).
+    std::span<const double> linear_price{};    ///< Price of each linear position, in quote units.
 };
 
 namespace detail {

@@ -18,6 +18,9 @@
 //            way; 0 when delta is 0.
 // The exposure's volatility as a fraction of the collateral's value is
 //   |q delta| S vol / (collateral quantity x S) = |q delta| vol / collateral quantity.
+/// \file
+/// \ingroup margin
+/// \brief Cross-margining: a portfolio margined as one against its positions margined alone.
 #pragma once
 
 #include <spiral/core/math.hpp>
@@ -33,8 +36,11 @@ namespace spiral::margin {
 
 /// Net against isolated requirement.
 struct cross_margin_result {
-    double net, isolated, offset, offset_fraction;
-    grid_result net_worst; ///< the portfolio's worst scenario
+    double net;             ///< Grid margin of the whole portfolio, in quote units.
+    double isolated;        ///< Sum of each position's grid margin alone, in quote units.
+    double offset;          ///< isolated - net (>= 0).
+    double offset_fraction; ///< offset / isolated (0 when isolated is 0).
+    grid_result net_worst;  ///< the portfolio's worst scenario
 };
 
 /// Net and isolated grid margins of a portfolio (see the file comment). Throws as grid_margin.

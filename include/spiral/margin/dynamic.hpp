@@ -18,6 +18,9 @@
 //
 // Each tool maps a margin series (one value per day, > 0) to another: they compose by
 // applying one to the output of another. Series are plain spans; nothing allocates.
+/// \file
+/// \ingroup margin
+/// \brief Dynamic margin and the anti-procyclicality (APC) tools of EU rules for CCPs.
 #pragma once
 
 #include <spiral/core/config.hpp>
@@ -50,10 +53,11 @@ inline void validate_series(std::string_view what, std::span<const double> margi
 
 /// m = z sigma sqrt(horizon_days), z = Phi^-1(confidence).
 struct var_margin {
-    double confidence = 0.99;
-    double horizon_days = 2; ///< margin period of risk (EMIR: at least 2 days for derivatives
-                             ///< other than OTC)
+    double confidence = 0.99; ///< Confidence level of the quantile, in (0, 1).
+    double horizon_days = 2;  ///< margin period of risk (EMIR: at least 2 days for derivatives
+                              ///< other than OTC)
 
+    /// z sqrt(horizon_days): the margin per unit of daily volatility.
     SPIRAL_HD constexpr double multiplier() const noexcept {
         return norm_quantile(confidence) * spiral::sqrt(horizon_days);
     }
@@ -65,6 +69,7 @@ struct var_margin {
         return spiral::splat<T>(multiplier()) * sigma;
     }
 
+    /// Throws spiral::invalid_argument naming the first parameter out of its domain.
     void validate() const {
         detail::require_open_unit("margin::var_margin", "confidence", confidence);
         detail::require_positive("margin::var_margin", "horizon_days", horizon_days);
@@ -87,10 +92,13 @@ struct var_margin {
 /// In calm or falling markets m = (1 + buffer) base; when base rises the buffer absorbs the
 /// rise (m unchanged) until it is used up, then m follows base; falling base rebuilds it.
 struct apc_buffer {
-    double buffer = 0.25;
+    double buffer = 0.25; ///< Buffer above the base margin, a fraction of it (>= 0).
 
+    /// Throws spiral::invalid_argument naming the first parameter out of its domain.
     void validate() const { detail::require_non_negative("margin::apc_buffer", "buffer", buffer); }
 
+    /// out[t] = m_t for the base margin series `base` (finite, > 0; `out` as long). Throws for an
+    /// invalid model, an empty series, a bad value (naming its index) or a length mismatch.
     void apply(std::span<const double> base, std::span<double> out) const {
         validate();
         detail::validate_series("margin::apc_buffer::apply", base, out);
@@ -106,11 +114,14 @@ struct apc_buffer {
 /// largest base margin of the look-back window ending at t (the stressed observation; the
 /// whole history so far when lookback_days is 0).
 struct stress_weight {
-    double weight = 0.25;
-    std::size_t lookback_days = 0;
+    double weight = 0.25;          ///< Weight of the stressed margin, in [0, 1].
+    std::size_t lookback_days = 0; ///< Look-back window in days (0: the whole history so far).
 
+    /// Throws spiral::invalid_argument naming the first parameter out of its domain.
     void validate() const { detail::require_unit("margin::stress_weight", "weight", weight); }
 
+    /// out[t] = m_t for the base margin series `base` (finite, > 0; `out` as long). Throws for an
+    /// invalid model, an empty series, a bad value (naming its index) or a length mismatch.
     void apply(std::span<const double> base, std::span<double> out) const {
         validate();
         detail::validate_series("margin::stress_weight::apply", base, out);
@@ -136,9 +147,10 @@ struct stress_weight {
 /// (10 years of 252 days by default). With the index convention of volatility_estimators.hpp:
 /// base has one value per price, returns one fewer; at t = 0 no return is known and m_0 = base_0.
 struct lookback_floor {
-    std::size_t lookback_days = 2520;
-    var_margin var{};
+    std::size_t lookback_days = 2520; ///< Returns in the long look-back window (> 0).
+    var_margin var{};                 ///< The VaR model applied to the look-back volatility.
 
+    /// Throws spiral::invalid_argument naming the first parameter out of its domain.
     void validate() const {
         var.validate();
         if (lookback_days == 0)
@@ -146,6 +158,9 @@ struct lookback_floor {
                                           lookback_days, "must be > 0");
     }
 
+    /// out[t] = m_t for daily log returns `returns` (one fewer than `base`) and the base margin
+    /// series `base` (finite, > 0; `out` as long). Throws for an invalid model, an empty
+    /// series, a bad value (naming its index) or a length mismatch.
     void apply(std::span<const double> returns, std::span<const double> base,
                std::span<double> out) const {
         constexpr auto what = "margin::lookback_floor::apply";
@@ -198,13 +213,17 @@ struct lookback_floor {
 /// Speed limit: m_0 = target_0, m_t = min(target_t, (1 + max_daily_increase) m_{t-1}):
 /// decreases pass through, increases are spread over several days.
 struct speed_limit {
-    double max_daily_increase = 0.10;
+    double max_daily_increase = 0.10; ///< Largest rise in one day, a fraction of the margin (>= 0).
 
+    /// Throws spiral::invalid_argument naming the first parameter out of its domain.
     void validate() const {
         detail::require_non_negative("margin::speed_limit", "max_daily_increase",
                                      max_daily_increase);
     }
 
+    /// out[t] = m_t for the target margin series `target` (finite, > 0; `out` as long). Throws
+    /// for an invalid model, an empty series, a bad value (naming its index) or a length
+    /// mismatch.
     void apply(std::span<const double> target, std::span<double> out) const {
         validate();
         detail::validate_series("margin::speed_limit::apply", target, out);
@@ -220,7 +239,7 @@ struct speed_limit {
 struct procyclicality {
     double peak_to_trough;     ///< max m / min m
     double max_n_day_increase; ///< max over t of m_t / m_{t-n} - 1 (0 if the series is shorter)
-    std::size_t n_days;
+    std::size_t n_days;        ///< n, the window of max_n_day_increase, in days
 };
 
 /// The metrics of a margin series (values finite and > 0). Throws for an empty series, a value

@@ -10,6 +10,9 @@
 // option's payoff curvature changes over the move: short options near expiry and at the money
 // (gamma concentrated near the strike), far out-of-the-money options under large moves, and
 // large vol moves (volga and vanna are left out).
+/// \file
+/// \ingroup margin
+/// \brief Delta–gamma–vega margin, and the same loss by full Black–Scholes revaluation.
 #pragma once
 
 #include <spiral/core/config.hpp>
@@ -46,15 +49,18 @@ struct delta_gamma_vega {
     double price_move = 0.15; ///< relative move of the underlying (0.15 = 15%)
     double vol_move = 0.10;   ///< absolute move of the vol (0.10 = ten vol points)
 
+    /// Throws spiral::invalid_argument naming the first parameter out of its domain.
     void validate() const {
         constexpr auto what = "margin::delta_gamma_vega";
         detail::require_non_negative(what, "price_move", price_move);
         detail::require_non_negative(what, "vol_move", vol_move);
     }
 
+    /// The worst loss by each method.
     template <class T>
     struct result {
-        T taylor, full; ///< worst loss (>= 0) by each method
+        T taylor; ///< Worst loss (>= 0) by the delta-gamma-vega expansion, in quote units.
+        T full;   ///< Worst loss (>= 0) by full Black–Scholes revaluation, in quote units.
     };
 
     /// Worst losses of `quantity` options; NaN in, NaN out.

@@ -2,6 +2,9 @@
 // delta-gamma-vega margin, scenario grids (SPAN, crypto portfolio margin), cross-margining,
 // size-dependent margin, volatility estimators and dynamic margin with anti-procyclicality
 // tools, and the bulk entry points (on SIMD batches when the build links spiral::simd).
+/// \file
+/// \ingroup margin
+/// \brief Every margin model and the bulk entry points (umbrella header of the margin family).
 #pragma once
 
 #include <spiral/margin/account.hpp>

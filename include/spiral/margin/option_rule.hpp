@@ -12,6 +12,9 @@
 // need no margin (their premium is paid up front). Source: Deribit's published standard margin
 // formulas (Deribit knowledge base, "Margin requirements"; defaults im_base 0.15,
 // im_floor 0.10, mm_base 0.075).
+/// \file
+/// \ingroup margin
+/// \brief The per-position margin rule of crypto option venues (Deribit's standard margin model).
 #pragma once
 
 #include <spiral/core/config.hpp>
@@ -25,7 +28,8 @@ namespace spiral::margin {
 /// Initial and maintenance requirement of one position, in the quote currency.
 template <class T>
 struct requirement {
-    T initial, maintenance;
+    T initial;     ///< Initial margin, in quote units.
+    T maintenance; ///< Maintenance margin, in quote units.
 };
 
 /// Parameters of the per-position rule (fractions of the underlying price).

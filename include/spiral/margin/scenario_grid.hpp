@@ -23,6 +23,9 @@
 // down, the vol shock sized  range * (30 / days to expiry)^power  relative to the vol, with
 // one power up to 30 days and another beyond; and an extended table of large moves (-66% ...
 // +500%) with vol up only, counted at a fraction of their P&L.
+/// \file
+/// \ingroup margin
+/// \brief Scenario-grid margin by full revaluation: SPAN and crypto portfolio margin.
 #pragma once
 
 #include <spiral/core/checks.hpp>
@@ -54,10 +57,14 @@ struct scenario {
 ///   vol' = max(0, vol + direction * s * (relative ? vol : 1)),  magnitude = up or down.
 /// powers 0 and relative = false: a flat shift of `up` / `down` vol points (SPAN).
 struct vol_shock {
-    double up = 0, down = 0;
-    bool relative = false;
-    double short_term_power = 0, long_term_power = 0;
-    double pivot_days = 30, days_per_year = 365, min_days = 1;
+    double up = 0;               ///< Magnitude of an up shock, in vol points or relative (>= 0).
+    double down = 0;             ///< Magnitude of a down shock, in vol points or relative (>= 0).
+    bool relative = false;       ///< True: the shock is a fraction of the vol; false: vol points.
+    double short_term_power = 0; ///< Power of pivot_days / days up to pivot_days.
+    double long_term_power = 0;  ///< Power of pivot_days / days beyond pivot_days.
+    double pivot_days = 30;      ///< Days to expiry where the power changes (> 0).
+    double days_per_year = 365;  ///< Days per year: converts the option's time to days (> 0).
+    double min_days = 1;         ///< Floor of the days to expiry (> 0).
 
     /// The shocked vol for `direction` +1 (up), -1 (down) or 0; NaN in, NaN out.
     SPIRAL_HD_TEMPLATE
@@ -79,6 +86,7 @@ struct vol_shock {
         return spiral::max(T(0), vol + size * unit);
     }
 
+    /// Throws spiral::invalid_argument naming the first parameter out of its domain.
     void validate() const {
         constexpr auto what = "margin::vol_shock";
         detail::require_non_negative(what, "up", up);
@@ -94,12 +102,14 @@ struct vol_shock {
 /// N scenarios, the vol shock they use and the look-ahead time.
 template <std::size_t N>
 struct scenario_grid {
-    std::array<scenario, N> scenarios{};
-    vol_shock shock{};
-    double horizon_years = 0; ///< time that passes before revaluation
+    std::array<scenario, N> scenarios{}; ///< The scenarios, in the grid's order.
+    vol_shock shock{};                   ///< The vol shift of a scenario, per option.
+    double horizon_years = 0;            ///< time that passes before revaluation
 
+    /// N, the number of scenarios.
     static constexpr std::size_t size() noexcept { return N; }
 
+    /// Throws spiral::invalid_argument naming the first parameter out of its domain.
     void validate() const {
         constexpr auto what = "margin::scenario_grid";
         shock.validate();
@@ -125,8 +135,9 @@ struct span_parameters {
     double extreme_multiple = 2;    ///< extreme move = this x price_scan_range
     double extreme_cover = 0.35;    ///< fraction of the extreme move's P&L counted
     double horizon_days = 1;        ///< look-ahead time (SPAN: one trading day)
-    double days_per_year = 365;
+    double days_per_year = 365;     ///< Days per year: converts horizon_days to years.
 
+    /// Throws spiral::invalid_argument naming the first parameter out of its domain.
     void validate() const {
         constexpr auto what = "margin::span_parameters";
         detail::require_non_negative(what, "price_scan_range", price_scan_range);
@@ -164,16 +175,19 @@ struct span_parameters {
 /// long_term_vega_power 0.13; extended moves -66%, -33%, +50%, +100% ... +500%).
 /// The extended weights are not published: 0.5 each is this library's default.
 struct crypto_pm_parameters {
-    double price_range = 0.16;
-    double vol_range_up = 0.5;
-    double vol_range_down = 0.25;
-    double short_term_vega_power = 0.3;
-    double long_term_vega_power = 0.13;
+    double price_range = 0.16;          ///< Largest price move, a fraction of the price, in [0, 1).
+    double vol_range_up = 0.5;          ///< Up vol shock at 30 days, a fraction of the vol.
+    double vol_range_down = 0.25;       ///< Down vol shock at 30 days, a fraction of the vol.
+    double short_term_vega_power = 0.3; ///< Power of 30 / days to expiry up to 30 days.
+    double long_term_vega_power = 0.13; ///< Power of 30 / days to expiry beyond 30 days.
+    /// The extended price moves, fractions of the price (> -1).
     std::array<double, 8> extended_moves{-0.66, -0.33, 0.5, 1.0, 2.0, 3.0, 4.0, 5.0};
+    /// Fraction of each extended move's P&L counted.
     std::array<double, 8> extended_weights{0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5};
-    double horizon_days = 0;
-    double days_per_year = 365;
+    double horizon_days = 0;    ///< Look-ahead time in days before revaluation.
+    double days_per_year = 365; ///< Days per year: converts horizon_days to years.
 
+    /// Throws spiral::invalid_argument naming the first parameter out of its domain.
     void validate() const {
         constexpr auto what = "margin::crypto_pm_parameters";
         if (!(price_range >= 0.0 && price_range < 1.0))
@@ -214,14 +228,15 @@ struct crypto_pm_parameters {
 
 /// One option position of a portfolio (`quantity` < 0: short).
 struct option_position {
-    option_type type;
-    bs_input<double> option;
-    double quantity;
+    option_type type;        ///< Call or put.
+    bs_input<double> option; ///< The option's inputs (spot, strike, time, rate, dividend, vol).
+    double quantity;         ///< Number of options held (< 0: short).
 };
 
 /// A position in the underlying itself (spot or a future on it): P&L = quantity price move.
 struct linear_position {
-    double quantity, price;
+    double quantity; ///< Units held (< 0: short).
+    double price;    ///< Price of the underlying, in quote units.
 };
 
 /// Worst scenario of a grid.

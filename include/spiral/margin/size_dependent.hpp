@@ -13,6 +13,9 @@
 //                      A_k = A_{k-1} + floor_k (r_k - r_{k-1}), A_0 = 0,
 //                      the "maintenance amount" that makes MM continuous at every tier edge
 //                      (equivalently MM(N) = sum_k r_k * (the part of N inside tier k)).
+/// \file
+/// \ingroup margin
+/// \brief Size-dependent (non-linear) margin: requirements that grow faster than the position.
 #pragma once
 
 #include <spiral/core/checks.hpp>
@@ -29,9 +32,10 @@ namespace spiral::margin {
 
 /// rate = max(base, factor sqrt(size)), size >= 0 (|size| is used for short positions).
 struct sqrt_size {
-    double base = 0.05;
-    double factor = 0.001;
+    double base = 0.05;    ///< Smallest rate, a fraction of the notional (>= 0).
+    double factor = 0.001; ///< Rate per sqrt(unit of size) (>= 0).
 
+    /// The margin rate of a position of `size` units, a fraction of its notional.
     SPIRAL_HD_TEMPLATE
     template <real T>
     SPIRAL_HD constexpr T rate(T size) const noexcept {
@@ -45,6 +49,7 @@ struct sqrt_size {
         return spiral::abs(size) * price * rate(size);
     }
 
+    /// Throws spiral::invalid_argument naming the first parameter out of its domain.
     void validate() const {
         detail::require_non_negative("margin::sqrt_size", "base", base);
         detail::require_non_negative("margin::sqrt_size", "factor", factor);
@@ -54,10 +59,11 @@ struct sqrt_size {
 /// Initial-margin rate scaled by the position's share of open interest, linear from `base`
 /// at `low_cap` to 1 at `high_cap`.
 struct open_interest_scaled {
-    double base = 0.1;
+    double base = 0.1;      ///< Rate up to low_cap, a fraction of the notional, in [0, 1].
     double low_cap = 0.05;  ///< share of open interest up to which the base rate applies
     double high_cap = 0.25; ///< share from which the position is margined at 100%
 
+    /// The rate of a position of `size` units in a market with `open_interest` units open.
     SPIRAL_HD_TEMPLATE
     template <real T>
     SPIRAL_HD constexpr T rate(T size, T open_interest) const noexcept {
@@ -67,6 +73,7 @@ struct open_interest_scaled {
         return T(S(base)) + (T(1) - T(S(base))) * t;
     }
 
+    /// Throws spiral::invalid_argument naming the first parameter out of its domain.
     void validate() const {
         constexpr auto what = "margin::open_interest_scaled";
         detail::require_unit(what, "base", base);
@@ -80,13 +87,15 @@ struct open_interest_scaled {
 /// One tier of a leverage-bracket table: from `notional_floor` up, maintenance rate
 /// `maintenance_rate` (and the venue's `max_leverage`, informative).
 struct bracket {
-    double notional_floor, maintenance_rate, max_leverage;
+    double notional_floor;   ///< Notional from which the tier applies, in quote units.
+    double maintenance_rate; ///< Maintenance margin rate, a fraction of the notional.
+    double max_leverage;     ///< The venue's maximum leverage in the tier (informative).
 };
 
 /// A leverage-bracket table (tiers by ascending notional_floor, the first at 0, rates
 /// non-decreasing). The span must outlive the object.
 struct leverage_brackets {
-    std::span<const bracket> tiers;
+    std::span<const bracket> tiers; ///< The tiers, by ascending notional_floor.
 
     /// Checks the table; throws naming the tier.
     void validate() const {

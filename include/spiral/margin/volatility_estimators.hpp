@@ -17,6 +17,9 @@
 // The fit maximises L over (alpha, beta) with Nelder–Mead on unconstrained coordinates
 // x1 = logit((alpha + beta) / c), x2 = logit(alpha / (alpha + beta)), c = 1 - 1e-9, so every
 // trial point is stationary and non-negative.
+/// \file
+/// \ingroup margin
+/// \brief Volatility estimators for dynamic margin: log returns, EWMA and GARCH(1,1) with its fit.
 #pragma once
 
 #include <spiral/core/error.hpp>
@@ -93,6 +96,7 @@ inline double mean_square(std::span<const double> returns) noexcept {
 struct ewma {
     double lambda = 0.94; ///< decay per observation, in (0, 1)
 
+    /// Throws spiral::invalid_argument naming the first parameter out of its domain.
     void validate() const { detail::require_open_unit("margin::ewma", "lambda", lambda); }
 
     /// One step: lambda v + (1 - lambda) r^2.
@@ -119,7 +123,9 @@ struct ewma {
 
 /// GARCH(1,1) parameters (per observation: daily returns give daily variances).
 struct garch11 {
-    double omega, alpha, beta;
+    double omega; ///< Constant term of the variance recursion (> 0), in squared return units.
+    double alpha; ///< Weight of the last squared return (>= 0).
+    double beta;  ///< Weight of the last variance (>= 0; alpha + beta < 1).
 
     /// omega > 0, alpha >= 0, beta >= 0 (all finite) and alpha + beta < 1 (stationary).
     void validate() const {
@@ -137,8 +143,10 @@ struct garch11 {
                                           "beta) infinite");
     }
 
+    /// omega / (1 - alpha - beta): the variance the recursion reverts to.
     constexpr double long_run_variance() const noexcept { return omega / (1.0 - alpha - beta); }
 
+    /// One step: omega + alpha r^2 + beta v.
     constexpr double next(double variance, double r) const noexcept {
         return omega + alpha * r * r + beta * variance;
     }
@@ -200,7 +208,8 @@ garch_log_likelihood(const garch11& params, std::span<const double> returns,
 
 /// Settings of the GARCH fit.
 struct garch_fit_options {
-    double start_alpha = 0.05, start_beta = 0.90;
+    double start_alpha = 0.05; ///< alpha the search starts from.
+    double start_beta = 0.90;  ///< beta the search starts from (start_alpha + start_beta < 1).
     std::size_t max_evaluations = 4000; ///< in [1, max_garch_evaluations]
     double tolerance = 1e-10;           ///< stop when the simplex's log-likelihoods agree to this
                                         ///< (relative); finite and > 0
@@ -211,11 +220,11 @@ inline constexpr std::size_t max_garch_evaluations = 1000000;
 
 /// Result of the GARCH fit.
 struct garch_fit_result {
-    garch11 params;
-    double log_likelihood;
-    double target_variance; ///< V = mean of r^2 (also v_0)
-    std::size_t evaluations;
-    bool converged;
+    garch11 params;          ///< The fitted parameters.
+    double log_likelihood;   ///< Gaussian log-likelihood of the returns at `params`.
+    double target_variance;  ///< V = mean of r^2 (also v_0)
+    std::size_t evaluations; ///< Likelihood evaluations used.
+    bool converged;          ///< True when the tolerance was met within max_evaluations.
 };
 
 /// Maximum-likelihood GARCH(1,1) with variance targeting (see the file comment). Throws

@@ -1,4 +1,7 @@
 // Black-76: the option price on a forward, the core every Black–Scholes form reduces to.
+/// \file
+/// \ingroup options
+/// \brief Black-76: the option price on a forward, the core every Black–Scholes form reduces to.
 #pragma once
 
 #include <spiral/core/config.hpp>
@@ -8,6 +11,7 @@
 
 namespace spiral {
 
+/// A European call or put.
 enum class option_type { call, put };
 
 namespace detail {

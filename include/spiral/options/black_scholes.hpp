@@ -4,6 +4,9 @@
 // Units: time in years; rate, dividend and vol annualised and continuously compounded.
 // vega, rho, dividend_rho are per 1.00 (not per 1%) of vol or rate; theta, charm, color and
 // veta are per year of calendar time, i.e. minus the derivative with respect to `time`.
+/// \file
+/// \ingroup options
+/// \brief Black–Scholes–Merton prices and Greeks of European options with a dividend yield.
 #pragma once
 
 #include <spiral/core/config.hpp>
@@ -15,9 +18,15 @@
 
 namespace spiral {
 
+/// The inputs of one Black–Scholes–Merton option.
 template <class T>
 struct bs_input {
-    T spot, strike, time, rate, dividend, vol;
+    T spot;     ///< Price of the underlying (> 0).
+    T strike;   ///< Strike price (> 0).
+    T time;     ///< Time to expiry in years (>= 0).
+    T rate;     ///< Risk-free rate, annualised and continuously compounded.
+    T dividend; ///< Continuous dividend yield (or rate - cost of carry), annualised.
+    T vol;      ///< Volatility, annualised (>= 0).
 };
 
 /// Price and sensitivities. V = price, S = spot, sigma = vol, T = time:
@@ -27,8 +36,20 @@ struct bs_input {
 ///   color = -d(gamma)/dT, veta = -d(vega)/dT.
 template <class T>
 struct greeks {
-    T price, delta, gamma, vega, theta, rho, dividend_rho;
-    T vanna, volga, charm, speed, zomma, color, veta;
+    T price;        ///< Option price V, in the units of spot and strike.
+    T delta;        ///< dV/dS.
+    T gamma;        ///< d2V/dS2.
+    T vega;         ///< dV/dsigma, per 1.00 of volatility.
+    T theta;        ///< -dV/dT, per year.
+    T rho;          ///< dV/drate, per 1.00 of rate.
+    T dividend_rho; ///< dV/ddividend, per 1.00 of dividend yield.
+    T vanna;        ///< d2V/dS dsigma.
+    T volga;        ///< d2V/dsigma2.
+    T charm;        ///< -d(delta)/dT, per year.
+    T speed;        ///< d(gamma)/dS.
+    T zomma;        ///< d(gamma)/dsigma.
+    T color;        ///< -d(gamma)/dT, per year.
+    T veta;         ///< -d(vega)/dT, per year.
 };
 
 namespace detail {

@@ -19,6 +19,9 @@
 // Float columns keep about 1e-6 relative accuracy where double keeps 1e-12 (see
 // docs/options.md, measured in tests/simd/black_scholes.cpp); inputs must be representable:
 // values beyond float's range are rejected as not finite.
+/// \file
+/// \ingroup options
+/// \brief Black–Scholes prices and first-order Greeks of many options at once, column by column.
 #pragma once
 
 #include <spiral/core/bulk.hpp>
@@ -43,8 +46,13 @@ namespace spiral {
 /// Input columns, one row per option; all as long as `type`.
 template <class S>
 struct basic_bs_columns {
-    std::span<const option_type> type{};
-    std::span<const S> spot{}, strike{}, time{}, rate{}, dividend{}, vol{};
+    std::span<const option_type> type{}; ///< Call or put; its length is the row count.
+    std::span<const S> spot{};           ///< Price of the underlying (> 0).
+    std::span<const S> strike{};         ///< Strike price (> 0).
+    std::span<const S> time{};           ///< Time to expiry in years (>= 0).
+    std::span<const S> rate{};           ///< Risk-free rate, annualised, continuously compounded.
+    std::span<const S> dividend{};       ///< Continuous dividend yield, annualised.
+    std::span<const S> vol{};            ///< Volatility, annualised (>= 0).
 };
 
 /// Output columns: each either empty (not wanted) or as long as the inputs.
@@ -53,10 +61,17 @@ template <class S>
 struct basic_greeks_columns {
     // The {} let `{.price = p, .delta = d}` leave the rest empty without
     // -Wmissing-field-initializers.
-    std::span<S> price{}, delta{}, gamma{}, vega{}, theta{}, rho{};
+    std::span<S> price{}; ///< Option price.
+    std::span<S> delta{}; ///< dV/dspot.
+    std::span<S> gamma{}; ///< d2V/dspot2.
+    std::span<S> vega{};  ///< dV/dvol, per 1.00 of volatility.
+    std::span<S> theta{}; ///< -dV/dtime, per year.
+    std::span<S> rho{};   ///< dV/drate, per 1.00 of rate.
 };
 
+/// Input columns of double.
 using bs_columns = basic_bs_columns<double>;
+/// Output columns of double.
 using greeks_columns = basic_greeks_columns<double>;
 
 /// An option type as a lane: 1 - 2 t, so +1 for a call and -1 for a put; any other value (read
@@ -65,9 +80,11 @@ using greeks_columns = basic_greeks_columns<double>;
 /// vectorises without branches.
 template <>
 struct bulk::enum_column<option_type> {
+    /// +1 for a call, -1 for a put.
     static constexpr double lane(option_type t) noexcept {
         return 1.0 - 2.0 * static_cast<double>(static_cast<int>(t));
     }
+    /// The rule a bad value breaks, as the error message says it.
     static constexpr std::string_view rule =
         "must be option_type::call (0) or option_type::put (1)";
 };

@@ -25,6 +25,9 @@
 //   b_max - b = e^q / sqrt(2 pi) (Y(-h - t) + Y(h - t)),
 // and for small s near the money, where the difference cancels, by the odd Taylor series of
 // Y(h + t) - Y(h - t) in t. Logarithms of prices never underflow: ln b = q + ln(...).
+/// \file
+/// \ingroup options
+/// \brief Implied standard deviation of the Black-76 formula (after Jäckel, 2015).
 #pragma once
 
 #include <spiral/core/config.hpp>

@@ -12,6 +12,9 @@
 // price[7] = -1 (must be finite and >= 0)"). A valid row for which no volatility fits (a price
 // outside the no-arbitrage bounds, or time 0 with time value left) gets NaN, as the element
 // functions give. Batches hold calls and puts side by side: no need to group a book by type.
+/// \file
+/// \ingroup options
+/// \brief Implied volatility of many options at once, calls and puts mixed in one set of columns.
 #pragma once
 
 #include <spiral/core/bulk.hpp>
@@ -34,14 +37,22 @@ namespace spiral {
 
 /// Inputs of the Black–Scholes form, one row per option; all as long as `type`.
 struct implied_vol_columns {
-    std::span<const option_type> type{};
-    std::span<const double> price{}, spot{}, strike{}, time{}, rate{}, dividend{};
+    std::span<const option_type> type{}; ///< Call or put; its length is the row count.
+    std::span<const double> price{};     ///< Option price, in the units of spot (>= 0).
+    std::span<const double> spot{};      ///< Price of the underlying (> 0).
+    std::span<const double> strike{};    ///< Strike price (> 0).
+    std::span<const double> time{};      ///< Time to expiry in years (>= 0).
+    std::span<const double> rate{};      ///< Risk-free rate, annualised, continuously compounded.
+    std::span<const double> dividend{};  ///< Continuous dividend yield, annualised.
 };
 
 /// Inputs of the Black-76 form (forward, strike, discount factor); all as long as `type`.
 struct implied_stddev_columns {
-    std::span<const option_type> type{};
-    std::span<const double> price{}, forward{}, strike{}, discount{};
+    std::span<const option_type> type{}; ///< Call or put; its length is the row count.
+    std::span<const double> price{};     ///< Option price, discounted (>= 0).
+    std::span<const double> forward{};   ///< Forward price of the underlying (> 0).
+    std::span<const double> strike{};    ///< Strike price (> 0).
+    std::span<const double> discount{};  ///< Discount factor to expiry (> 0).
 };
 
 namespace detail {

@@ -5,6 +5,9 @@
 //
 // No parameter tables are shipped: risk weights, correlations and thresholds come from the
 // caller (SIMM's are licensed). Needs Eigen 3.4.
+/// \file
+/// \ingroup risk
+/// \brief Aggregation of weighted sensitivities: quadratic form and SIMM-style buckets.
 #pragma once
 
 #include <spiral/core/error.hpp>
@@ -129,6 +132,7 @@ struct bucketed_model {
     /// gamma_bc between buckets, B x B, symmetric, entries in [-1, 1]; its diagonal and the
     /// residual bucket's row and column are not used.
     Eigen::MatrixXd across;
+    /// How concentration risk is charged: not at all, per risk factor or per bucket.
     concentration_scope concentration = concentration_scope::none;
     /// Concentration thresholds T (> 0, +inf allowed), one per factor or per bucket as
     /// `concentration` says; empty for concentration_scope::none.
@@ -137,11 +141,15 @@ struct bucketed_model {
     /// (SIMM's "residual" bucket); no_residual if none.
     std::size_t residual_bucket = no_residual;
 
+    /// `residual_bucket` when there is no residual bucket.
     static constexpr std::size_t no_residual = std::numeric_limits<std::size_t>::max();
 
+    /// The number of risk factors (bucket.size()).
     std::size_t factor_count() const noexcept { return bucket.size(); }
+    /// The number of buckets B (within.size()).
     std::size_t bucket_count() const noexcept { return within.size(); }
 
+    /// Throws spiral::invalid_argument naming the first parameter out of its domain.
     void validate() const {
         constexpr const char* what = "bucketed_model";
         const std::size_t buckets = within.size();

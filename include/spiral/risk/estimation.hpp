@@ -3,6 +3,9 @@
 //
 // Returns are given row-major: `returns[t * assets + i]` is asset i's return in period t
 // (oldest first). Needs Eigen 3.4.
+/// \file
+/// \ingroup risk
+/// \brief Covariance and correlation estimators: EWMA, sample and Ledoit–Wolf shrinkage.
 #pragma once
 
 #include <spiral/core/checks.hpp>
@@ -97,8 +100,9 @@ inline Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> co
 /// One lambda for every entry keeps Sigma positive semidefinite (a positive combination of
 /// outer products). RiskMetrics uses 0.94 for daily and 0.97 for monthly data.
 struct ewma {
-    double lambda = 0.94;
+    double lambda = 0.94; ///< Decay per observation, in (0, 1).
 
+    /// Throws spiral::invalid_argument naming the first parameter out of its domain.
     void validate() const {
         if (!(lambda > 0 && lambda < 1))
             spiral::detail::throw_invalid("ewma", "lambda", spiral::detail::no_row, lambda,
@@ -199,8 +203,8 @@ inline Eigen::MatrixXd sample_correlation(std::span<const double> returns, std::
 
 /// A shrunk covariance estimate delta * target + (1 - delta) * sample and the intensity delta.
 struct shrinkage_estimate {
-    Eigen::MatrixXd covariance;
-    double intensity = 0;
+    Eigen::MatrixXd covariance; ///< The shrunk covariance matrix.
+    double intensity = 0;       ///< The shrinkage intensity delta, in [0, 1].
 };
 
 /// Ledoit & Wolf (2004, "Honey, I shrunk the sample covariance matrix") shrinkage toward the

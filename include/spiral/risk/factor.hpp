@@ -1,6 +1,9 @@
 // Square-root factors L with L L^T = rho, for turning independent shocks into correlated ones.
 //
 // Needs Eigen 3.4.
+/// \file
+/// \ingroup risk
+/// \brief Square-root factors L with L L^T = rho, to correlate shocks (needs Eigen).
 #pragma once
 
 #include <spiral/core/error.hpp>

@@ -3,6 +3,9 @@
 // Every check throws spiral::invalid_argument naming the entry (row, column) or the eigenvalue
 // that fails, e.g. "spiral: nearest_correlation: matrix(2, 0) = 0.3 (not symmetric: (0, 2) =
 // 0.5)". Needs Eigen 3.4.
+/// \file
+/// \ingroup risk
+/// \brief Checks of the matrices the risk family takes: square, finite, symmetric, correlation.
 #pragma once
 
 #include <spiral/core/error.hpp>

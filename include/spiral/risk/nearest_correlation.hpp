@@ -2,6 +2,9 @@
 // optionally in a weighted Frobenius norm and with a floor on the eigenvalues.
 //
 // Needs Eigen 3.4 (not part of the std-only <spiral/spiral.hpp>).
+/// \file
+/// \ingroup risk
+/// \brief Nearest correlation matrix (Higham 2002), weighted, with a floor (needs Eigen).
 #pragma once
 
 #include <spiral/core/checks.hpp>
@@ -23,7 +26,8 @@ namespace spiral::risk {
 /// An off-diagonal entry (row, column) of a matrix; (row, column) and (column, row) name the
 /// same entry of a symmetric matrix.
 struct matrix_entry {
-    std::size_t row = 0, column = 0;
+    std::size_t row = 0;    ///< Row index.
+    std::size_t column = 0; ///< Column index.
 };
 
 /// Stopping rule and output constraints of nearest_correlation.
@@ -52,6 +56,7 @@ struct nearest_correlation_options {
     /// that admits no positive semidefinite completion shows as converged = false.
     std::span<const matrix_entry> fixed = {};
 
+    /// Throws spiral::invalid_argument naming the first parameter out of its domain.
     void validate() const {
         constexpr const char* what = "nearest_correlation_options";
         if (!(tolerance > 0) || !std::isfinite(tolerance))
@@ -76,7 +81,7 @@ struct nearest_correlation_options {
 /// unit diagonal, eigenvalues >= min_eigenvalue up to rounding, ~1e-15): when `converged` is
 /// false it is the last iterate made valid, not the nearest one, and must not be taken as such.
 struct nearest_correlation_result {
-    Eigen::MatrixXd matrix;
+    Eigen::MatrixXd matrix;     ///< The correlation matrix found.
     std::size_t iterations = 0; ///< projection pairs performed
     bool converged = false;     ///< the stopping rule was met within max_iterations
     double step = 0;            ///< last value of the stopping criterion

@@ -3,6 +3,9 @@
 // contribution to it.
 //
 // Needs Eigen 3.4.
+/// \file
+/// \ingroup risk
+/// \brief A diversified collateral pool's haircut, with each asset's Euler contribution.
 #pragma once
 
 #include <spiral/core/error.hpp>
@@ -31,8 +34,11 @@ struct pool_requirement {
     /// sensitivity to scaling that asset's holding, times the holding.
     std::vector<double> contribution;
 
+    /// requirement / value: the pool's diversified haircut (0 for an empty pool).
     double haircut() const noexcept { return value > 0 ? requirement / value : 0.0; }
+    /// standalone / value: the haircut without diversification (0 for an empty pool).
     double standalone_haircut() const noexcept { return value > 0 ? standalone / value : 0.0; }
+    /// standalone - requirement: what diversification saves, in value units.
     double diversification_benefit() const noexcept { return standalone - requirement; }
 };
 

@@ -3,6 +3,9 @@
 // cascade engine takes.
 //
 // Standard library only (part of <spiral/spiral.hpp>).
+/// \file
+/// \ingroup risk
+/// \brief Reproducible scenario streams, and the map from a log-return to a price drop fraction.
 #pragma once
 
 #include <spiral/core/config.hpp>

@@ -4,6 +4,9 @@
 // Needs Eigen 3.4 (CMake: find_package(Eigen3 3.4 NO_MODULE), link Eigen3::Eigen; Debian:
 // libeigen3-dev). The std-only parts, <spiral/risk/risk_weight.hpp> and
 // <spiral/risk/random.hpp>, are also in <spiral/spiral.hpp>.
+/// \file
+/// \ingroup risk
+/// \brief Correlation, aggregation, pools and correlated scenarios (umbrella; needs Eigen).
 #pragma once
 
 #include <spiral/risk/aggregation.hpp>

@@ -2,6 +2,9 @@
 //
 // Standard library only (part of <spiral/spiral.hpp>); one template per formula for float,
 // double and xsimd batches.
+/// \file
+/// \ingroup risk
+/// \brief Per-asset risk weights from an asset's volatility and its correlation to a market factor.
 #pragma once
 
 #include <spiral/core/config.hpp>
@@ -17,16 +20,17 @@ namespace spiral::risk {
 /// quantile over `horizon_days`; the asset's own (idiosyncratic) part is taken at
 /// `idiosyncratic_confidence` (1/2: its median, i.e. no idiosyncratic stress).
 struct stress_horizon {
-    double confidence = 0.99;
-    double idiosyncratic_confidence = 0.5;
-    double horizon_days = 1;
-    double days_per_year = 365;
+    double confidence = 0.99;              ///< Quantile of the market factor, in (0.5, 1).
+    double idiosyncratic_confidence = 0.5; ///< Quantile of the asset's own part, in [0.5, 1).
+    double horizon_days = 1;               ///< Stress horizon in days (>= 0).
+    double days_per_year = 365;            ///< Days per year: converts the horizon to years.
 
     /// sqrt(horizon_days / days_per_year).
     SPIRAL_HD constexpr double time_scale() const noexcept {
         return spiral::sqrt(horizon_days / days_per_year);
     }
 
+    /// Throws spiral::invalid_argument naming the first parameter out of its domain.
     void validate() const {
         constexpr const char* what = "stress_horizon";
         if (!(confidence > 0.5 && confidence < 1))

@@ -2,6 +2,9 @@
 // written into caller-provided storage (row-major: scenario by asset).
 //
 // Needs Eigen 3.4 (the correlation factor).
+/// \file
+/// \ingroup risk
+/// \brief Correlated shocks from a Gaussian or Student-t copula, reproducible (needs Eigen).
 #pragma once
 
 #include <spiral/core/checks.hpp>
@@ -21,20 +24,22 @@
 
 namespace spiral::risk {
 
+/// The dependence of the scenarios' shocks: a Gaussian or a Student-t copula.
 enum class copula { gaussian, student_t };
 
 /// How scenarios are drawn. Scenario s uses the generator scenario_generator(seed, s), so a
 /// range of scenarios (first_scenario onwards) is the same whether generated alone or in a
 /// larger run, on any platform.
 struct scenario_spec {
-    copula kind = copula::gaussian;
+    copula kind = copula::gaussian; ///< The copula the shocks are drawn from.
     /// Student-t degrees of freedom nu (an integer >= 3, so that the variance exists): the
     /// common mixing variable is a chi-square with nu degrees of freedom, drawn from a gamma
     /// variate (risk::chi_square_variate), so its cost does not depend on nu.
     unsigned degrees_of_freedom = 4;
-    std::uint64_t seed = 1;
-    std::uint64_t first_scenario = 0;
+    std::uint64_t seed = 1;           ///< Seed of every scenario's generator.
+    std::uint64_t first_scenario = 0; ///< Index of the first scenario drawn.
 
+    /// Throws spiral::invalid_argument naming the first parameter out of its domain.
     void validate() const {
         constexpr std::string_view what = "scenario_spec";
         // An enum read from a file or cast from an integer: anything else would act as gaussian.
