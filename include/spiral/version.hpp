@@ -1,8 +1,10 @@
 // spiral — version of the headers, for checks at compile time.
+// Kept equal to project(spiral VERSION ...) in CMakeLists.txt, the one place the version is set:
+// configuring spiral fails when they disagree.
 #pragma once
 
 #define SPIRAL_VERSION_MAJOR 0
-#define SPIRAL_VERSION_MINOR 1
+#define SPIRAL_VERSION_MINOR 2
 #define SPIRAL_VERSION_PATCH 0
 // One integer that orders releases: 10000 * major + 100 * minor + patch.
 #define SPIRAL_VERSION                                                                             \

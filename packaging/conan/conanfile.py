@@ -1,6 +1,7 @@
 """Conan 2 recipe for spiral, a header-only C++20 library.
 
-Build/publish from the repository root:  conan create packaging/conan --version 0.1.0
+Build/publish from the repository root:  conan create packaging/conan
+The version is the repository's: project(spiral VERSION ...) in CMakeLists.txt (set_version()).
 Consumers: find_package(spiral) -> spiral::spiral, spiral::simd (xsimd; defines SPIRAL_SIMD=1,
 which switches every bulk kernel to SIMD batches); pkg-config names spiral, spiral-simd.
 The run-time dispatch library (spiral::dispatch) is built from sources by spiral's own CMake
@@ -8,8 +9,10 @@ package; the Conan package ships those sources under share/spiral/dispatch.
 """
 
 import os
+import re
 
 from conan import ConanFile
+from conan.errors import ConanException
 from conan.tools.build import check_min_cppstd
 from conan.tools.files import copy
 from conan.tools.layout import basic_layout
@@ -17,9 +20,20 @@ from conan.tools.layout import basic_layout
 required_conan_version = ">=2.0"
 
 
+def project_version(cmakelists):
+    """The version in `project(spiral VERSION x.y.z ...)` of a CMakeLists.txt, or None."""
+    try:
+        with open(cmakelists, encoding="utf-8") as f:
+            text = f.read()
+    except OSError:
+        return None
+    text = re.sub(r"#[^\n]*", "", text)  # CMake comments
+    match = re.search(r"\bproject\(\s*spiral\s[^)]*?\bVERSION\s+([0-9]+(?:\.[0-9]+)*)", text)
+    return match.group(1) if match else None
+
+
 class SpiralConan(ConanFile):
     name = "spiral"
-    version = "0.1.0"
     description = (
         "Header-only C++20 library for the collateral value feedback loop in leveraged "
         "markets: option prices and Greeks, price impact, haircuts, margin, risk aggregation "
@@ -32,6 +46,18 @@ class SpiralConan(ConanFile):
     options = {"simd": [True, False]}
     default_options = {"simd": True}
     no_copy_source = True
+
+    def set_version(self):
+        # The sources' own version, the one of the repository this recipe sits in; a --version
+        # on the command line must agree with it.
+        cmakelists = os.path.join(self.recipe_folder, "..", "..", "CMakeLists.txt")
+        version = project_version(cmakelists)
+        if version is None:
+            raise ConanException(f"spiral: no project(spiral VERSION ...) in {cmakelists}")
+        if self.version and str(self.version) != version:
+            raise ConanException(
+                f"spiral: --version {self.version}, but the sources are {version} (CMakeLists.txt)")
+        self.version = version
 
     def export_sources(self):
         root = os.path.join(self.recipe_folder, "..", "..")
