@@ -3,9 +3,11 @@
     python3 packaging/check-conan.py --version <project version> --out <scratch dir> CONANFILE...
 
 Byte-compiles every CONANFILE given, then loads packaging/conan/conanfile.py (the first one)
-against stand-ins for the `conan` modules and checks that its set_version() gives <project
-version> (the one in CMakeLists.txt) and refuses a --version that disagrees. Conan itself is not
-needed: this checks syntax and the recipe's own logic, not Conan's handling of it.
+against stand-ins for the `conan` modules and checks its own logic: in the repository,
+set_version() gives <project version> (the one in CMakeLists.txt) and refuses a --version that
+disagrees; as a release (with the conandata.yml scripts/release writes), the version is
+conandata's, nothing is exported and source() fetches the tarball by URL and SHA256. Conan itself
+is not needed: this checks syntax and the recipe's logic, not Conan's handling of it.
 """
 
 import argparse
@@ -18,6 +20,9 @@ import types
 
 class _StubError(Exception):
     pass
+
+
+_calls = []  # (function name, kwargs) of the conan.tools.files functions the recipe called
 
 
 def _stub_conan():
@@ -34,14 +39,19 @@ def _stub_conan():
         sys.modules[name] = mod
         return mod
 
-    class ConanFile:  # noqa: D401 - stand-in
-        pass
+    class ConanFile:  # the attributes conan.ConanFile defaults
+        version = None
+        conan_data = None
 
     module("conan", ConanFile=ConanFile)
     module("conan.errors", ConanException=_StubError, ConanInvalidConfiguration=_StubError)
-    for name in ("conan.tools", "conan.tools.build", "conan.tools.files", "conan.tools.layout",
-                 "conan.tools.cmake"):
+    for name in ("conan.tools", "conan.tools.build", "conan.tools.layout", "conan.tools.cmake"):
         module(name)
+
+    def recorder(name):
+        return lambda conanfile, *args, **kwargs: _calls.append((name, args, kwargs))
+
+    module("conan.tools.files", copy=recorder("copy"), get=recorder("get"))
 
 
 def _load(path, name):
@@ -86,7 +96,25 @@ def main():
         print(f"set_version() refuses a wrong --version: {error}")
     else:
         sys.exit("set_version() accepted --version 0.0.0-wrong")
-    print(f"packaging_conan_syntax: recipe version {args.version} OK")
+    _calls.clear()
+    _recipe(recipe, recipe_folder=folder, version=args.version, conan_data=None,
+            export_sources_folder="/export").export_sources()
+    if not any(name == "copy" for name, _, _ in _calls):
+        sys.exit("in the repository, export_sources() copied nothing")
+
+    # as a release: conandata.yml names the version and the tarball
+    release = {"url": "file:///release/spiral.tar.gz", "sha256": "0" * 64}
+    data = {"sources": {"9.8.7": release}}
+    conanfile = _recipe(recipe, recipe_folder="/nowhere", version=None, conan_data=data)
+    conanfile.set_version()
+    if conanfile.version != "9.8.7":
+        sys.exit(f"release: set_version() gave {conanfile.version}, conandata.yml says 9.8.7")
+    _calls.clear()
+    conanfile.export_sources()
+    conanfile.source()
+    if _calls != [("get", (), dict(release, strip_root=True))]:
+        sys.exit(f"release: export_sources() and source() called {_calls}, expected one get()")
+    print(f"packaging_conan_syntax: recipe version {args.version} OK; release recipe OK")
 
 
 if __name__ == "__main__":
