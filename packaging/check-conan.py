@@ -114,6 +114,15 @@ def main():
     conanfile.source()
     if _calls != [("get", (), dict(release, strip_root=True))]:
         sys.exit(f"release: export_sources() and source() called {_calls}, expected one get()")
+
+    # the test_package: the version it checks is the tested reference's
+    for i, path in enumerate(args.conanfiles[1:]):
+        parse = getattr(_load(os.path.abspath(path), f"conanfile_{i + 1}"), "tested_version", None)
+        if parse is not None:
+            for reference in ("spiral/1.2.3", "spiral/1.2.3@user/channel#0123abcd"):
+                if parse(reference) != "1.2.3":
+                    sys.exit(f"{path}: tested_version({reference!r}) = {parse(reference)!r}")
+            print(f"{path}: tested_version() OK")
     print(f"packaging_conan_syntax: recipe version {args.version} OK; release recipe OK")
 
 

@@ -321,4 +321,8 @@ elseif(EXISTS "${_pkg}/share/spiral/spiralSimdTargets.cmake")
     message(FATAL_ERROR "feature simd off, but spiral::simd was exported")
 endif()
 
+# the Conan test_package project, as a plain CMake consumer: the headers are the port's version
+spiral_check_test_package(PREFIX "${_pkg}" BUILD_DIR "${WORK_DIR}/test_package"
+    VERSION "${VERSION}" CXX_COMPILER "${CXX_COMPILER}" GENERATOR "${GENERATOR}")
+
 message(STATUS "packaging_vcpkg_offline (features: ${FEATURES}): OK")
