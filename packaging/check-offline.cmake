@@ -3,9 +3,17 @@
 #   cmake -DSOURCE_DIR=<repo> -DWORK_DIR=<scratch> [-DFEATURES="core;simd"] [-DCXX_COMPILER=c++]
 #         [-DGENERATOR=<gen>] -P packaging/check-offline.cmake
 #
-# Runs packaging/vcpkg/portfile.cmake with small stand-ins for the vcpkg_* helpers it calls (the
-# source archive is the local tree; configure/install go into a vcpkg-like packages dir), checks
-# the package layout vcpkg expects, then builds and runs tests/install against the package.
+# Makes a release of SOURCE_DIR's HEAD with scripts/release into WORK_DIR/release (the
+# `git archive` tarball, its SHA512, the overlay port filled from them), then runs the generated
+# portfile the way vcpkg would, with small stand-ins for the vcpkg_* helpers it calls: the
+# download copies the file:// tarball and verifies its SHA512, the extraction unpacks it (one
+# top-level directory removed); configure/install go into a vcpkg-like packages dir. Then it checks
+# the package layout vcpkg expects, and builds and runs tests/install and the Conan test_package
+# against the package.
+#
+# The package is built from the tarball, so from HEAD's commit: uncommitted changes are NOT in
+# it (commit first). When SOURCE_DIR is not a git checkout (a build from a tarball) or git or
+# bash is missing, the check prints "packaging_vcpkg_offline: SKIPPED" and the ctest is skipped.
 cmake_minimum_required(VERSION 3.21)
 
 foreach(_var IN ITEMS SOURCE_DIR WORK_DIR)
@@ -18,25 +26,121 @@ if(NOT DEFINED FEATURES)
 endif()
 include("${SOURCE_DIR}/tests/install/consumer.cmake")
 
+# --- the release: scripts/release into WORK_DIR/release ----------------------------------------
+function(spiral_skip reason)
+    message(STATUS "packaging_vcpkg_offline: SKIPPED: ${reason}")
+endfunction()
+find_program(GIT_EXECUTABLE git)
+find_program(BASH_EXECUTABLE bash)
+set(_skip "")
+if(NOT GIT_EXECUTABLE OR NOT BASH_EXECUTABLE)
+    set(_skip "git or bash not found (scripts/release needs both)")
+else()
+    execute_process(COMMAND "${GIT_EXECUTABLE}" -C "${SOURCE_DIR}" rev-parse --show-toplevel
+        OUTPUT_VARIABLE _toplevel OUTPUT_STRIP_TRAILING_WHITESPACE
+        RESULT_VARIABLE _rc ERROR_QUIET)
+    if(_rc EQUAL 0)
+        file(REAL_PATH "${_toplevel}" _toplevel)
+    endif()
+    file(REAL_PATH "${SOURCE_DIR}" _source)
+    if(NOT _rc EQUAL 0 OR NOT _toplevel STREQUAL _source)
+        set(_skip "${SOURCE_DIR} is not a git checkout (a release tarball?); the port is checked against a `git archive` of the repository's HEAD")
+    endif()
+endif()
+if(_skip)
+    spiral_skip("${_skip}")
+    return()
+endif()
+
+file(REMOVE_RECURSE "${WORK_DIR}")
+set(_release "${WORK_DIR}/release")
+message(STATUS "packaging_vcpkg_offline: the tarball is HEAD's commit; uncommitted changes are "
+               "not in it")
+spiral_run("${BASH_EXECUTABLE}" "${SOURCE_DIR}/scripts/release" --out "${_release}"
+    --no-changelog-check)
+set(_port_dir "${_release}/ports/spiral")
+spiral_require_files("${_release}" ports/spiral/portfile.cmake ports/spiral/vcpkg.json
+    conan/conanfile.py conan/conandata.yml)
+
 # --- what vcpkg provides to a portfile --------------------------------------------------------
 set(PORT spiral)
-file(READ "${SOURCE_DIR}/packaging/vcpkg/vcpkg.json" _manifest)
+file(READ "${_port_dir}/vcpkg.json" _manifest)
 string(JSON VERSION GET "${_manifest}" version)
 set(TARGET_TRIPLET x64-linux)
 set(VCPKG_TARGET_EXECUTABLE_SUFFIX "")
 set(CURRENT_PACKAGES_DIR "${WORK_DIR}/packages/${PORT}_${TARGET_TRIPLET}")
 set(CURRENT_BUILDTREES_DIR "${WORK_DIR}/buildtrees/${PORT}")
 set(CURRENT_INSTALLED_DIR "${WORK_DIR}/installed/${TARGET_TRIPLET}")
-file(REMOVE_RECURSE "${WORK_DIR}")
-file(MAKE_DIRECTORY "${CURRENT_PACKAGES_DIR}" "${CURRENT_BUILDTREES_DIR}")
+set(DOWNLOADS "${WORK_DIR}/downloads")
+file(MAKE_DIRECTORY "${CURRENT_PACKAGES_DIR}" "${CURRENT_BUILDTREES_DIR}" "${DOWNLOADS}")
 
-function(vcpkg_from_github)
-    cmake_parse_arguments(PARSE_ARGV 0 arg "" "OUT_SOURCE_PATH;REPO;REF;SHA512;HEAD_REF" "PATCHES")
-    if(NOT arg_OUT_SOURCE_PATH OR NOT arg_REPO OR NOT arg_REF OR NOT DEFINED arg_SHA512)
-        message(FATAL_ERROR "vcpkg_from_github: OUT_SOURCE_PATH, REPO, REF and SHA512 are required")
+# file:///a%20b -> /a b
+function(spiral_path_from_file_url url out_var)
+    string(REGEX REPLACE "^file://" "" _path "${url}")
+    string(REGEX MATCHALL "%[0-9A-Fa-f][0-9A-Fa-f]" _escapes "${_path}")
+    list(REMOVE_DUPLICATES _escapes)
+    foreach(_escape IN LISTS _escapes)
+        string(SUBSTRING "${_escape}" 1 2 _hex)
+        math(EXPR _code "0x${_hex}")
+        string(ASCII ${_code} _char)
+        string(REPLACE "${_escape}" "${_char}" _path "${_path}")
+    endforeach()
+    set(${out_var} "${_path}" PARENT_SCOPE)
+endfunction()
+
+# Like vcpkg's: the file lands in DOWNLOADS/<FILENAME> and must have the SHA512 the port states.
+# Offline, so only file:// URLs.
+function(vcpkg_download_distfile out_var)
+    cmake_parse_arguments(PARSE_ARGV 1 arg "SKIP_SHA512" "FILENAME;SHA512" "URLS;HEADERS")
+    if(NOT arg_URLS OR NOT arg_FILENAME)
+        message(FATAL_ERROR "vcpkg_download_distfile: URLS and FILENAME are required")
     endif()
-    message(STATUS "[stub] vcpkg_from_github(${arg_REPO}@${arg_REF}) -> ${SOURCE_DIR}")
-    set(${arg_OUT_SOURCE_PATH} "${SOURCE_DIR}" PARENT_SCOPE)
+    if(arg_SKIP_SHA512 OR NOT arg_SHA512 MATCHES "^[0-9a-f]+$")
+        message(FATAL_ERROR "vcpkg_download_distfile: a released port states the archive's "
+                            "SHA512 (got '${arg_SHA512}')")
+    endif()
+    list(GET arg_URLS 0 _url)
+    if(NOT _url MATCHES "^file://")
+        message(FATAL_ERROR "[stub] vcpkg_download_distfile: offline, file:// URLs only: ${_url}")
+    endif()
+    spiral_path_from_file_url("${_url}" _from)
+    set(_file "${DOWNLOADS}/${arg_FILENAME}")
+    message(STATUS "[stub] vcpkg_download_distfile(${_url}) -> ${_file}")
+    file(COPY_FILE "${_from}" "${_file}")
+    file(SHA512 "${_file}" _actual)
+    if(NOT _actual STREQUAL arg_SHA512)
+        message(FATAL_ERROR "File does not have expected hash:\n  File path: ${_file}\n"
+                            "  Expected hash: ${arg_SHA512}\n  Actual hash: ${_actual}")
+    endif()
+    set(${out_var} "${_file}" PARENT_SCOPE)
+endfunction()
+
+# Like vcpkg's: unpacks into CURRENT_BUILDTREES_DIR/src and, when the archive holds a single
+# top-level directory, returns that directory.
+function(vcpkg_extract_source_archive out_var)
+    cmake_parse_arguments(PARSE_ARGV 1 arg "NO_REMOVE_ONE_LEVEL" "ARCHIVE;SOURCE_BASE" "PATCHES")
+    if(NOT arg_ARCHIVE)
+        message(FATAL_ERROR "vcpkg_extract_source_archive: ARCHIVE is required")
+    endif()
+    if(arg_PATCHES)
+        message(FATAL_ERROR "[stub] vcpkg_extract_source_archive: PATCHES not handled")
+    endif()
+    get_filename_component(_base "${arg_ARCHIVE}" NAME)
+    string(REGEX REPLACE "\\.tar\\.gz$|\\.tgz$|\\.zip$" "" _base "${_base}")
+    if(arg_SOURCE_BASE)
+        set(_base "${arg_SOURCE_BASE}")
+    endif()
+    set(_dir "${CURRENT_BUILDTREES_DIR}/src/${_base}.clean")
+    file(REMOVE_RECURSE "${_dir}")
+    file(ARCHIVE_EXTRACT INPUT "${arg_ARCHIVE}" DESTINATION "${_dir}")
+    file(GLOB _entries LIST_DIRECTORIES true "${_dir}/*" "${_dir}/.*")
+    list(LENGTH _entries _count)
+    if(NOT arg_NO_REMOVE_ONE_LEVEL AND _count EQUAL 1 AND IS_DIRECTORY "${_entries}")
+        set(_dir "${_entries}")
+    endif()
+    message(STATUS "[stub] vcpkg_extract_source_archive(${arg_ARCHIVE}) -> ${_dir}")
+    set_property(GLOBAL PROPERTY spiral_vcpkg_source_path "${_dir}")
+    set(${out_var} "${_dir}" PARENT_SCOPE)
 endfunction()
 
 function(vcpkg_check_features)
@@ -67,6 +171,11 @@ endfunction()
 
 function(vcpkg_cmake_configure)
     cmake_parse_arguments(PARSE_ARGV 0 arg "" "SOURCE_PATH" "OPTIONS;OPTIONS_RELEASE;OPTIONS_DEBUG")
+    get_property(_extracted GLOBAL PROPERTY spiral_vcpkg_source_path)
+    if(NOT arg_SOURCE_PATH STREQUAL _extracted)
+        message(FATAL_ERROR "vcpkg_cmake_configure: SOURCE_PATH '${arg_SOURCE_PATH}' is not the "
+                            "extracted archive '${_extracted}'")
+    endif()
     if(NOT VCPKG_BUILD_TYPE STREQUAL "release")
         message(FATAL_ERROR "stub handles release-only ports; set(VCPKG_BUILD_TYPE release)")
     endif()
@@ -163,8 +272,24 @@ function(vcpkg_install_copyright)
     file(WRITE "${CURRENT_PACKAGES_DIR}/share/${PORT}/copyright" "${_text}")
 endfunction()
 
-# --- run the port -------------------------------------------------------------------------------
-include("${SOURCE_DIR}/packaging/vcpkg/portfile.cmake")
+# --- run the generated port ---------------------------------------------------------------------
+include("${_port_dir}/portfile.cmake")
+
+# --- the release's other files: the .sha512 next to the tarball, the Conan recipe's conandata ----
+set(_tarball "spiral-${VERSION}.tar.gz")
+file(SHA512 "${_release}/${_tarball}" _sha512)
+file(STRINGS "${_release}/${_tarball}.sha512" _line)
+if(NOT _line STREQUAL "${_sha512}  ${_tarball}")
+    message(FATAL_ERROR "${_tarball}.sha512 is not `sha512sum ${_tarball}`: ${_line}")
+endif()
+file(SHA256 "${_release}/${_tarball}" _sha256)
+file(READ "${_release}/conan/conandata.yml" _conandata)
+foreach(_expected IN ITEMS "\"${VERSION}\":" "sha256: \"${_sha256}\"" "/${_tarball}\"")
+    string(FIND "${_conandata}" "${_expected}" _pos)
+    if(_pos LESS 0)
+        message(FATAL_ERROR "conan/conandata.yml lacks ${_expected}:\n${_conandata}")
+    endif()
+endforeach()
 
 # --- what vcpkg's post-build checks and users expect -------------------------------------------
 set(_pkg "${CURRENT_PACKAGES_DIR}")
@@ -195,5 +320,9 @@ if("simd" IN_LIST FEATURES)
 elseif(EXISTS "${_pkg}/share/spiral/spiralSimdTargets.cmake")
     message(FATAL_ERROR "feature simd off, but spiral::simd was exported")
 endif()
+
+# the Conan test_package project, as a plain CMake consumer: the headers are the port's version
+spiral_check_test_package(PREFIX "${_pkg}" BUILD_DIR "${WORK_DIR}/test_package"
+    VERSION "${VERSION}" CXX_COMPILER "${CXX_COMPILER}" GENERATOR "${GENERATOR}")
 
 message(STATUS "packaging_vcpkg_offline (features: ${FEATURES}): OK")

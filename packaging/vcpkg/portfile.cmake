@@ -1,11 +1,18 @@
-# vcpkg port for spiral (header-only). Checked offline by packaging/check-offline.cmake.
-# On release: set REPO to the published repository and SHA512 to the archive's hash.
-vcpkg_from_github(
-    OUT_SOURCE_PATH SOURCE_PATH
-    REPO spiral-authors/spiral
-    REF "v${VERSION}"
-    SHA512 0
-    HEAD_REF main
+# vcpkg port for spiral (header-only). This is the template: scripts/release fills in the
+# placeholders (the tarball's URL and SHA512, the ref and commit it was made from) and writes the
+# port to <out>/ports/spiral (default build/release/ports/spiral), next to the tarball. The filled
+# port lives only there, never in the repository: it carries the SHA512 of the `git archive`
+# tarball, and a tarball cannot contain its own hash. Checked offline, filled, against the
+# tarball by packaging/check-offline.cmake (ctest packaging_vcpkg_offline).
+#
+# Source: spiral-${VERSION}.tar.gz, `git archive` of @SPIRAL_REF@ (commit @SPIRAL_COMMIT@).
+vcpkg_download_distfile(ARCHIVE
+    URLS "@SPIRAL_ARCHIVE_URL@"
+    FILENAME "spiral-${VERSION}.tar.gz"
+    SHA512 @SPIRAL_ARCHIVE_SHA512@
+)
+vcpkg_extract_source_archive(SOURCE_PATH
+    ARCHIVE "${ARCHIVE}"
 )
 
 set(VCPKG_BUILD_TYPE release) # header-only: one configuration is enough

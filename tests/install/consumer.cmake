@@ -1,5 +1,5 @@
 # Helpers for cmake -P scripts that check an installed spiral (tests/install/run.cmake,
-# packaging/check-offline.cmake).
+# packaging/check-offline.cmake): tests/install's consumer and the Conan test_package.
 
 set(_SPIRAL_CONSUMER_SOURCE_DIR "${CMAKE_CURRENT_LIST_DIR}")
 
@@ -65,4 +65,39 @@ function(spiral_check_consumer)
         spiral_run("${CMAKE_CTEST_COMMAND}" --test-dir "${arg_BUILD_DIR}" --output-on-failure
             -C Release)
     endif()
+endfunction()
+
+# spiral_check_test_package(PREFIX <dir> BUILD_DIR <dir> VERSION <x.y.z> [CXX_COMPILER <c++>]
+#                           [GENERATOR <gen>])
+# Configures packaging/conan/test_package as a plain CMake project against the package under
+# <dir> (CMAKE_PREFIX_PATH), builds it and runs `test_package <x.y.z>`, which fails unless the
+# package's headers are version <x.y.z>.
+function(spiral_check_test_package)
+    cmake_parse_arguments(PARSE_ARGV 0 arg "" "PREFIX;BUILD_DIR;VERSION;CXX_COMPILER;GENERATOR" "")
+    if(NOT arg_VERSION)
+        message(FATAL_ERROR "spiral_check_test_package: VERSION not set")
+    endif()
+    file(REMOVE_RECURSE "${arg_BUILD_DIR}")
+    set(_configure "${CMAKE_COMMAND}"
+        -S "${_SPIRAL_CONSUMER_SOURCE_DIR}/../../packaging/conan/test_package"
+        -B "${arg_BUILD_DIR}"
+        -DCMAKE_BUILD_TYPE=Release
+        "-DCMAKE_PREFIX_PATH=${arg_PREFIX}"
+        -DCMAKE_FIND_USE_PACKAGE_REGISTRY=OFF
+        -DCMAKE_FIND_USE_SYSTEM_PACKAGE_REGISTRY=OFF)
+    if(arg_GENERATOR)
+        list(APPEND _configure -G "${arg_GENERATOR}")
+    endif()
+    if(arg_CXX_COMPILER)
+        list(APPEND _configure "-DCMAKE_CXX_COMPILER=${arg_CXX_COMPILER}")
+    endif()
+    spiral_run(${_configure})
+    spiral_run("${CMAKE_COMMAND}" --build "${arg_BUILD_DIR}" --config Release)
+    file(GLOB_RECURSE _exe LIST_DIRECTORIES false
+        "${arg_BUILD_DIR}/test_package" "${arg_BUILD_DIR}/test_package.exe")
+    if(NOT _exe)
+        message(FATAL_ERROR "test_package was not built in ${arg_BUILD_DIR}")
+    endif()
+    list(GET _exe 0 _exe)
+    spiral_run("${_exe}" "${arg_VERSION}")
 endfunction()

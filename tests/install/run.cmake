@@ -1,17 +1,19 @@
 # ctest `install_consumer`:
 #   1. cmake --install the build tree into a scratch prefix;
-#   2. build and run tests/install against it with find_package(spiral);
+#   2. build and run tests/install against it with find_package(spiral), then the Conan
+#      test_package (packaging/conan/test_package) as a plain CMake project, which checks that the
+#      installed headers are version SPIRAL_VERSION;
 #   3. move the prefix elsewhere (relocatability), then compile tests/install/main.cpp with
 #      `$(pkg-config --cflags spiral)` from the moved prefix and run it;
 #   4. find_package from the moved prefix again, and build and run there (ctest) the programs of
 #      tests/abi: units for two CPU targets in one program, their symbols, spiral::dispatch.
-# Variables: SPIRAL_BINARY_DIR, WORK_DIR, [SPIRAL_CONFIG], [CXX_COMPILER], [GENERATOR],
+# Variables: SPIRAL_BINARY_DIR, SPIRAL_VERSION, WORK_DIR, [SPIRAL_CONFIG], [CXX_COMPILER], [GENERATOR],
 #            [PKG_CONFIG_EXECUTABLE] (pkg-config step skipped, with a message, when empty),
 #            [ABI] (OFF: skip the tests/abi programs, e.g. in the sanitizer build).
 cmake_minimum_required(VERSION 3.21)
 include("${CMAKE_CURRENT_LIST_DIR}/consumer.cmake")
 
-foreach(_var IN ITEMS SPIRAL_BINARY_DIR WORK_DIR)
+foreach(_var IN ITEMS SPIRAL_BINARY_DIR SPIRAL_VERSION WORK_DIR)
     if(NOT ${_var})
         message(FATAL_ERROR "run.cmake: ${_var} not set")
     endif()
@@ -50,6 +52,8 @@ endif()
 # 2. find_package consumer
 spiral_check_consumer(PREFIX "${prefix}" BUILD_DIR "${WORK_DIR}/consumer"
     CXX_COMPILER "${CXX_COMPILER}" GENERATOR "${GENERATOR}")
+spiral_check_test_package(PREFIX "${prefix}" BUILD_DIR "${WORK_DIR}/test_package"
+    VERSION "${SPIRAL_VERSION}" CXX_COMPILER "${CXX_COMPILER}" GENERATOR "${GENERATOR}")
 
 # 3. relocate, then pkg-config consumer
 file(RENAME "${prefix}" "${moved}")
