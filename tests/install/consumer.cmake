@@ -24,6 +24,9 @@ endfunction()
 # Configures tests/install (find_package(spiral) via CMAKE_PREFIX_PATH=<dir>), checks that spiral
 # was found under <dir>, builds the consumer and runs it; with ABI, also builds and runs (ctest)
 # the programs of tests/abi against the package.
+# Consumers build on every core (the ABI programs are a dozen units; Make alone runs one at a time).
+cmake_host_system_information(RESULT _SPIRAL_CONSUMER_JOBS QUERY NUMBER_OF_LOGICAL_CORES)
+
 function(spiral_check_consumer)
     cmake_parse_arguments(PARSE_ARGV 0 arg "ABI" "PREFIX;BUILD_DIR;CXX_COMPILER;GENERATOR" "")
     file(REMOVE_RECURSE "${arg_BUILD_DIR}")
@@ -53,7 +56,7 @@ function(spiral_check_consumer)
         message(FATAL_ERROR "consumer found spiral in '${_dir}', not under '${_prefix}'")
     endif()
 
-    spiral_run("${CMAKE_COMMAND}" --build "${arg_BUILD_DIR}" --config Release)
+    spiral_run("${CMAKE_COMMAND}" --build "${arg_BUILD_DIR}" --config Release --parallel ${_SPIRAL_CONSUMER_JOBS})
     file(GLOB_RECURSE _exe LIST_DIRECTORIES false
         "${arg_BUILD_DIR}/spiral_consumer" "${arg_BUILD_DIR}/spiral_consumer.exe")
     if(NOT _exe)
@@ -92,7 +95,7 @@ function(spiral_check_test_package)
         list(APPEND _configure "-DCMAKE_CXX_COMPILER=${arg_CXX_COMPILER}")
     endif()
     spiral_run(${_configure})
-    spiral_run("${CMAKE_COMMAND}" --build "${arg_BUILD_DIR}" --config Release)
+    spiral_run("${CMAKE_COMMAND}" --build "${arg_BUILD_DIR}" --config Release --parallel ${_SPIRAL_CONSUMER_JOBS})
     file(GLOB_RECURSE _exe LIST_DIRECTORIES false
         "${arg_BUILD_DIR}/test_package" "${arg_BUILD_DIR}/test_package.exe")
     if(NOT _exe)

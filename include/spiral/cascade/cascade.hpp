@@ -9,6 +9,7 @@
 #include <spiral/cascade/auction.hpp>
 #include <spiral/cascade/book.hpp>
 #include <spiral/cascade/keeper.hpp>
+#include <spiral/cascade/liquidation_design.hpp>
 #include <spiral/cascade/liquidation_terms.hpp>
 #include <spiral/cascade/multi_asset.hpp>
 #include <spiral/cascade/oracle.hpp>

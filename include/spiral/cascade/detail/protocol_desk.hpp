@@ -7,6 +7,7 @@
 #include <spiral/cascade/absorb.hpp>
 #include <spiral/cascade/auction.hpp>
 #include <spiral/cascade/keeper.hpp>
+#include <spiral/cascade/liquidation_design.hpp>
 
 #include <algorithm>
 #include <cmath>
@@ -15,17 +16,7 @@
 #include <limits>
 #include <vector>
 
-namespace spiral::cascade {
-
-/// How liquidations are carried out.
-enum class liquidation_design : std::uint8_t {
-    keepers,         ///< keepers repay debt for collateral at a bonus (Aave, Morpho, Compound v2)
-    absorb,          ///< Compound III: the protocol absorbs the account, then sells (absorb_rules)
-    dutch_auction,   ///< Maker Liquidations 2.0 (clipper_rules)
-    english_auction, ///< Maker Liquidations 1.2 (flipper_rules)
-};
-
-namespace detail {
+namespace spiral::cascade::detail {
 
 /// What the protocol's desk did in a step.
 struct desk_totals {
@@ -379,5 +370,4 @@ private:
     double inventory_ = 0, reserves_ = 0, dirt_ = 0;
 };
 
-} // namespace detail
-} // namespace spiral::cascade
+} // namespace spiral::cascade::detail
