@@ -187,7 +187,9 @@ void multi_asset(fuzz::input& in) {
             after += c[i * k + a];
         }
         require(conserved(before, after + r.assets[a].collateral_sold, before, n), target,
-                "multi-asset collateral not conserved in asset " + std::to_string(a));
+                "multi-asset collateral not conserved in asset " + std::to_string(a) + ": " +
+                    fuzz::text(before) + " before, " + fuzz::text(after) + " after + " +
+                    fuzz::text(r.assets[a].collateral_sold) + " sold");
         require(std::isfinite(r.assets[a].final_price) && r.assets[a].final_price >= 0 &&
                     r.assets[a].final_price <= r.assets[a].shocked_price * (1 + 1e-12),
                 target, "multi-asset final price out of [0, shocked]");

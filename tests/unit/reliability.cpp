@@ -89,6 +89,35 @@ TEST_CASE("reliability 2: liquidation_profile rejects bin counts it cannot alloc
         CHECK(profile[j].positions == 0);
 }
 
+TEST_CASE("a book whose collateral or debt adds up past the largest double is rejected, "
+          "naming the row that overflows",
+          "[reliability][cascade]") {
+    // Found by the fuzz smoke run of 2026-12-02 (spiral_fuzz_cascade, multi-asset): two
+    // collaterals of 1.7e308 each passed, and the result reported collateral_sold = inf, which
+    // no conservation can hold. Every amount is fine on its own; their total is not.
+    const double big = 1.7e308;
+    const cascade::book b{{big, 1.0, big}, {1.0, 1.0, 1.0}, {0.8, 0.8, 0.8}};
+    CHECK_THAT(message_of([&] { b.validate(); }), Contains("collateral[2] = 1.7e+308"));
+    CHECK_THAT(message_of([&] { b.validate(); }), Contains("total overflow"));
+    const cascade::book debts{{1.0, 1.0}, {big, big}, {0.8, 0.8}};
+    CHECK_THAT(message_of([&] { (void)cascade::simulate(debts, 1.0, 0.1, impact::linear{0}); }),
+               Contains("debt[1] = 1.7e+308"));
+    // Two assets: each asset's column has its own total, so 1.7e308 of each is fine and two
+    // of the same asset are not (row 2 is asset 0 of the second position).
+    const std::vector<cascade::asset_market> markets{{1.0, 0.1, 0.8}, {1.0, 0.1, 0.8}};
+    const std::vector<impact::linear> curves{impact::linear{0}, impact::linear{0}};
+    std::vector<double> c(4), d(2);
+    const auto run = [&](const cascade::multi_book& m) {
+        (void)cascade::simulate(m, std::span<const cascade::asset_market>(markets),
+                                std::span<const impact::linear>(curves), {}, {}, c, d);
+    };
+    CHECK_NOTHROW(run(cascade::multi_book{2, {big, big, 1.0, 1.0}, {1.0, 1.0}}));
+    CHECK_THAT(message_of([&] {
+                   run(cascade::multi_book{2, {big, 1.0, big, 1.0}, {1.0, 1.0}});
+               }),
+               Contains("book.collateral[2] = 1.7e+308"));
+}
+
 TEST_CASE("liquidation_profile counts a position whose health is under 1 in the first band "
           "even when its liquidation price rounds below the price",
           "[reliability][cascade]") {

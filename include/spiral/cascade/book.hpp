@@ -6,8 +6,10 @@
 
 #include <spiral/core/checks.hpp>
 #include <spiral/core/error.hpp>
+#include <spiral/core/math.hpp>
 
 #include <cstddef>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -42,6 +44,23 @@ inline void check_amount(std::string_view what, std::string_view field, std::siz
     spiral::detail::require(spiral::detail::non_negative, what, field, v, row);
 }
 
+/// Checks every amount of a column (each finite and >= 0) and that the column's totals stay
+/// finite: one total, or `groups` interleaved ones (row i adds to total i % groups: the assets
+/// of a multi-asset book). The engines report totals (collateral sold, debt repaid, bad debt)
+/// that must not overflow; the row named is the one whose amount makes its total infinite.
+inline void check_amounts(std::string_view what, std::string_view field,
+                          std::span<const double> column, std::size_t groups = 1) {
+    std::vector<double> total(groups == 0 ? 1 : groups, 0.0);
+    for (std::size_t i = 0; i < column.size(); ++i) {
+        check_amount(what, field, i, column[i]);
+        double& sum = total[i % total.size()];
+        sum += column[i];
+        if (!(sum <= spiral::detail::scalar_limits<double>::max)) [[unlikely]]
+            spiral::detail::throw_invalid(what, field, i, column[i],
+                                          "makes the column's total overflow the largest double");
+    }
+}
+
 inline void check_threshold(std::string_view what, std::string_view field, std::size_t row,
                             double v) {
     spiral::detail::require(spiral::detail::in_left_open(0, 1), what, field, v, row);
@@ -50,11 +69,10 @@ inline void check_threshold(std::string_view what, std::string_view field, std::
 inline void validate_book(std::string_view what, const book& b) {
     const std::size_t n = b.collateral.size();
     check_book_columns(what, n, b.debt.size(), b.threshold.size());
-    for (std::size_t i = 0; i < n; ++i) {
-        check_amount(what, "collateral", i, b.collateral[i]);
-        check_amount(what, "debt", i, b.debt[i]);
+    check_amounts(what, "collateral", b.collateral);
+    check_amounts(what, "debt", b.debt);
+    for (std::size_t i = 0; i < n; ++i)
         check_threshold(what, "threshold", i, b.threshold[i]);
-    }
 }
 
 /// The smallest price the engines take: the smallest normal double. Below it a price has

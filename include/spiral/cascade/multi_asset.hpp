@@ -116,10 +116,8 @@ inline void validate_multi(std::string_view what, const multi_book& b,
         check_market(what, "markets.price", "markets.shock", markets[a].price, markets[a].shock, a);
         check_threshold(what, "markets.threshold", a, markets[a].threshold);
     }
-    for (std::size_t i = 0; i < b.collateral.size(); ++i)
-        check_amount(what, "book.collateral", i, b.collateral[i]);
-    for (std::size_t i = 0; i < n; ++i)
-        check_amount(what, "book.debt", i, b.debt[i]);
+    check_amounts(what, "book.collateral", b.collateral, k);
+    check_amounts(what, "book.debt", b.debt);
     r.validate();
     if (r.max_collateral_per_round < std::numeric_limits<double>::infinity())
         spiral::detail::throw_invalid(what, "rules.max_collateral_per_round",

@@ -116,10 +116,8 @@ multi_path_result run(const multi_book& b, std::span<const price_path> paths,
                                 a);
         detail::validate_curve(curves[a]);
     }
-    for (std::size_t i = 0; i < b.collateral.size(); ++i)
-        detail::check_amount(what, "book.collateral", i, b.collateral[i]);
-    for (std::size_t i = 0; i < n; ++i)
-        detail::check_amount(what, "book.debt", i, b.debt[i]);
+    detail::check_amounts(what, "book.collateral", b.collateral, b.assets);
+    detail::check_amounts(what, "book.debt", b.debt);
     r.validate();
     spiral::detail::require_size_or_empty(what, "final_collateral", final_collateral.size(), n * k);
     spiral::detail::require_size_or_empty(what, "final_debt", final_debt.size(), n);
