@@ -690,3 +690,34 @@ TEST_CASE("reliability (fuzz): a concentrated pool with liquidity near the large
         CHECK(abs(big(got) / expected - 1) < 1e-14);
     }
 }
+
+TEST_CASE("reliability (fuzz): nearest_correlation far from every correlation matrix stops at "
+          "the rounding floor instead of running max_iterations",
+          "[reliability][risk]") {
+    // Found by the 10-minute campaign of 2026-12-02 (spiral_fuzz_risk, a timeout): with an
+    // entry of 1e8 the iterates carry rounding of about eps 1e8, the relative changes never
+    // reach 1e-12, and the call ran all 100,000 iterations (13 s under the sanitizers).
+    Eigen::MatrixXd a(5, 5);
+    a << 1, -1, 2.2250738585072014e-308, -1, 0.99999999999999989,                  //
+        -1, 1, -0.99999999999999989, 1e8, -1,                                      //
+        2.2250738585072014e-308, -0.99999999999999989, 1, -1, 0.98136345733213592, //
+        -1, 1e8, -1, 1, -1.4964374932424558e-284,                                  //
+        0.99999999999999989, -1, 0.98136345733213592, -1.4964374932424558e-284, 1;
+    const auto r = spiral::risk::nearest_correlation(a);
+    CHECK(r.converged);
+    CHECK(r.iterations < 1000);
+    // A correlation matrix: symmetric, unit diagonal, no eigenvalue below rounding.
+    CHECK((r.matrix - r.matrix.transpose()).cwiseAbs().maxCoeff() == 0);
+    CHECK((r.matrix.diagonal().array() - 1).abs().maxCoeff() == 0);
+    const Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> eigen(r.matrix);
+    CHECK(eigen.eigenvalues().minCoeff() > -1e-12);
+    // Nearest: no farther from the input than other correlation matrices (the identity, and
+    // equicorrelation matrices with rho in [-0.25, 1], all valid for n = 5).
+    const double distance = (a - r.matrix).norm();
+    CHECK(distance == Approx(r.distance).epsilon(1e-12));
+    for (const double rho : {-0.25, 0.0, 0.5, 1.0}) {
+        Eigen::MatrixXd c = Eigen::MatrixXd::Constant(5, 5, rho);
+        c.diagonal().setOnes();
+        CHECK(distance <= (a - c).norm());
+    }
+}
