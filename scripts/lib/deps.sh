@@ -9,6 +9,8 @@ SPIRAL_DEBIAN_PACKAGES=(
     gnuplot-nox clang-format
     # the API reference (docs/Doxyfile.in) and its ctest api_reference
     doxygen
+    # the stress family: threads (oneTBB), MPI (Open MPI), spiral-stress's config files (toml++)
+    libtbb-dev libopenmpi-dev openmpi-bin libtomlplusplus-dev
     # the Python module (python/) and its tests, examples and benchmark
     python3-dev python3-numpy pybind11-dev python3-pytest python3-hypothesis
     python3-pandas python3-matplotlib python3-scipy
