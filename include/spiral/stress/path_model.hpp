@@ -52,4 +52,17 @@ concept path_model = requires(const M& m, splitmix64& g, const path_spec& s, dou
     m.validate();
 };
 
+/// A scenario generator for several assets at once (correlated paths): `generate(g, spec,
+/// prices)` writes assets() paths of spec.steps + 1 prices each, asset-major (path a at
+/// prices + a (spec.steps + 1)), path a starting at the model's own spot for asset a
+/// (spec.spot is not used). The rest is as for path_model.
+template <class M>
+concept multi_path_model = requires(const M& m, splitmix64& g, const path_spec& s, double* prices) {
+    { m.assets() }
+    noexcept->std::convertible_to<std::size_t>;
+    { m.generate(g, s, prices) }
+    noexcept;
+    m.validate();
+};
+
 } // namespace spiral::stress
