@@ -648,6 +648,26 @@ TEST_CASE("correlated scenarios: moments, reproducibility, Student-t tails", "[r
     CHECK(joint_tail(risk::copula::student_t) > joint_tail(risk::copula::gaussian) + 20);
 }
 
+// Fuzz finding (2026-12-02 campaign, corpus/risk/scenarios-scale-dbl-max): a scale of
+// DBL_MAX was accepted and the Student-t scenarios overflowed to +-inf.
+TEST_CASE("correlated_scenarios rejects a scale the draws would overflow", "[risk]") {
+    const Eigen::MatrixXd one = Eigen::MatrixXd::Identity(1, 1);
+    std::vector<double> out(8);
+    const risk::scenario_spec spec{.kind = risk::copula::student_t,
+                                   .degrees_of_freedom = 3138399162u,
+                                   .seed = 18351869060263171059ull};
+    const std::vector<double> huge{std::numeric_limits<double>::max()};
+    CHECK_THROWS_WITH(risk::correlated_scenarios(one, huge, spec, out),
+                      Catch::Contains("scale") && Catch::Contains("[0, 1e+100]"));
+    // the largest accepted scale stays finite: |x| <= 8.3 x the mixing variable
+    const std::vector<double> largest{1e100};
+    risk::correlated_scenarios(one, largest, spec, out);
+    for (const double x : out) {
+        CHECK(std::isfinite(x));
+        CHECK(std::abs(x) > 0);
+    }
+}
+
 TEST_CASE("price_drop maps log-returns to [0, 1)", "[risk]") {
     CHECK(risk::price_drop(0.0) == 0.0);
     CHECK(risk::price_drop(0.1) == 0.0);

@@ -59,8 +59,8 @@ struct scenario_spec {
 /// lacks. `scale` holds each asset's standard deviation over the scenario horizon (e.g.
 /// sigma sqrt(h / 365)); empty means 1.
 ///
-/// Throws for an out size that is not a multiple of n, a scale of the wrong size or not
-/// finite and >= 0, a non-finite or non-square factor, or an invalid spec.
+/// Throws for an out size that is not a multiple of n, a scale of the wrong size or outside
+/// [0, 1e100], a non-finite or non-square factor, or an invalid spec.
 inline void correlated_scenarios(const Eigen::Ref<const Eigen::MatrixXd>& factor,
                                  std::span<const double> scale, const scenario_spec& spec,
                                  std::span<double> out) {
@@ -74,9 +74,10 @@ inline void correlated_scenarios(const Eigen::Ref<const Eigen::MatrixXd>& factor
     if (!scale.empty() && scale.size() != n)
         spiral::detail::throw_invalid(what, "scale.size()", spiral::detail::no_row, scale.size(),
                                       "must be 0 or the asset count " + std::to_string(n));
+    // A standard deviation of a log-return; above 1e100 the product with the draws (normals
+    // reach 8.3, the Student-t mixing variable far more) can overflow to inf.
     for (std::size_t i = 0; i < scale.size(); ++i)
-        if (!(scale[i] >= 0) || !std::isfinite(scale[i]))
-            spiral::detail::throw_invalid(what, "scale", i, scale[i], "must be finite and >= 0");
+        spiral::detail::require(spiral::detail::in_closed(0, 1e100), what, "scale", scale[i], i);
 
     const std::size_t scenarios = out.size() / n;
     const bool t = spec.kind == copula::student_t;
