@@ -78,7 +78,8 @@ struct garch_paths {
     }
 
     /// Writes spec.steps + 1 prices (prices[0] = spec.spot).
-    SPIRAL_HD void generate(splitmix64& g, const path_spec& spec, double* prices) const noexcept {
+    SPIRAL_HD constexpr void generate(splitmix64& g, const path_spec& spec,
+                                      double* prices) const noexcept {
         const double m = spec.vol_multiplier;
         const bool t = innovations == innovation::student_t;
         const double nu = degrees_of_freedom;

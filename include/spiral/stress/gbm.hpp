@@ -36,7 +36,8 @@ struct gbm {
     }
 
     /// Writes spec.steps + 1 prices (prices[0] = spec.spot); one normal per step from `g`.
-    SPIRAL_HD void generate(splitmix64& g, const path_spec& spec, double* prices) const noexcept {
+    SPIRAL_HD constexpr void generate(splitmix64& g, const path_spec& spec,
+                                      double* prices) const noexcept {
         const double dt = spec.step_years();
         const double sigma = vol * spec.vol_multiplier;
         const double mean = (drift - 0.5 * sigma * sigma) * dt;

@@ -25,7 +25,7 @@ namespace detail {
 /// 1e-100, far under 2^-53, so the search is cut there. Cost: one uniform per piece, so it
 /// grows with the mean (mean / 16 pieces); scenario steps have means far below 1. 0 for a
 /// mean that is not > 0 (NaN included).
-SPIRAL_HD inline std::uint64_t poisson_variate(splitmix64& g, double mean) noexcept {
+SPIRAL_HD constexpr std::uint64_t poisson_variate(splitmix64& g, double mean) noexcept {
     constexpr double piece = 16;
     constexpr std::uint64_t cut = 200;
     std::uint64_t total = 0;
@@ -86,7 +86,8 @@ struct merton {
     }
 
     /// Writes spec.steps + 1 prices (prices[0] = spec.spot).
-    SPIRAL_HD void generate(splitmix64& g, const path_spec& spec, double* prices) const noexcept {
+    SPIRAL_HD constexpr void generate(splitmix64& g, const path_spec& spec,
+                                      double* prices) const noexcept {
         const double dt = spec.step_years();
         const double sigma = vol * spec.vol_multiplier;
         const double lambda = jump_intensity * spec.jump_multiplier;

@@ -44,7 +44,8 @@ struct student_t {
     }
 
     /// Writes spec.steps + 1 prices (prices[0] = spec.spot).
-    SPIRAL_HD void generate(splitmix64& g, const path_spec& spec, double* prices) const noexcept {
+    SPIRAL_HD constexpr void generate(splitmix64& g, const path_spec& spec,
+                                      double* prices) const noexcept {
         const double dt = spec.step_years();
         const double sigma = vol * spec.vol_multiplier;
         const double mean = (drift - 0.5 * sigma * sigma) * dt;
