@@ -213,8 +213,8 @@ inline std::vector<double> read_prices(const std::string& path, std::string_view
                               " is not a positive price");
         }
     if (prices.size() < 2)
-        throw input_error(path + ": " + std::to_string(prices.size()) +
-                          " prices in column '" + std::string(column) + "'; at least 2 needed");
+        throw input_error(path + ": " + std::to_string(prices.size()) + " prices in column '" +
+                          std::string(column) + "'; at least 2 needed");
     return prices;
 }
 

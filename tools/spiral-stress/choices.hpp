@@ -25,8 +25,8 @@
 #include <spiral/stress/history.hpp>
 #include <spiral/stress/merton.hpp>
 #include <spiral/stress/replay.hpp>
-#include <spiral/stress/student_t.hpp>
 #include <spiral/stress/run_spec.hpp>
+#include <spiral/stress/student_t.hpp>
 
 #include <cmath>
 #include <cstddef>
@@ -59,8 +59,8 @@ struct any_model {
 
 /// One of the impact curves, chosen at run time.
 struct any_curve {
-    std::variant<impact::linear, impact::exponential, impact::constant_product,
-                 impact::square_root, impact::power_law>
+    std::variant<impact::linear, impact::exponential, impact::constant_product, impact::square_root,
+                 impact::power_law>
         curve;
 
     double price_factor(double q) const noexcept {
@@ -88,8 +88,8 @@ inline std::vector<double> read_history(const config& c) {
 /// What a model was built from, in words (for the report: fitted parameters included).
 struct model_choice {
     any_model model;
-    std::vector<double> history;  ///< prices (kept: bootstrap and replay view them)
-    std::vector<double> returns;  ///< log-returns (bootstrap views them)
+    std::vector<double> history; ///< prices (kept: bootstrap and replay view them)
+    std::vector<double> returns; ///< log-returns (bootstrap views them)
     std::string description;
 };
 
@@ -108,8 +108,8 @@ inline void build_model(const config& c, model_choice& out) {
     const bool has_history = !out.history.empty();
     const auto need_history = [&] {
         if (!has_history)
-            c.fail_key("model.kind", "model.kind = \"" + kind +
-                                         "\" needs model.history (a CSV of past prices)");
+            c.fail_key("model.kind",
+                       "model.kind = \"" + kind + "\" needs model.history (a CSV of past prices)");
     };
     const std::string history_name =
         has_history ? c.text("model.history") + " (" + std::to_string(out.history.size()) +
@@ -172,20 +172,20 @@ inline void build_model(const config& c, model_choice& out) {
             g.degrees_of_freedom = c.real("model.degrees_of_freedom");
             if (!(g.params.alpha + g.params.beta < 1))
                 c.fail_key(c.given("model.beta") ? "model.beta" : "model.alpha",
-                           "alpha + beta must be < 1 (got " +
-                               fmt(g.params.alpha + g.params.beta) + ")");
+                           "alpha + beta must be < 1 (got " + fmt(g.params.alpha + g.params.beta) +
+                               ")");
             out.description = "GARCH(1,1): omega " + fmt(g.params.omega) + ", alpha " +
                               fmt(g.params.alpha) + ", beta " + fmt(g.params.beta) +
                               ", first variance " + fmt(g.first_variance());
         }
         g.innovations = innovations;
         g.degrees_of_freedom = c.real("model.degrees_of_freedom");
-        out.description += std::string(", ") +
-                           (innovations == stress::innovation::student_t
-                                ? "Student-t innovations (" +
-                                      fmt(c.real("model.degrees_of_freedom")) + " d.o.f.)"
-                                : "normal innovations") +
-                           "; one step = one interval of the history";
+        out.description +=
+            std::string(", ") +
+            (innovations == stress::innovation::student_t
+                 ? "Student-t innovations (" + fmt(c.real("model.degrees_of_freedom")) + " d.o.f.)"
+                 : "normal innovations") +
+            "; one step = one interval of the history";
         out.model.model = g;
     } else if (kind == "bootstrap") {
         need_history();
@@ -248,8 +248,7 @@ inline any_curve build_curve(const config& c, std::string& description) {
         out.curve = impact::power_law{c.real("impact.eta"), c.real("impact.volume"),
                                       c.real("impact.exponent")};
         description = "power law, eta " + fmt(c.real("impact.eta")) + ", volume " +
-                      fmt(c.real("impact.volume")) + ", exponent " +
-                      fmt(c.real("impact.exponent"));
+                      fmt(c.real("impact.volume")) + ", exponent " + fmt(c.real("impact.exponent"));
     }
     out.validate();
     return out;

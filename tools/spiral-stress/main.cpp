@@ -39,7 +39,9 @@ constexpr int exit_interrupted = 130;
 std::atomic<bool> stop_requested{false};
 static_assert(std::atomic<bool>::is_always_lock_free);
 
-extern "C" void on_interrupt(int) { stop_requested.store(true, std::memory_order_relaxed); }
+extern "C" void on_interrupt(int) {
+    stop_requested.store(true, std::memory_order_relaxed);
+}
 
 std::string utc_now() {
     const std::time_t t = std::time(nullptr);
@@ -123,11 +125,12 @@ int run(const options& opt) {
     control.stop = &stop_requested;
     control.threads = static_cast<unsigned>(cfg.integer("run.threads"));
     control.progress = [&](std::size_t done, std::size_t total) { progress(done, total); };
-    rec.threads = control.threads > 0 ? control.threads
-                                      : std::max(1u, std::thread::hardware_concurrency());
+    rec.threads =
+        control.threads > 0 ? control.threads : std::max(1u, std::thread::hardware_concurrency());
     rec.requested = spec.scenarios;
     if (!quiet)
-        std::fprintf(stderr, "spiral-stress: %zu scenarios of %zu steps, %zu positions, %u threads\n",
+        std::fprintf(stderr,
+                     "spiral-stress: %zu scenarios of %zu steps, %zu positions, %u threads\n",
                      spec.scenarios, spec.path.steps, book.size(), rec.threads);
 
     std::signal(SIGINT, on_interrupt);
@@ -137,12 +140,14 @@ int run(const options& opt) {
     rec.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     rec.interrupted = stop_requested.load() || rec.completed < spec.scenarios;
     if (rec.completed == 0) {
-        std::fprintf(stderr, "spiral-stress: interrupted before any scenario completed; no report\n");
+        std::fprintf(stderr,
+                     "spiral-stress: interrupted before any scenario completed; no report\n");
         return exit_interrupted;
     }
     if (rec.interrupted)
-        std::fprintf(stderr, "spiral-stress: interrupted after %zu of %zu scenarios; writing the "
-                             "report for those\n",
+        std::fprintf(stderr,
+                     "spiral-stress: interrupted after %zu of %zu scenarios; writing the "
+                     "report for those\n",
                      rec.completed, spec.scenarios);
 
     rec.summary = stress::summarise(results, rec.completed, book, spec.path.spot);
@@ -150,9 +155,10 @@ int run(const options& opt) {
         return std::span<const double>(v.data(), rec.completed);
     };
     for (const double level : cfg.reals("run.confidence"))
-        rec.levels.push_back({level, stress::empirical_quantile(column(results.insolvent_value), level),
-                              stress::expected_shortfall(column(results.insolvent_value), level),
-                              stress::empirical_quantile(column(results.liquidation_volume), level)});
+        rec.levels.push_back(
+            {level, stress::empirical_quantile(column(results.insolvent_value), level),
+             stress::expected_shortfall(column(results.insolvent_value), level),
+             stress::empirical_quantile(column(results.liquidation_volume), level)});
     rec.mean_debt_outstanding = stress::sample_mean(column(results.debt_outstanding));
     rec.mean_depth = stress::sample_mean(column(results.depth));
     rec.mean_final_price = stress::sample_mean(column(results.final_price));
@@ -179,10 +185,10 @@ int run(const options& opt) {
         write_scenarios_csv(dir, rec);
     if (plots) {
         if (example::has_gnuplot())
-            write_plots(dir, rec, static_cast<std::size_t>(cfg.integer("output.fan_paths")),
-                        quiet);
+            write_plots(dir, rec, static_cast<std::size_t>(cfg.integer("output.fan_paths")), quiet);
         else
-            std::fprintf(stderr, "spiral-stress: gnuplot not found (Debian: gnuplot-nox): no plots\n");
+            std::fprintf(stderr,
+                         "spiral-stress: gnuplot not found (Debian: gnuplot-nox): no plots\n");
     }
     write_report(dir, rec);
 
@@ -217,8 +223,7 @@ int main(int argc, char** argv) {
                      "The same as a Markdown table (docs/stress.md) and exit");
         app.add_option("--scenarios,-n", opt.scenarios, "Override run.scenarios")
             ->check(CLI::Range(std::int64_t(1), std::int64_t(2147483647)));
-        app.add_option("--seed", opt.seed, "Override run.seed")
-            ->check(CLI::NonNegativeNumber);
+        app.add_option("--seed", opt.seed, "Override run.seed")->check(CLI::NonNegativeNumber);
         app.add_option("--threads,-j", opt.threads, "Override run.threads (0: every core)")
             ->check(CLI::Range(std::int64_t(0), std::int64_t(4096)));
         app.add_option("--output,-o", opt.output, "Override output.directory");

@@ -64,7 +64,9 @@ inline metric_row row(std::string name, const spiral::stress::estimate& e) {
 inline metric_row row(std::string name, const spiral::stress::quantile_estimate& q) {
     return {std::move(name), q.value, q.standard_error, q.lower, q.upper};
 }
-inline metric_row exact(std::string name, double v) { return {std::move(name), v, 0, v, v}; }
+inline metric_row exact(std::string name, double v) {
+    return {std::move(name), v, 0, v, v};
+}
 
 inline std::string level_name(double level) {
     std::string s = detail::number_text(100 * level);
@@ -130,10 +132,10 @@ inline void write_scenarios_csv(const std::filesystem::path& dir, const run_reco
     for (std::size_t s = 0; s < r.completed; ++s)
         out << s << ',' << x.bad_debt[s] << ',' << x.insolvent_value[s] << ','
             << x.liquidation_volume[s] << ',' << x.liquidations[s] << ','
-            << x.final_exogenous_price[s] << ',' << x.final_price[s] << ',' << x.min_price[s]
-            << ',' << x.borrowing_power[s] << ',' << x.debt_outstanding[s] << ','
-            << x.borrowing_power_available[s] << ',' << x.collateral_locked[s] << ','
-            << x.depth[s] << '\n';
+            << x.final_exogenous_price[s] << ',' << x.final_price[s] << ',' << x.min_price[s] << ','
+            << x.borrowing_power[s] << ',' << x.debt_outstanding[s] << ','
+            << x.borrowing_power_available[s] << ',' << x.collateral_locked[s] << ',' << x.depth[s]
+            << '\n';
 }
 
 namespace detail {
@@ -210,26 +212,28 @@ inline void write_plots(const std::filesystem::path& dir, run_record& r, std::si
                 out << '\n';
             }
         }
-        std::string plot = terminal + "set output " + quoted(dir / "fan_chart.png") +
-                           "\nset datafile separator ','\nset grid\nset key top left\n"
-                           "set title 'Price paths: quantile bands of the model price over " +
-                           std::to_string(d.scenarios) +
-                           " scenarios'\nset xlabel 'day'\nset ylabel 'price'\n"
-                           "set style fill transparent solid 0.25 noborder\n"
-                           "plot " +
-                           quoted(dir / "fan_chart.csv") +
-                           " skip 1 using 1:2:8 with filledcurves lc rgb '#0072b2' title '1-99%', \\\n"
-                           "     '' skip 1 using 1:3:7 with filledcurves lc rgb '#0072b2' title "
-                           "'5-95%', \\\n"
-                           "     '' skip 1 using 1:4:6 with filledcurves lc rgb '#0072b2' title "
-                           "'25-75%', \\\n"
-                           "     '' skip 1 using 1:5 with lines lw 2 lc rgb '#003366' title "
-                           "'median', \\\n"
-                           "     '' skip 1 using 1:9 with lines lw 2 dt 2 lc rgb '#d7301f' title "
-                           "'median market price (after liquidation sales)'";
+        std::string plot =
+            terminal + "set output " + quoted(dir / "fan_chart.png") +
+            "\nset datafile separator ','\nset grid\nset key top left\n"
+            "set title 'Price paths: quantile bands of the model price over " +
+            std::to_string(d.scenarios) +
+            " scenarios'\nset xlabel 'day'\nset ylabel 'price'\n"
+            "set style fill transparent solid 0.25 noborder\n"
+            "plot " +
+            quoted(dir / "fan_chart.csv") +
+            " skip 1 using 1:2:8 with filledcurves lc rgb '#0072b2' title '1-99%', \\\n"
+            "     '' skip 1 using 1:3:7 with filledcurves lc rgb '#0072b2' title "
+            "'5-95%', \\\n"
+            "     '' skip 1 using 1:4:6 with filledcurves lc rgb '#0072b2' title "
+            "'25-75%', \\\n"
+            "     '' skip 1 using 1:5 with lines lw 2 lc rgb '#003366' title "
+            "'median', \\\n"
+            "     '' skip 1 using 1:9 with lines lw 2 dt 2 lc rgb '#d7301f' title "
+            "'median market price (after liquidation sales)'";
         for (std::size_t s = 0; s < shown; ++s)
-            plot += ", \\\n     " + quoted(dir / "fan_chart_paths.csv") + " skip 1 using 1:" +
-                    std::to_string(s + 2) + " with lines lw 0.6 lc rgb '#80555555' " +
+            plot += ", \\\n     " + quoted(dir / "fan_chart_paths.csv") +
+                    " skip 1 using 1:" + std::to_string(s + 2) +
+                    " with lines lw 0.6 lc rgb '#80555555' " +
                     (s == 0 ? "title 'sample paths'" : "notitle");
         detail::gnuplot(dir, "fan_chart", plot + "\n", r, quiet);
 
@@ -293,12 +297,12 @@ inline void write_plots(const std::filesystem::path& dir, run_record& r, std::si
     std::size_t c = 0;
     for (const level_metrics& l : r.levels) {
         const std::string colour = colours[c++ % 4];
-        marks += "set arrow from " + detail::number_text(l.var.value) +
-                 ", graph 0 to " + detail::number_text(l.var.value) +
-                 ", graph 1 nohead lw 2 lc rgb '" + colour + "'\n";
+        marks += "set arrow from " + detail::number_text(l.var.value) + ", graph 0 to " +
+                 detail::number_text(l.var.value) + ", graph 1 nohead lw 2 lc rgb '" + colour +
+                 "'\n";
         marks += "set arrow from " + detail::number_text(l.es.value) + ", graph 0 to " +
-                 detail::number_text(l.es.value) + ", graph 1 nohead lw 2 dt 2 lc rgb '" +
-                 colour + "'\n";
+                 detail::number_text(l.es.value) + ", graph 1 nohead lw 2 dt 2 lc rgb '" + colour +
+                 "'\n";
         marks += "set label 'VaR " + level_name(l.level) + "%' at " +
                  detail::number_text(l.var.value) + ", graph " +
                  detail::number_text(0.95 - 0.08 * static_cast<double>(c - 1)) +
@@ -350,8 +354,7 @@ inline void write_report(const std::filesystem::path& dir, const run_record& r) 
         << (r.threads == 1 ? "" : "s") << " in " << fmt(r.seconds, 3) << " s.\n\n";
     if (r.interrupted)
         out << "**The run was interrupted (Ctrl-C) after " << r.completed << " of " << r.requested
-            << " scenarios: every figure below is for those " << r.completed
-            << " scenarios.**\n\n";
+            << " scenarios: every figure below is for those " << r.completed << " scenarios.**\n\n";
     out << "## Setup\n\n";
     out << "- Book: " << r.book << "; " << r.positions << " positions, " << r.total_collateral
         << " units of collateral, debt " << s.initial_debt << "\n";
@@ -363,13 +366,13 @@ inline void write_report(const std::filesystem::path& dir, const run_record& r) 
         << "; liquidity response "
         << (c.real("stress.reference_vol") > 0
                 ? "depth = clamp((" + fmt(c.real("stress.reference_vol")) + " / realised vol)^" +
-                      fmt(c.real("stress.elasticity")) + ", " + fmt(c.real("stress.floor")) +
-                      ", 1)"
+                      fmt(c.real("stress.elasticity")) + ", " + fmt(c.real("stress.floor")) + ", 1)"
                 : std::string("off"))
         << "\n";
-    out << "- Rules: close factor " << c.real("rules.close_factor") << " (whole debt at health <= "
-        << c.real("rules.full_close_below") << "), bonus " << c.real("rules.bonus")
-        << ", protocol fee " << c.real("rules.protocol_fee") << " of the bonus (all keys in the "
+    out << "- Rules: close factor " << c.real("rules.close_factor")
+        << " (whole debt at health <= " << c.real("rules.full_close_below") << "), bonus "
+        << c.real("rules.bonus") << ", protocol fee " << c.real("rules.protocol_fee")
+        << " of the bonus (all keys in the "
         << "configuration below)\n";
     out << "- Seed " << c.integer("run.seed") << ": scenario s draws from "
         << "risk::scenario_generator(" << c.integer("run.seed")

@@ -23,16 +23,16 @@ namespace stress_tool {
 
 /// Per-step data of the first `scenarios` scenarios, scenario-major.
 struct step_data {
-    std::size_t scenarios = 0;         ///< scenarios re-run
-    std::size_t steps = 0;             ///< steps per path
-    double step_days = 1;              ///< length of a step
-    std::vector<double> exogenous;     ///< scenarios x (steps + 1): the model's prices
-    std::vector<double> market;        ///< scenarios x (steps + 1): market price after step k
-    std::vector<double> liquidations;  ///< scenarios x steps: liquidation events in step k
-    std::vector<double> volume;        ///< scenarios x steps: collateral seized x oracle price
-    std::size_t compared = 0;          ///< scenarios whose totals were compared with the engine
-    std::size_t mismatched = 0;        ///< of those, how many differed
-    std::size_t first_mismatch = 0;    ///< the first that differed
+    std::size_t scenarios = 0;        ///< scenarios re-run
+    std::size_t steps = 0;            ///< steps per path
+    double step_days = 1;             ///< length of a step
+    std::vector<double> exogenous;    ///< scenarios x (steps + 1): the model's prices
+    std::vector<double> market;       ///< scenarios x (steps + 1): market price after step k
+    std::vector<double> liquidations; ///< scenarios x steps: liquidation events in step k
+    std::vector<double> volume;       ///< scenarios x steps: collateral seized x oracle price
+    std::size_t compared = 0;         ///< scenarios whose totals were compared with the engine
+    std::size_t mismatched = 0;       ///< of those, how many differed
+    std::size_t first_mismatch = 0;   ///< the first that differed
 };
 
 /// Re-runs scenarios 0, ..., count - 1 of `spec` step by step; compares each with the first
@@ -40,9 +40,10 @@ struct step_data {
 /// relative). Stops early (fewer scenarios) when `stop` is set.
 template <class M, class C>
 step_data rerun_steps(const spiral::cascade::prepared_book& book, const M& model, const C& curve,
-                      const spiral::cascade::path_rules& rules, const spiral::stress::run_spec& spec,
-                      std::size_t count, const spiral::stress::scenario_results& engine,
-                      std::size_t completed, const std::atomic<bool>& stop) {
+                      const spiral::cascade::path_rules& rules,
+                      const spiral::stress::run_spec& spec, std::size_t count,
+                      const spiral::stress::scenario_results& engine, std::size_t completed,
+                      const std::atomic<bool>& stop) {
     step_data d;
     d.steps = spec.path.steps;
     d.step_days = spec.path.step_days;
@@ -57,8 +58,8 @@ step_data rerun_steps(const spiral::cascade::prepared_book& book, const M& model
         model.generate(g, spec.path, prices.data());
         const double depth = spec.liquidity.depth(prices.data(), spec.path);
         const spiral::cascade::price_path path{prices, spec.path.step_days};
-        const auto res = spiral::cascade::run(book, path, spiral::impact::scaled_depth{curve, depth},
-                                              rules, {}, ws);
+        const auto res = spiral::cascade::run(
+            book, path, spiral::impact::scaled_depth{curve, depth}, rules, {}, ws);
         d.exogenous.insert(d.exogenous.end(), prices.begin(), prices.end());
         d.market.push_back(prices[0]);
         double volume = 0;
