@@ -51,6 +51,27 @@ struct run_record {
     std::vector<std::string> plots; ///< PNG files written (names)
 };
 
+/// A number for people: whole numbers with thousands separators from 1,000 up, else four
+/// significant digits.
+inline std::string num(double v) {
+    if (!std::isfinite(v))
+        return detail::number_text(v);
+    if (std::abs(v) >= 1000 && std::abs(v) < 1e15) {
+        const long long whole = std::llround(std::abs(v));
+        std::string digits = std::to_string(whole), out;
+        for (std::size_t i = 0; i < digits.size(); ++i) {
+            if (i > 0 && (digits.size() - i) % 3 == 0)
+                out += ',';
+            out += digits[i];
+        }
+        return (v < 0 ? "-" : "") + out;
+    }
+    std::ostringstream o;
+    o.precision(4);
+    o << v;
+    return o.str();
+}
+
 /// One row of metrics.csv.
 struct metric_row {
     std::string name;
@@ -183,7 +204,7 @@ inline void write_plots(const std::filesystem::path& dir, run_record& r, std::si
         const std::vector<double> levels = {0.01, 0.05, 0.25, 0.5, 0.75, 0.95, 0.99};
         {
             auto out = open_out(dir / "fan_chart.csv");
-            out << "day,p01,p05,p25,p50,p75,p95,p99,market_p50\n";
+            out << "day,p01,p05,p25,p50,p75,p95,p99,market_p05,market_p01\n";
             std::vector<double> column(d.scenarios), market(d.scenarios);
             for (std::size_t k = 0; k < points; ++k) {
                 for (std::size_t s = 0; s < d.scenarios; ++s) {
@@ -195,7 +216,8 @@ inline void write_plots(const std::filesystem::path& dir, run_record& r, std::si
                 out << static_cast<double>(k) * d.step_days;
                 for (const double l : levels)
                     out << ',' << detail::sorted_quantile(column, l);
-                out << ',' << detail::sorted_quantile(market, 0.5) << '\n';
+                out << ',' << detail::sorted_quantile(market, 0.05) << ','
+                    << detail::sorted_quantile(market, 0.01) << '\n';
             }
         }
         const std::size_t shown = std::min(fan_paths, d.scenarios);
@@ -229,7 +251,8 @@ inline void write_plots(const std::filesystem::path& dir, run_record& r, std::si
             "     '' skip 1 using 1:5 with lines lw 2 lc rgb '#003366' title "
             "'median', \\\n"
             "     '' skip 1 using 1:9 with lines lw 2 dt 2 lc rgb '#d7301f' title "
-            "'median market price (after liquidation sales)'";
+            "'market price after liquidation sales: 5%', \\\n"
+            "     '' skip 1 using 1:10 with lines lw 2 dt 3 lc rgb '#d7301f' title '1%'";
         for (std::size_t s = 0; s < shown; ++s)
             plot += ", \\\n     " + quoted(dir / "fan_chart_paths.csv") +
                     " skip 1 using 1:" + std::to_string(s + 2) +
@@ -277,7 +300,16 @@ inline void write_plots(const std::filesystem::path& dir, run_record& r, std::si
 
     // Histogram of the insolvent value with VaR and ES.
     const std::span<const double> insolvent(r.results->insolvent_value.data(), r.completed);
-    const double top = *std::max_element(insolvent.begin(), insolvent.end());
+    const double largest = *std::max_element(insolvent.begin(), insolvent.end());
+    // A heavy tail would squash the bins: the axis ends at the 99.9% quantile or a little past
+    // the largest ES, whichever is further; the last bin holds everything above.
+    std::vector<double> sorted(insolvent.begin(), insolvent.end());
+    std::sort(sorted.begin(), sorted.end());
+    double top = detail::sorted_quantile(sorted, 0.999);
+    for (const level_metrics& l : r.levels)
+        top = std::max(top, 1.25 * l.es.value);
+    top = std::min(top, largest);
+    const bool clipped = top < largest;
     const std::size_t bins = 40;
     {
         auto out = open_out(dir / "insolvent_histogram.csv");
@@ -306,22 +338,24 @@ inline void write_plots(const std::filesystem::path& dir, run_record& r, std::si
         marks += "set label 'VaR " + level_name(l.level) + "%' at " +
                  detail::number_text(l.var.value) + ", graph " +
                  detail::number_text(0.95 - 0.08 * static_cast<double>(c - 1)) +
-                 " left offset 0.5,0 tc rgb '" + colour + "'\n";
+                 " left offset 0.5,0 front tc rgb '" + colour + "'\n";
         marks += "set label 'ES " + level_name(l.level) + "%' at " +
                  detail::number_text(l.es.value) + ", graph " +
                  detail::number_text(0.91 - 0.08 * static_cast<double>(c - 1)) +
-                 " left offset 0.5,0 tc rgb '" + colour + "'\n";
+                 " left offset 0.5,0 front tc rgb '" + colour + "'\n";
     }
     std::string hist = terminal + "set output " + quoted(dir / "insolvent_histogram.png") +
                        "\nset datafile separator ','\nset grid\n"
                        "set title 'Net insolvent value at the end of the run, " +
-                       std::to_string(r.completed) +
-                       " scenarios (solid: VaR, dashed: ES)'\n"
+                       std::to_string(r.completed) + " scenarios (solid: VaR, dashed: ES)" +
+                       (clipped ? "; the last bin holds all above " + num(top) : std::string()) +
+                       "'\n"
                        "set xlabel 'insolvent value (quote)'\nset ylabel 'share of scenarios'\n"
-                       "set logscale y\nset style fill solid 0.6 noborder\n" +
+                       "set logscale y\nset format y '%g'\nset style fill solid 0.6 noborder\n" +
                        marks;
     if (top > 0)
-        hist += "plot " + quoted(dir / "insolvent_histogram.csv") +
+        hist += "set xrange [0:" + detail::number_text(top) + "]\nplot " +
+                quoted(dir / "insolvent_histogram.csv") +
                 " skip 1 using 1:3:2 with boxes lc rgb '#555555' notitle\n";
     else
         hist += "unset logscale y\nset xrange [-1:1]\nset yrange [0:1]\n"
@@ -338,14 +372,12 @@ inline void write_report(const std::filesystem::path& dir, const run_record& r) 
     const config& c = *r.cfg;
     const auto pm = [](const spiral::stress::estimate& e) {
         std::ostringstream o;
-        o.precision(6);
-        o << e.value << " ± " << e.standard_error;
+        o << num(e.value) << " ± " << num(e.standard_error);
         return o.str();
     };
     const auto qi = [](const spiral::stress::quantile_estimate& q) {
         std::ostringstream o;
-        o.precision(6);
-        o << q.value << " [" << q.lower << ", " << q.upper << "]";
+        o << num(q.value) << " [" << num(q.lower) << ", " << num(q.upper) << "]";
         return o.str();
     };
     out << "# Stress test report\n\n";
@@ -356,8 +388,8 @@ inline void write_report(const std::filesystem::path& dir, const run_record& r) 
         out << "**The run was interrupted (Ctrl-C) after " << r.completed << " of " << r.requested
             << " scenarios: every figure below is for those " << r.completed << " scenarios.**\n\n";
     out << "## Setup\n\n";
-    out << "- Book: " << r.book << "; " << r.positions << " positions, " << r.total_collateral
-        << " units of collateral, debt " << s.initial_debt << "\n";
+    out << "- Book: " << r.book << "; " << r.positions << " positions, " << num(r.total_collateral)
+        << " units of collateral, debt " << num(s.initial_debt) << "\n";
     out << "- Model: " << r.model << "\n";
     out << "- Price impact: " << r.curve << "\n";
     out << "- Path: " << c.integer("run.steps") << " steps of " << c.real("run.step_days")
@@ -406,14 +438,14 @@ inline void write_report(const std::filesystem::path& dir, const run_record& r) 
            "Borrowing power: collateral value x threshold. Used: the debt outstanding. "
            "Available: sum over positions of max(0, borrowing power - debt).\n\n"
            "| | at the start | at the end (mean ± s.e.) |\n|---|---|---|\n";
-    out << "| borrowing power | " << s.initial_borrowing_power << " | "
+    out << "| borrowing power | " << num(s.initial_borrowing_power) << " | "
         << pm(s.mean_borrowing_power) << " |\n";
-    out << "| borrowing power used (debt) | " << s.initial_debt << " | "
+    out << "| borrowing power used (debt) | " << num(s.initial_debt) << " | "
         << pm(r.mean_debt_outstanding) << " |\n";
     out << "| share used | " << fmt(s.initial_debt / s.initial_borrowing_power, 4) << " | "
         << fmt(r.mean_debt_outstanding.value / s.mean_borrowing_power.value, 4) << " |\n";
     out << "| borrowing power available | | " << pm(s.mean_borrowing_power_available) << " |\n";
-    out << "| collateral locked (value) | " << s.initial_collateral_value << " | "
+    out << "| collateral locked (value) | " << num(s.initial_collateral_value) << " | "
         << pm(s.mean_collateral_locked) << " |\n\n";
 
     out << "## Plots\n\n";
