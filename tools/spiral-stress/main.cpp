@@ -83,6 +83,33 @@ private:
     std::mutex mutex_;
 };
 
+/// Runs `build`; a spiral::invalid_argument it throws becomes an input_error naming the
+/// configuration file and `section`, or the key and its line when the library's field is one
+/// ("spiral: cascade::rules: close_factor = 2 (...)" -> key 'rules.close_factor').
+template <class Build>
+auto in_section(const config& cfg, const std::string& section, Build&& build) {
+    try {
+        return build();
+    } catch (const spiral::invalid_argument& e) {
+        const std::string message = e.what();
+        // "spiral: <what>: <field>[row] = value (why)": the field is the last ": "-separated
+        // part before " = ".
+        const std::size_t equals = message.find(" = ");
+        const std::size_t colon =
+            equals == std::string::npos ? std::string::npos : message.rfind(": ", equals);
+        if (colon != std::string::npos) {
+            std::string field = message.substr(colon + 2, equals - colon - 2);
+            field = field.substr(0, field.find('['));
+            for (const std::string& s : {section, std::string("stress"), std::string("run")}) {
+                const std::string key = s + "." + field;
+                if (find_key(key) && cfg.given(key))
+                    cfg.fail_key(key, message);
+            }
+        }
+        throw input_error(cfg.file() + ": [" + section + "]: " + message);
+    }
+}
+
 struct options {
     std::string config_file;
     std::optional<std::int64_t> scenarios, seed, threads;
@@ -105,16 +132,22 @@ int run(const options& opt) {
     run_record rec;
     rec.cfg = &cfg;
     rec.started = utc_now();
-    const cascade::book raw_book = build_book(cfg, rec.book);
+    // Parameters the library rejects are named with the configuration's file, section and,
+    // where the field is a key, its line.
+    const cascade::book raw_book =
+        in_section(cfg, "book", [&] { return build_book(cfg, rec.book); });
     const cascade::prepared_book book(raw_book);
     rec.positions = book.size();
     rec.total_collateral = book.total_collateral();
-    const cascade::path_rules rules = build_rules(cfg);
-    const any_curve curve = build_curve(cfg, rec.curve);
+    const cascade::path_rules rules = in_section(cfg, "rules", [&] { return build_rules(cfg); });
+    const any_curve curve = in_section(cfg, "impact", [&] { return build_curve(cfg, rec.curve); });
     model_choice model;
-    build_model(cfg, model);
+    in_section(cfg, "model", [&] {
+        build_model(cfg, model);
+        return 0;
+    });
     rec.model = model.description;
-    stress::run_spec spec = build_spec(cfg);
+    stress::run_spec spec = in_section(cfg, "run", [&] { return build_spec(cfg); });
     // The report names the output files relative to it: make the directory first, so a
     // directory that cannot be made fails before the run, not after.
     const std::filesystem::path dir = example::output_directory(cfg.text("output.directory"));
@@ -198,7 +231,9 @@ int run(const options& opt) {
                 rec.completed, s.var95.value, s.es95.value, s.var99.value, s.es99.value,
                 s.probability_of_bad_debt.value, s.lar99.value,
                 (dir / "report.md").string().c_str());
-    return rec.interrupted ? exit_interrupted : 0;
+    // Ctrl-C after the run (during the step-by-step re-run or the plots): the figures are
+    // whole, the plots over time may cover fewer scenarios; still the user asked to stop.
+    return rec.interrupted || stop_requested.load() ? exit_interrupted : 0;
 }
 
 } // namespace
