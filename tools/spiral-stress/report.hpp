@@ -318,7 +318,8 @@ inline void write_plots(const std::filesystem::path& dir, run_record& r, std::si
             const double width = top / bins;
             std::vector<double> count(bins, 0);
             for (const double v : insolvent)
-                count[std::min(bins - 1, static_cast<std::size_t>(v / width))] += 1;
+                count[static_cast<std::size_t>(
+                    std::min(static_cast<double>(bins - 1), v / width))] += 1;
             for (std::size_t b = 0; b < bins; ++b)
                 out << (static_cast<double>(b) + 0.5) * width << ',' << width << ','
                     << count[b] / static_cast<double>(r.completed) << '\n';
