@@ -4,10 +4,13 @@
 // debt accounting identity in every scenario, threads against the serial run bit for bit,
 // stopping, and the boundary checks.
 #include <spiral/cascade/book.hpp>
+#include <spiral/cascade/path.hpp>
 #include <spiral/cascade/prepared_book.hpp>
 #include <spiral/cascade/synthetic.hpp>
 #include <spiral/core/normal.hpp>
 #include <spiral/impact/linear.hpp>
+#include <spiral/impact/scaled_depth.hpp>
+#include <spiral/risk/random.hpp>
 #include <spiral/stress/engine.hpp>
 #include <spiral/stress/metrics.hpp>
 #include <spiral/stress/run_spec.hpp>
@@ -207,6 +210,64 @@ TEST_CASE("stress::run: insolvent value of an open position by hand", "[stress][
         CHECK(r.collateral_locked[s] == Approx(2000).epsilon(1e-14));
         CHECK(r.borrowing_power[s] == Approx(1000).epsilon(1e-14));
         CHECK(r.borrowing_power_available[s] == Approx(1000).epsilon(1e-14));
+    }
+}
+
+TEST_CASE("stress::run: against a plain loop over cascade::run", "[stress][engine]") {
+    // The engine, written again with the public pieces: the path from the scenario's stream,
+    // the depth, cascade::run on the prepared book (final positions in book row order), the
+    // columns from the result and the final positions with the book's own thresholds.
+    cascade::synthetic_book_params bp;
+    bp.positions = 1500;
+    bp.seed = 11;
+    const cascade::book plain = cascade::synthetic_book(bp);
+    const cascade::prepared_book book(plain);
+    const auto spec = stressed_spec(40);
+    const gbm_paths model{};
+    const impact::linear curve{2e-4};
+    cascade::path_rules rules;
+    rules.liquidation.max_liquidations_per_round = 50; // caps make the order of positions matter
+    stress::scenario_results r(spec.scenarios);
+    REQUIRE(stress::run(book, model, curve, rules, spec, r.columns()) == spec.scenarios);
+
+    std::vector<double> prices(spec.path.steps + 1), c(plain.size()), d(plain.size());
+    cascade::path_workspace ws;
+    for (std::size_t s = 0; s < spec.scenarios; ++s) {
+        INFO("scenario " << s);
+        auto g = spiral::risk::scenario_generator(spec.seed, s);
+        model.generate(g, spec.path, prices.data());
+        const double depth = spec.liquidity.depth(prices.data(), spec.path);
+        const cascade::price_path path{prices, spec.path.step_days};
+        const auto res = cascade::run(book, path, impact::scaled_depth{curve, depth}, rules,
+                                      cascade::position_columns{c, d}, ws);
+        double volume = 0, low = prices[0];
+        for (const auto& k : res.steps) {
+            volume += k.collateral_seized * k.oracle_price;
+            low = std::min({low, k.market_price, k.price});
+        }
+        double power = 0, locked = 0, owed = 0, available = 0, underwater = 0;
+        for (std::size_t i = 0; i < plain.size(); ++i) {
+            const double v = c[i] * res.final_price, cap = v * plain.threshold[i];
+            power += cap;
+            locked += v;
+            owed += d[i];
+            available += std::max(0.0, cap - d[i]);
+            underwater += std::max(0.0, d[i] - v);
+        }
+        CHECK(r.bad_debt[s] == res.bad_debt);
+        CHECK(r.liquidations[s] == double(res.liquidations));
+        CHECK(r.liquidation_volume[s] == volume);
+        CHECK(r.final_price[s] == res.final_price);
+        CHECK(r.final_exogenous_price[s] == prices.back());
+        CHECK(r.min_price[s] == low);
+        CHECK(r.depth[s] == depth);
+        // Sums over the positions in another order: equal up to rounding.
+        const double tol = 1e-12;
+        CHECK(r.insolvent_value[s] == Approx(res.bad_debt + underwater).epsilon(tol).margin(1e-6));
+        CHECK(r.borrowing_power[s] == Approx(power).epsilon(tol));
+        CHECK(r.collateral_locked[s] == Approx(locked).epsilon(tol));
+        CHECK(r.debt_outstanding[s] == Approx(owed).epsilon(tol).margin(1e-6));
+        CHECK(r.borrowing_power_available[s] == Approx(available).epsilon(tol).margin(1e-6));
     }
 }
 
