@@ -1,5 +1,5 @@
 // The stress engine on a 100,000-position synthetic book (cascade::synthetic_book defaults),
-// GBM paths of annual vol 1.0 x vol_multiplier 2 over 96 hourly steps, selling into
+// GBM paths of annual vol 1.0 (vol_multiplier 1) over 96 hourly steps, selling into
 // exponential impact of depth 2x the book's collateral, thinned by a liquidity response
 // (reference vol 1.0, floor 0.2). Per scenario: path, depth, cascade::run, the column pass.
 //   stream_columns        one pass reading collateral, debt and threshold (the unit of cost)
@@ -78,7 +78,7 @@ const setup& data() {
         s.spec.path.spot = s.params.price;
         s.spec.path.steps = 96;
         s.spec.path.step_days = 1.0 / 24;
-        s.spec.path.vol_multiplier = 2.0;
+        s.spec.path.vol_multiplier = 1.0;
         s.spec.liquidity = {.reference_vol = 1.0, .elasticity = 1, .floor = 0.2};
         return s;
     }();

@@ -5,6 +5,7 @@
 // stopping, and the boundary checks.
 #include <spiral/cascade/book.hpp>
 #include <spiral/cascade/path.hpp>
+#include <spiral/cascade/path_multi.hpp>
 #include <spiral/cascade/prepared_book.hpp>
 #include <spiral/cascade/synthetic.hpp>
 #include <spiral/core/normal.hpp>
@@ -12,6 +13,7 @@
 #include <spiral/impact/scaled_depth.hpp>
 #include <spiral/risk/random.hpp>
 #include <spiral/stress/engine.hpp>
+#include <spiral/stress/engine_multi.hpp>
 #include <spiral/stress/metrics.hpp>
 #include <spiral/stress/run_spec.hpp>
 #include <spiral/stress/scenario_results.hpp>
@@ -470,6 +472,92 @@ TEST_CASE("stress::run_parallel: stopping returns a prefix of the serial run",
     CHECK(stress::run_parallel(book, model, curve, {}, spec, par.columns(), control) == 0);
 }
 #endif
+
+namespace {
+
+// Two independent GBM assets (asset-major output), for the multi-asset entry point.
+struct two_gbm {
+    double spots[2] = {2000, 30};
+    double vols[2] = {0.8, 1.2};
+    std::size_t assets() const noexcept { return 2; }
+    void validate() const {}
+    void generate(spiral::splitmix64& g, const stress::path_spec& s, double* p) const noexcept {
+        for (std::size_t a = 0; a < 2; ++a) {
+            stress::path_spec one = s;
+            one.spot = spots[a];
+            gbm_paths{vols[a]}.generate(g, one, p + a * (s.steps + 1));
+        }
+    }
+};
+static_assert(stress::multi_path_model<two_gbm>);
+
+} // namespace
+
+TEST_CASE("stress::run_multi: against a plain loop and the debt identity", "[stress][engine]") {
+    // 300 positions holding both assets; bonuses 0 so that volume = debt repaid.
+    cascade::multi_book book;
+    book.assets = 2;
+    spiral::splitmix64 g{5};
+    for (std::size_t i = 0; i < 300; ++i) {
+        const double c0 = 1 + 4 * spiral::uniform_open(g), c1 = 100 * spiral::uniform_open(g);
+        book.collateral.insert(book.collateral.end(), {c0, c1});
+        const double health = 1.02 + 0.5 * spiral::uniform_open(g);
+        book.debt.push_back((c0 * 2000 * 0.8 + c1 * 30 * 0.7) / health);
+    }
+    const std::vector<cascade::collateral_terms> terms{{0.8, 0.0}, {0.7, 0.0}};
+    const std::vector<impact::linear> curves{impact::linear{1e-3}, impact::linear{1e-5}};
+    auto spec = stressed_spec(60);
+    const two_gbm model{};
+    stress::scenario_results r(spec.scenarios);
+    REQUIRE(stress::run_multi(book, std::span<const cascade::collateral_terms>(terms), model,
+                              std::span<const impact::linear>(curves), {}, spec,
+                              r.columns()) == spec.scenarios);
+    double d0 = 0;
+    for (const double d : book.debt)
+        d0 += d;
+    std::vector<double> prices(2 * (spec.path.steps + 1)), c(600), d(300);
+    std::size_t liquidated = 0;
+    for (std::size_t s = 0; s < spec.scenarios; ++s) {
+        INFO("scenario " << s);
+        auto gs = spiral::risk::scenario_generator(spec.seed, s);
+        model.generate(gs, spec.path, prices.data());
+        const std::size_t m = spec.path.steps + 1;
+        const std::vector<cascade::price_path> paths{
+            {std::span<const double>(prices.data(), m), spec.path.step_days},
+            {std::span<const double>(prices.data() + m, m), spec.path.step_days}};
+        const double d0s = spec.liquidity.depth(prices.data(), spec.path);
+        const double d1s = spec.liquidity.depth(prices.data() + m, spec.path);
+        const std::vector<impact::scaled_depth<impact::linear>> thin{{curves[0], d0s},
+                                                                     {curves[1], d1s}};
+        const auto res = cascade::run(book, std::span<const cascade::price_path>(paths),
+                                      std::span<const impact::scaled_depth<impact::linear>>(thin),
+                                      std::span<const cascade::collateral_terms>(terms), {},
+                                      std::span<double>(c), std::span<double>(d));
+        double underwater = 0;
+        for (std::size_t i = 0; i < 300; ++i) {
+            const double v = c[2 * i] * res.final_price[0] + c[2 * i + 1] * res.final_price[1];
+            underwater += std::max(0.0, d[i] - v);
+        }
+        CHECK(r.bad_debt[s] == res.bad_debt);
+        CHECK(r.liquidations[s] == double(res.liquidations));
+        CHECK(r.liquidation_volume[s] == Approx(res.debt_repaid).epsilon(1e-12).margin(1e-6));
+        CHECK(r.final_price[s] == res.final_price[0]);
+        CHECK(r.depth[s] == std::min(d0s, d1s));
+        CHECK(r.insolvent_value[s] ==
+              Approx(res.bad_debt + underwater).epsilon(1e-12).margin(1e-6));
+        CHECK(std::abs(r.debt_outstanding[s] + r.liquidation_volume[s] + r.bad_debt[s] - d0) <
+              1e-10 * d0);
+        liquidated += r.liquidations[s] > 0 ? 1 : 0;
+    }
+    CHECK(liquidated > spec.scenarios / 4);
+    require_throws_naming(
+        [&] {
+            stress::run_multi(book, std::span<const cascade::collateral_terms>(terms).first(1),
+                              model, std::span<const impact::linear>(curves), {}, spec,
+                              r.columns());
+        },
+        {"stress::run_multi", "assets"});
+}
 
 TEST_CASE("stress::run and metrics: bad input names the field", "[stress][engine]") {
     const auto book = stressed_book(100);
