@@ -124,7 +124,7 @@ TEST_CASE("stress::run: liquidation probability of one position against GBM clos
         return double(hit) / double(n);
     };
     // 5 standard errors of a binomial share: a false failure has probability < 6e-7.
-    const auto five_sigma = [n](double p) { return 5 * std::sqrt(p * (1 - p) / double(n)); };
+    const auto five_sigma = [&](double p) { return 5 * std::sqrt(p * (1 - p) / double(n)); };
 
     SECTION("one step: the terminal probability P(S_T < L), exact") {
         spec.path.steps = 1;
