@@ -3,9 +3,11 @@
 // Run by ctest with 1, 2 and 4 ranks (stress_mpi_np*).
 //
 // Timing mode: stress_mpi --time SCENARIOS POSITIONS STEPS THREADS prints, on rank 0, the
-// wall time of run_mpi over all ranks (and nothing is compared).
+// wall time of run_mpi over all ranks (and nothing is compared). Open MPI binds each rank to
+// a core by default: give threads room with `mpirun --bind-to none`.
 #include <spiral/cascade/prepared_book.hpp>
 #include <spiral/cascade/synthetic.hpp>
+#include <spiral/impact/exponential.hpp>
 #include <spiral/impact/linear.hpp>
 #include <spiral/stress/engine.hpp>
 #include <spiral/stress/metrics.hpp>
@@ -125,16 +127,19 @@ int time_run(int rank, int ranks, char** argv) {
     const auto steps = std::strtoull(argv[4], nullptr, 10);
     const auto threads = static_cast<unsigned>(std::strtoul(argv[5], nullptr, 10));
     const auto book = make_book(positions);
+    // The setup of bench/stress.cpp: GBM vol 1.0, exponential impact of depth 2x the book's
+    // collateral, liquidity thinning above a realised vol of 1.0 (floor 0.2).
     auto spec = make_spec(scenarios, steps);
     spec.path.vol_multiplier = 1.0;
+    spec.liquidity = {.reference_vol = 1.0, .elasticity = 1, .floor = 0.2};
+    const spiral::impact::exponential curve{1.0 / (2.0 * book.total_collateral())};
     stress::scenario_results r(scenarios);
     stress::run_control control;
     control.threads = threads;
     MPI_Barrier(MPI_COMM_WORLD);
     const double t0 = MPI_Wtime();
-    const std::size_t got =
-        stress::run_mpi(MPI_COMM_WORLD, book, spiral::test::gbm_paths{1.0},
-                        spiral::impact::linear{2e-5}, {}, spec, r.columns(), control);
+    const std::size_t got = stress::run_mpi(MPI_COMM_WORLD, book, spiral::test::gbm_paths{1.0},
+                                            curve, {}, spec, r.columns(), control);
     MPI_Barrier(MPI_COMM_WORLD);
     const double t = MPI_Wtime() - t0;
     if (rank == 0) {

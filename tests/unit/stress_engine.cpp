@@ -4,11 +4,16 @@
 // debt accounting identity in every scenario, threads against the serial run bit for bit,
 // stopping, and the boundary checks.
 #include <spiral/cascade/book.hpp>
+#include <spiral/cascade/path.hpp>
+#include <spiral/cascade/path_multi.hpp>
 #include <spiral/cascade/prepared_book.hpp>
 #include <spiral/cascade/synthetic.hpp>
 #include <spiral/core/normal.hpp>
 #include <spiral/impact/linear.hpp>
+#include <spiral/impact/scaled_depth.hpp>
+#include <spiral/risk/random.hpp>
 #include <spiral/stress/engine.hpp>
+#include <spiral/stress/engine_multi.hpp>
 #include <spiral/stress/metrics.hpp>
 #include <spiral/stress/run_spec.hpp>
 #include <spiral/stress/scenario_results.hpp>
@@ -119,7 +124,7 @@ TEST_CASE("stress::run: liquidation probability of one position against GBM clos
         return double(hit) / double(n);
     };
     // 5 standard errors of a binomial share: a false failure has probability < 6e-7.
-    const auto five_sigma = [n](double p) { return 5 * std::sqrt(p * (1 - p) / double(n)); };
+    const auto five_sigma = [&](double p) { return 5 * std::sqrt(p * (1 - p) / double(n)); };
 
     SECTION("one step: the terminal probability P(S_T < L), exact") {
         spec.path.steps = 1;
@@ -207,6 +212,64 @@ TEST_CASE("stress::run: insolvent value of an open position by hand", "[stress][
         CHECK(r.collateral_locked[s] == Approx(2000).epsilon(1e-14));
         CHECK(r.borrowing_power[s] == Approx(1000).epsilon(1e-14));
         CHECK(r.borrowing_power_available[s] == Approx(1000).epsilon(1e-14));
+    }
+}
+
+TEST_CASE("stress::run: against a plain loop over cascade::run", "[stress][engine]") {
+    // The engine, written again with the public pieces: the path from the scenario's stream,
+    // the depth, cascade::run on the prepared book (final positions in book row order), the
+    // columns from the result and the final positions with the book's own thresholds.
+    cascade::synthetic_book_params bp;
+    bp.positions = 1500;
+    bp.seed = 11;
+    const cascade::book plain = cascade::synthetic_book(bp);
+    const cascade::prepared_book book(plain);
+    const auto spec = stressed_spec(40);
+    const gbm_paths model{};
+    const impact::linear curve{2e-4};
+    cascade::path_rules rules;
+    rules.liquidation.max_liquidations_per_round = 50; // caps make the order of positions matter
+    stress::scenario_results r(spec.scenarios);
+    REQUIRE(stress::run(book, model, curve, rules, spec, r.columns()) == spec.scenarios);
+
+    std::vector<double> prices(spec.path.steps + 1), c(plain.size()), d(plain.size());
+    cascade::path_workspace ws;
+    for (std::size_t s = 0; s < spec.scenarios; ++s) {
+        INFO("scenario " << s);
+        auto g = spiral::risk::scenario_generator(spec.seed, s);
+        model.generate(g, spec.path, prices.data());
+        const double depth = spec.liquidity.depth(prices.data(), spec.path);
+        const cascade::price_path path{prices, spec.path.step_days};
+        const auto res = cascade::run(book, path, impact::scaled_depth{curve, depth}, rules,
+                                      cascade::position_columns{c, d}, ws);
+        double volume = 0, low = prices[0];
+        for (const auto& k : res.steps) {
+            volume += k.collateral_seized * k.oracle_price;
+            low = std::min({low, k.market_price, k.price});
+        }
+        double power = 0, locked = 0, owed = 0, available = 0, underwater = 0;
+        for (std::size_t i = 0; i < plain.size(); ++i) {
+            const double v = c[i] * res.final_price, cap = v * plain.threshold[i];
+            power += cap;
+            locked += v;
+            owed += d[i];
+            available += std::max(0.0, cap - d[i]);
+            underwater += std::max(0.0, d[i] - v);
+        }
+        CHECK(r.bad_debt[s] == res.bad_debt);
+        CHECK(r.liquidations[s] == double(res.liquidations));
+        CHECK(r.liquidation_volume[s] == volume);
+        CHECK(r.final_price[s] == res.final_price);
+        CHECK(r.final_exogenous_price[s] == prices.back());
+        CHECK(r.min_price[s] == low);
+        CHECK(r.depth[s] == depth);
+        // Sums over the positions in another order: equal up to rounding.
+        const double tol = 1e-12;
+        CHECK(r.insolvent_value[s] == Approx(res.bad_debt + underwater).epsilon(tol).margin(1e-6));
+        CHECK(r.borrowing_power[s] == Approx(power).epsilon(tol));
+        CHECK(r.collateral_locked[s] == Approx(locked).epsilon(tol));
+        CHECK(r.debt_outstanding[s] == Approx(owed).epsilon(tol).margin(1e-6));
+        CHECK(r.borrowing_power_available[s] == Approx(available).epsilon(tol).margin(1e-6));
     }
 }
 
@@ -409,6 +472,92 @@ TEST_CASE("stress::run_parallel: stopping returns a prefix of the serial run",
     CHECK(stress::run_parallel(book, model, curve, {}, spec, par.columns(), control) == 0);
 }
 #endif
+
+namespace {
+
+// Two independent GBM assets (asset-major output), for the multi-asset entry point.
+struct two_gbm {
+    double spots[2] = {2000, 30};
+    double vols[2] = {0.8, 1.2};
+    std::size_t assets() const noexcept { return 2; }
+    void validate() const {}
+    void generate(spiral::splitmix64& g, const stress::path_spec& s, double* p) const noexcept {
+        for (std::size_t a = 0; a < 2; ++a) {
+            stress::path_spec one = s;
+            one.spot = spots[a];
+            gbm_paths{vols[a]}.generate(g, one, p + a * (s.steps + 1));
+        }
+    }
+};
+static_assert(stress::multi_path_model<two_gbm>);
+
+} // namespace
+
+TEST_CASE("stress::run_multi: against a plain loop and the debt identity", "[stress][engine]") {
+    // 300 positions holding both assets; bonuses 0 so that volume = debt repaid.
+    cascade::multi_book book;
+    book.assets = 2;
+    spiral::splitmix64 g{5};
+    for (std::size_t i = 0; i < 300; ++i) {
+        const double c0 = 1 + 4 * spiral::uniform_open(g), c1 = 100 * spiral::uniform_open(g);
+        book.collateral.insert(book.collateral.end(), {c0, c1});
+        const double health = 1.02 + 0.5 * spiral::uniform_open(g);
+        book.debt.push_back((c0 * 2000 * 0.8 + c1 * 30 * 0.7) / health);
+    }
+    const std::vector<cascade::collateral_terms> terms{{0.8, 0.0}, {0.7, 0.0}};
+    const std::vector<impact::linear> curves{impact::linear{1e-3}, impact::linear{1e-5}};
+    auto spec = stressed_spec(60);
+    const two_gbm model{};
+    stress::scenario_results r(spec.scenarios);
+    REQUIRE(stress::run_multi(book, std::span<const cascade::collateral_terms>(terms), model,
+                              std::span<const impact::linear>(curves), {}, spec,
+                              r.columns()) == spec.scenarios);
+    double d0 = 0;
+    for (const double d : book.debt)
+        d0 += d;
+    std::vector<double> prices(2 * (spec.path.steps + 1)), c(600), d(300);
+    std::size_t liquidated = 0;
+    for (std::size_t s = 0; s < spec.scenarios; ++s) {
+        INFO("scenario " << s);
+        auto gs = spiral::risk::scenario_generator(spec.seed, s);
+        model.generate(gs, spec.path, prices.data());
+        const std::size_t m = spec.path.steps + 1;
+        const std::vector<cascade::price_path> paths{
+            {std::span<const double>(prices.data(), m), spec.path.step_days},
+            {std::span<const double>(prices.data() + m, m), spec.path.step_days}};
+        const double d0s = spec.liquidity.depth(prices.data(), spec.path);
+        const double d1s = spec.liquidity.depth(prices.data() + m, spec.path);
+        const std::vector<impact::scaled_depth<impact::linear>> thin{{curves[0], d0s},
+                                                                     {curves[1], d1s}};
+        const auto res = cascade::run(book, std::span<const cascade::price_path>(paths),
+                                      std::span<const impact::scaled_depth<impact::linear>>(thin),
+                                      std::span<const cascade::collateral_terms>(terms), {},
+                                      std::span<double>(c), std::span<double>(d));
+        double underwater = 0;
+        for (std::size_t i = 0; i < 300; ++i) {
+            const double v = c[2 * i] * res.final_price[0] + c[2 * i + 1] * res.final_price[1];
+            underwater += std::max(0.0, d[i] - v);
+        }
+        CHECK(r.bad_debt[s] == res.bad_debt);
+        CHECK(r.liquidations[s] == double(res.liquidations));
+        CHECK(r.liquidation_volume[s] == Approx(res.debt_repaid).epsilon(1e-12).margin(1e-6));
+        CHECK(r.final_price[s] == res.final_price[0]);
+        CHECK(r.depth[s] == std::min(d0s, d1s));
+        CHECK(r.insolvent_value[s] ==
+              Approx(res.bad_debt + underwater).epsilon(1e-12).margin(1e-6));
+        CHECK(std::abs(r.debt_outstanding[s] + r.liquidation_volume[s] + r.bad_debt[s] - d0) <
+              1e-10 * d0);
+        liquidated += r.liquidations[s] > 0 ? 1 : 0;
+    }
+    CHECK(liquidated > spec.scenarios / 4);
+    require_throws_naming(
+        [&] {
+            stress::run_multi(book, std::span<const cascade::collateral_terms>(terms).first(1),
+                              model, std::span<const impact::linear>(curves), {}, spec,
+                              r.columns());
+        },
+        {"stress::run_multi", "assets"});
+}
 
 TEST_CASE("stress::run and metrics: bad input names the field", "[stress][engine]") {
     const auto book = stressed_book(100);

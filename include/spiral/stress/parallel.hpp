@@ -24,7 +24,6 @@
 #include <atomic>
 #include <cstddef>
 #include <mutex>
-#include <optional>
 #include <string_view>
 #include <vector>
 
@@ -65,12 +64,12 @@ std::size_t run_parallel(const cascade::prepared_book& book, const M& model, con
     const detail::run_context ctx(book, out);
     const std::size_t n = spec.scenarios;
 
-    std::optional<tbb::task_arena> arena;
-    if (control.threads > 0)
-        arena.emplace(static_cast<int>(control.threads));
-    else
-        arena.emplace(tbb::task_arena::automatic);
-    const unsigned threads = static_cast<unsigned>(arena->max_concurrency());
+    // A prvalue: binding task_arena::automatic to a reference (emplace, std::max) odr-uses
+    // it, and oneTBB's library does not define it (an undefined reference at -O0/-O1).
+    const int concurrency =
+        control.threads > 0 ? static_cast<int>(control.threads) : int{tbb::task_arena::automatic};
+    tbb::task_arena arena(concurrency);
+    const unsigned threads = static_cast<unsigned>(arena.max_concurrency());
     const std::size_t chunk = detail::chunk_size(n, threads, control.chunk);
     const std::size_t chunks = (n + chunk - 1) / chunk;
 
@@ -82,7 +81,7 @@ std::size_t run_parallel(const cascade::prepared_book& book, const M& model, con
     tbb::enumerable_thread_specific<detail::scenario_runner<M, C>> runners(
         [&] { return detail::scenario_runner<M, C>(ctx, model, curve, rules, spec); });
 
-    arena->execute([&] {
+    arena.execute([&] {
         tbb::parallel_for(
             tbb::blocked_range<std::size_t>(0, chunks, 1),
             [&](const tbb::blocked_range<std::size_t>& r) {

@@ -73,7 +73,9 @@ inline scenario_columns sub_columns(const scenario_columns& out, std::size_t fir
 
 /// What every worker of a run reads and nobody writes: the book, and its thresholds in book
 /// row order (cascade::run writes final positions in book row order; built once per run, and
-/// only when a column needs the final positions).
+/// only when a column needs the final positions). The run goes through the public
+/// cascade::run with its row map: with per-step caps, which positions go first depends on
+/// their book rows, so reading the book in prepared order without rows would change results.
 struct run_context {
     const cascade::prepared_book* book = nullptr; ///< the book
     std::vector<double> threshold_by_row;         ///< threshold of book row i
