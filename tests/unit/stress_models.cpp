@@ -129,7 +129,7 @@ void check_streams(const M& m, const stress::path_spec& spec, std::size_t width)
     }
     CHECK(forward == backward);
     const auto again = scenarios(m, spec, 1, width, 5);
-    CHECK(std::equal(again.begin(), again.end(), forward.begin() + 5 * width));
+    CHECK(std::equal(again.begin(), again.end(), forward.begin() + static_cast<std::ptrdiff_t>(5 * width)));
     for (std::size_t i = 1; i < n; ++i)
         CHECK(!std::equal(forward.begin(), forward.begin() + static_cast<std::ptrdiff_t>(width),
                           forward.begin() + static_cast<std::ptrdiff_t>(i * width)));
