@@ -129,7 +129,8 @@ void check_streams(const M& m, const stress::path_spec& spec, std::size_t width)
     }
     CHECK(forward == backward);
     const auto again = scenarios(m, spec, 1, width, 5);
-    CHECK(std::equal(again.begin(), again.end(), forward.begin() + 5 * width));
+    CHECK(std::equal(again.begin(), again.end(),
+                     forward.begin() + static_cast<std::ptrdiff_t>(5 * width)));
     for (std::size_t i = 1; i < n; ++i)
         CHECK(!std::equal(forward.begin(), forward.begin() + static_cast<std::ptrdiff_t>(width),
                           forward.begin() + static_cast<std::ptrdiff_t>(i * width)));
@@ -698,4 +699,23 @@ TEST_CASE("stress models: bad input names the field", "[stress]") {
     require_throws_naming([&] { wrong_factor.validate(); }, {"factor row sum of squares[1]"});
     require_throws_naming([] { stress::path_spec{.vol_multiplier = 0}.validate(); },
                           {"vol_multiplier"});
+
+    // validate_model: the model, the grid, and the model against the grid.
+    require_throws_naming(
+        [&] {
+            stress::validate_model(stress::replay{.prices = good}, stress::path_spec{.steps = 4});
+        },
+        {"stress::replay", "spec.steps", "4"});
+    stress::validate_model(stress::replay{.prices = good}, stress::path_spec{.steps = 3});
+    require_throws_naming(
+        [] { stress::validate_model(stress::gbm{.vol = 0.5}, stress::path_spec{.steps = 0}); },
+        {"steps"});
+    require_throws_naming(
+        [] { stress::validate_model(stress::gbm{.vol = -0.5}, stress::path_spec{}); }, {"vol"});
+    require_throws_naming(
+        [&] {
+            stress::validate_model(stress::make_correlated_gbm({1, 1}, {0.5, 0.5}, id),
+                                   stress::path_spec{.step_days = 0});
+        },
+        {"step_days"});
 }

@@ -16,3 +16,4 @@
 #include <spiral/stress/path_model.hpp>
 #include <spiral/stress/replay.hpp>
 #include <spiral/stress/student_t.hpp>
+#include <spiral/stress/validate_model.hpp>
