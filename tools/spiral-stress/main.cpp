@@ -39,8 +39,13 @@ constexpr int exit_interrupted = 130;
 std::atomic<bool> stop_requested{false};
 static_assert(std::atomic<bool>::is_always_lock_free);
 
+// A second Ctrl-C ends the program at once (the default action); signal() and raise() are
+// async-signal-safe.
 extern "C" void on_interrupt(int) {
-    stop_requested.store(true, std::memory_order_relaxed);
+    if (stop_requested.exchange(true, std::memory_order_relaxed)) {
+        std::signal(SIGINT, SIG_DFL);
+        std::raise(SIGINT);
+    }
 }
 
 std::string utc_now() {
