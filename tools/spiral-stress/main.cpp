@@ -207,8 +207,8 @@ int run(const options& opt) {
     if (plots && !rec.interrupted) {
         const auto count = std::min<std::size_t>(
             static_cast<std::size_t>(cfg.integer("output.path_scenarios")), rec.completed);
-        rec.steps = rerun_steps(book, model.model, curve, rules, spec, count, results,
-                                rec.completed, stop_requested);
+        rec.steps = rerun_steps(book, model.model, curve, rules, spec, count, control.threads,
+                                results, rec.completed, stop_requested);
         std::printf("step-by-step re-run: %zu of %zu scenarios match the engine\n",
                     rec.steps.compared - rec.steps.mismatched, rec.steps.compared);
         if (rec.steps.mismatched > 0)
