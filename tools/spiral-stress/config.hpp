@@ -479,7 +479,7 @@ public:
         std::ostringstream out;
         std::string_view section;
         for (const key_spec& k : keys()) {
-            if (!applies(k))
+            if (!applies(k) || !used(k))
                 continue;
             if (section_of(k.name) != section) {
                 section = section_of(k.name);
@@ -488,6 +488,23 @@ public:
             out << k.name.substr(section.size() + 1) << " = " << value_text(get(k.name)) << "\n";
         }
         return out.str();
+    }
+
+    /// False for a key that applies to the kinds chosen but must not be set with the others
+    /// (a GARCH model fitted on a history has no omega, alpha, beta, mean or first variance of
+    /// the file; one that is not has no garch_start): the echo leaves them out so that it can be
+    /// run again.
+    bool used(const key_spec& k) const {
+        if (text("model.kind") != "garch")
+            return true;
+        const bool fitted = !text("model.history").empty();
+        if (k.name == "model.garch_start")
+            return fitted;
+        for (const std::string_view n :
+             {"model.omega", "model.alpha", "model.beta", "model.mean", "model.initial_variance"})
+            if (k.name == n)
+                return !fitted;
+        return true;
     }
 
     /// True when `k` applies to the kinds chosen (book.kind, impact.kind, model.kind).
