@@ -17,6 +17,7 @@
 
 #include <mpi.h>
 
+#include <atomic>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -102,6 +103,24 @@ int compare(int rank, int ranks) {
     for (const double v : serial.liquidations)
         liquidations += v;
     expect(liquidations > 0, "some scenario liquidates", rank);
+
+    // The last rank is told to stop before it starts: the run returns the scenarios of the
+    // ranks before it, floor((P - 1) N / P), and those rows are the serial run's.
+    {
+        std::atomic<bool> stop{rank == ranks - 1};
+        stress::run_control stopping = control;
+        stopping.stop = &stop;
+        stress::scenario_results part(spec.scenarios);
+        const std::size_t prefix =
+            stress::run_mpi(MPI_COMM_WORLD, book, model, curve, {}, spec, part.columns(), stopping);
+        const std::size_t expected = spec.scenarios * std::size_t(ranks - 1) / std::size_t(ranks);
+        expect(prefix == expected, "stopped run returns the prefix of the ranks before", rank);
+        expect(std::memcmp(part.insolvent_value.data(), serial.insolvent_value.data(),
+                           prefix * sizeof(double)) == 0 &&
+                   std::memcmp(part.liquidation_volume.data(), serial.liquidation_volume.data(),
+                               prefix * sizeof(double)) == 0,
+               "stopped run's prefix", rank);
+    }
 
     // Bad input throws on every rank, before any communication that could hang.
     bool threw = false;
