@@ -43,28 +43,6 @@ namespace impact = spiral::impact;
 
 namespace {
 
-/// A book from a CSV file with the columns collateral, debt, threshold (see csv_table.hpp).
-cascade::book read_book(const std::string& path) {
-    const example::csv_table table = example::read_csv(path, {"collateral", "debt", "threshold"});
-    if (table.rows() == 0)
-        throw example::input_error(path + ": no positions (a header line but no rows)");
-    cascade::book b{table.column("collateral"), table.column("debt"), table.column("threshold")};
-    try {
-        b.validate();
-    } catch (const spiral::invalid_argument& e) { // name the file line of the row
-        std::string message = e.what();
-        const std::size_t open = message.find('['), close = message.find(']');
-        if (open != std::string::npos && close > open) {
-            const std::size_t row = std::stoul(message.substr(open + 1, close - open - 1));
-            if (row < table.rows())
-                throw example::input_error(path + ":" + std::to_string(table.lines[row]) + ": " +
-                                           message);
-        }
-        throw example::input_error(path + ": " + message);
-    }
-    return b;
-}
-
 struct scenario {
     const char* name;
     cascade::rules rules;
@@ -122,7 +100,7 @@ int run(int argc, char** argv) {
 
     cascade::book book;
     if (!book_file.empty()) {
-        book = read_book(book_file);
+        book = example::read_book(book_file);
     } else {
         cascade::synthetic_book_params p;
         p.positions = positions;

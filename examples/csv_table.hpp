@@ -17,7 +17,10 @@
 
 #include "example_support.hpp"
 
+#include <spiral/cascade/book.hpp>
+
 #include <algorithm>
+#include <charconv>
 #include <cstddef>
 #include <fstream>
 #include <initializer_list>
@@ -170,6 +173,49 @@ inline csv_table read_csv(const std::string& path, std::initializer_list<std::st
         table.lines.push_back(line);
     }
     return table;
+}
+
+/// A book from a CSV file with the columns collateral, debt, threshold (any order; other
+/// columns are an error unless `allow_extra`). No rows, or a row the book rejects
+/// (spiral::invalid_argument naming its row), is an input_error naming the file and line.
+inline spiral::cascade::book read_book(const std::string& path, bool allow_extra = false) {
+    const csv_table table = read_csv(path, {"collateral", "debt", "threshold"}, {}, allow_extra);
+    if (table.rows() == 0)
+        throw input_error(path + ": no positions (a header line but no rows)");
+    spiral::cascade::book b{table.column("collateral"), table.column("debt"),
+                            table.column("threshold")};
+    try {
+        b.validate();
+    } catch (const spiral::invalid_argument& e) { // name the file line of the row
+        std::string message = e.what();
+        const std::size_t open = message.find('['), close = message.find(']');
+        if (open != std::string::npos && close > open) {
+            const std::size_t row = std::stoul(message.substr(open + 1, close - open - 1));
+            if (row < table.rows())
+                throw input_error(path + ":" + std::to_string(table.lines[row]) + ": " + message);
+        }
+        throw input_error(path + ": " + message);
+    }
+    return b;
+}
+
+/// The column `column` of a price history (other columns, such as a date, are read past):
+/// at least two rows, every price > 0 (else an input_error naming the file and line).
+inline std::vector<double> read_prices(const std::string& path, std::string_view column) {
+    const csv_table table = read_csv(path, {column}, {}, true);
+    const std::vector<double>& prices = table.column(column);
+    for (std::size_t i = 0; i < prices.size(); ++i)
+        if (!(prices[i] > 0)) {
+            char text[32];
+            const auto end = std::to_chars(text, text + sizeof text, prices[i]).ptr;
+            throw input_error(path + ":" + std::to_string(table.lines[i]) + ": column '" +
+                              std::string(column) + "': " + std::string(text, end) +
+                              " is not a positive price");
+        }
+    if (prices.size() < 2)
+        throw input_error(path + ": " + std::to_string(prices.size()) + " prices in column '" +
+                          std::string(column) + "'; at least 2 needed");
+    return prices;
 }
 
 } // namespace example

@@ -20,6 +20,10 @@
 #include <spiral/options/black_scholes.hpp>
 #include <spiral/risk/random.hpp>
 #include <spiral/risk/risk_weight.hpp>
+#include <spiral/stress/garch_paths.hpp>
+#include <spiral/stress/gbm.hpp>
+#include <spiral/stress/merton.hpp>
+#include <spiral/stress/student_t.hpp>
 
 __global__ void every_family(const double* spot, double* out, int n) {
     const int i = static_cast<int>(blockIdx.x * blockDim.x + threadIdx.x);
@@ -84,4 +88,24 @@ __global__ void risk_weights_and_shocks(const double* vol, double* out, int n) {
              spiral::risk::quantile_risk_weight(vol[i], 0.7, stress) +
              spiral::risk::standalone_risk_weight(vol[i], stress) +
              spiral::risk::price_drop(vol[i] * spiral::risk::standard_normal(g));
+}
+
+// One scenario path per thread: the single-asset stress generators in device code, each
+// thread on its own stream (scenario_generator(seed, index)), `steps + 1` prices per model.
+__global__ void stress_paths(const spiral::stress::path_spec* spec, double* prices, int n) {
+    namespace stress = spiral::stress;
+    const int i = static_cast<int>(blockIdx.x * blockDim.x + threadIdx.x);
+    if (i >= n)
+        return;
+    const auto width = spec->steps + 1;
+    double* out = prices + static_cast<unsigned long long>(i) * 4 * width;
+    auto g = spiral::risk::scenario_generator(7, static_cast<unsigned long long>(i));
+    stress::gbm{.drift = 0.05, .vol = 0.8}.generate(g, *spec, out);
+    stress::merton{.vol = 0.6, .jump_intensity = 12, .jump_mean = -0.08, .jump_vol = 0.1}.generate(
+        g, *spec, out + width);
+    stress::student_t{.vol = 0.8, .degrees_of_freedom = 5}.generate(g, *spec, out + 2 * width);
+    const stress::garch_paths garch{.params = {2e-5, 0.1, 0.85},
+                                    .innovations = stress::innovation::student_t,
+                                    .degrees_of_freedom = 6};
+    garch.generate(g, *spec, out + 3 * width);
 }

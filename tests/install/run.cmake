@@ -9,7 +9,8 @@
 #      tests/abi: units for two CPU targets in one program, their symbols, spiral::dispatch.
 # Variables: SPIRAL_BINARY_DIR, SPIRAL_VERSION, WORK_DIR, [SPIRAL_CONFIG], [CXX_COMPILER], [GENERATOR],
 #            [PKG_CONFIG_EXECUTABLE] (pkg-config step skipped, with a message, when empty),
-#            [ABI] (OFF: skip the tests/abi programs, e.g. in the sanitizer build).
+#            [ABI] (OFF: skip the tests/abi programs, e.g. in the sanitizer build),
+#            [STRESS_TOOL] (1: the build has spiral-stress; the install must have bin/spiral-stress).
 cmake_minimum_required(VERSION 3.21)
 include("${CMAKE_CURRENT_LIST_DIR}/consumer.cmake")
 
@@ -45,6 +46,10 @@ spiral_require_files("${prefix}"
     share/spiral/dispatch/dispatch.cpp
     share/cmake/spiral/spiral_dispatch.cmake
     share/doc/spiral/LICENSE)
+if(STRESS_TOOL)
+    spiral_require_files("${prefix}" bin/spiral-stress)
+    spiral_run("${prefix}/bin/spiral-stress" --help-config)
+endif()
 if(EXISTS "${prefix}/lib" OR EXISTS "${prefix}/lib64")
     message(FATAL_ERROR "header-only install must not create lib/: ${prefix}")
 endif()

@@ -1,0 +1,31 @@
+# ctest spiral_stress_echo_reruns: the configuration report.md echoes (every key, defaults
+# included) is a valid configuration that gives the same figures when run again.
+#   cmake -DPROGRAM=<spiral-stress> -DCONFIG=<toml without relative paths> -DWORK_DIR=<dir>
+#         -P check_echo.cmake
+file(REMOVE_RECURSE "${WORK_DIR}")
+file(MAKE_DIRECTORY "${WORK_DIR}")
+function(spiral_stress_run config out)
+    execute_process(COMMAND "${PROGRAM}" "${config}" --scenarios 200 --output "${out}" --quiet
+        WORKING_DIRECTORY "${WORK_DIR}" RESULT_VARIABLE _rc OUTPUT_VARIABLE _out ERROR_VARIABLE _err)
+    if(NOT _rc EQUAL 0)
+        message(FATAL_ERROR "${config}: exit ${_rc}\n${_out}${_err}")
+    endif()
+endfunction()
+spiral_stress_run("${CONFIG}" first)
+file(READ "${WORK_DIR}/first/report.md" _report)
+string(FIND "${_report}" "```toml\n" _begin)
+if(_begin EQUAL -1)
+    message(FATAL_ERROR "report.md has no ```toml block")
+endif()
+math(EXPR _begin "${_begin} + 8")
+string(SUBSTRING "${_report}" ${_begin} -1 _rest)
+string(FIND "${_rest}" "```" _end)
+string(SUBSTRING "${_rest}" 0 ${_end} _echo)
+file(WRITE "${WORK_DIR}/echo.toml" "${_echo}")
+spiral_stress_run("${WORK_DIR}/echo.toml" second)
+file(READ "${WORK_DIR}/first/metrics.csv" _one)
+file(READ "${WORK_DIR}/second/metrics.csv" _two)
+if(NOT _one STREQUAL _two)
+    message(FATAL_ERROR "the echoed configuration gives other figures:\n${_one}\n---\n${_two}")
+endif()
+message(STATUS "the echoed configuration runs and gives the same metrics.csv")

@@ -1,0 +1,642 @@
+// spiral-stress's configuration: ONE table of every key (section, name, type, default, domain,
+// the model/curve/book kinds it applies to, what it means). The same table fills the defaults,
+// reads and checks a TOML file (unknown keys, wrong types and values out of their domain are
+// errors naming FILE:LINE and the key) and prints the reference (--help-config, and the
+// Markdown table of docs/stress.md).
+#pragma once
+
+#include "example_support.hpp"
+
+#include <toml++/toml.h>
+
+#include <charconv>
+#include <cmath>
+#include <cstdint>
+#include <filesystem>
+#include <limits>
+#include <map>
+#include <sstream>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+namespace stress_tool {
+
+using example::input_error;
+
+/// The type of a key's value in the TOML file.
+enum class key_type { real, integer, boolean, text, reals };
+
+/// A value as read from the file (or the default).
+using value = std::variant<double, std::int64_t, bool, std::string, std::vector<double>>;
+
+/// The domain of a number (each element of a list of numbers): lo and hi, each open or closed;
+/// infinite bounds are absent.
+struct range {
+    double lo = -std::numeric_limits<double>::infinity();
+    double hi = std::numeric_limits<double>::infinity();
+    bool lo_open = false;
+    bool hi_open = false;
+    bool allow_inf = false; ///< +inf is a value (no cap), not only a bound
+
+    bool contains(double v) const {
+        if (std::isnan(v) || (std::isinf(v) && !allow_inf))
+            return false;
+        return (lo_open ? v > lo : v >= lo) && (hi_open ? v < hi : v <= hi);
+    }
+};
+
+inline constexpr double inf = std::numeric_limits<double>::infinity();
+inline constexpr range any_real{};
+inline constexpr range positive{0, inf, true, false};
+inline constexpr range non_negative{0, inf, false, false};
+inline constexpr range unit_closed{0, 1, false, false};
+inline constexpr range unit_open{0, 1, true, true};
+inline constexpr range unit_left_open{0, 1, true, false};
+
+/// One key of the configuration.
+struct key_spec {
+    std::string_view name; ///< "section.key"
+    key_type type;
+    value fallback;             ///< the default
+    range domain = any_real;    ///< numbers: the allowed values
+    std::string_view choices;   ///< text: the allowed values, '|'-separated (empty: any text)
+    std::string_view only_for;  ///< the values of <section>.kind it applies to ('|'; empty: all)
+    std::string_view doc;       ///< what it means
+    std::string_view note = {}; ///< what its default means when the default is a stand-in
+};
+
+namespace detail {
+
+inline std::string number_text(double v) {
+    if (std::isinf(v))
+        return v > 0 ? "inf" : "-inf";
+    char text[32];
+    const auto end = std::to_chars(text, text + sizeof text, v).ptr;
+    return std::string(text, end);
+}
+
+inline std::vector<std::string_view> split(std::string_view s, char sep = '|') {
+    std::vector<std::string_view> out;
+    if (s.empty())
+        return out;
+    for (;;) {
+        const auto k = s.find(sep);
+        out.push_back(s.substr(0, k));
+        if (k == std::string_view::npos)
+            return out;
+        s.remove_prefix(k + 1);
+    }
+}
+
+} // namespace detail
+
+/// The table: every key spiral-stress reads. Paths are relative to the config file.
+inline const std::vector<key_spec>& keys() {
+    using V = std::vector<double>;
+    // clang-format off
+    static const std::vector<key_spec> table = {
+        // [book]
+        {"book.kind", key_type::text, std::string("synthetic"), {}, "synthetic|csv", {},
+         "where the positions come from: a synthetic book (cascade::synthetic_book) or a CSV file"},
+        {"book.file", key_type::text, std::string(), {}, {}, "csv",
+         "CSV with the columns collateral (asset units), debt (quote), threshold (in (0, 1]), in "
+         "any order; other columns are read past"},
+        {"book.positions", key_type::integer, std::int64_t(10000), {1, 1e8}, {}, "synthetic",
+         "number of positions drawn"},
+        {"book.price", key_type::real, 0.0, non_negative, {}, "synthetic",
+         "price at which the drawn health factors hold", "0: run.spot"},
+        {"book.median_collateral", key_type::real, 5.0, positive, {}, "synthetic",
+         "median collateral of a position (asset units)"},
+        {"book.collateral_dispersion", key_type::real, 1.6, non_negative, {}, "synthetic",
+         "sigma of log collateral"},
+        {"book.median_excess_health", key_type::real, 0.25, positive, {}, "synthetic",
+         "median of health - 1"},
+        {"book.health_dispersion", key_type::real, 1.0, non_negative, {}, "synthetic",
+         "sigma of log(health - 1)"},
+        {"book.threshold", key_type::real, 0.825, unit_left_open, {}, "synthetic",
+         "base liquidation threshold"},
+        {"book.threshold_spread", key_type::real, 0.05, non_negative, {}, "synthetic",
+         "thresholds spread uniformly over threshold -/+ this"},
+        {"book.seed", key_type::integer, std::int64_t(20200312), {0, 9.2e18}, {}, "synthetic",
+         "seed of the book's generator"},
+        // [rules]
+        {"rules.sizing", key_type::text, std::string("close_factor"), {},
+         "close_factor|target_health|full", {},
+         "how much of the debt one liquidation repays (Aave v3: close_factor)"},
+        {"rules.close_factor", key_type::real, 0.5, unit_left_open, {}, {},
+         "fraction of the debt repaid per liquidation"},
+        {"rules.full_close_below", key_type::real, 0.95, non_negative, {}, {},
+         "at or below this health the whole debt is repaid"},
+        {"rules.target_health", key_type::real, 1.05, {1, inf, true}, {}, {},
+         "health a target_health liquidation restores"},
+        {"rules.bonus", key_type::real, 0.05, non_negative, {}, {},
+         "liquidation bonus: collateral seized per unit repaid - 1"},
+        {"rules.bonus_slope", key_type::real, 0.0, non_negative, {}, {},
+         "bonus grows by this per unit of (1 - health)"},
+        {"rules.max_bonus", key_type::real, 1.0, non_negative, {}, {},
+         "cap of the sloped bonus (>= bonus)"},
+        {"rules.protocol_fee", key_type::real, 0.0, unit_closed, {}, {},
+         "share of the bonus the protocol keeps (Aave v3 liquidationProtocolFee)"},
+        {"rules.full_close_value", key_type::real, 0.0, non_negative, {}, {},
+         "positions worth less than this (quote) close whole (Aave v3.3; 0: off)"},
+        {"rules.min_leftover_value", key_type::real, 0.0, non_negative, {}, {},
+         "a partial liquidation may not leave less than this (quote; 0: off)"},
+        {"rules.max_liquidations_per_step", key_type::integer, std::int64_t(0), {0, 9.2e18}, {},
+         {}, "cap on liquidations per step, worst health first", "0: no cap"},
+        {"rules.max_collateral_per_step", key_type::real, inf, {0, inf, true, false, true}, {},
+         {}, "cap on collateral seized per step (asset units)", "inf: no cap"},
+        {"rules.oracle_delay_steps", key_type::integer, std::int64_t(0), {0, 1e6}, {}, {},
+         "steps by which the oracle lags the market"},
+        // [impact]
+        {"impact.kind", key_type::text, std::string("exponential"), {},
+         "linear|exponential|constant_product|square_root|power_law", {},
+         "the price-impact curve liquidations sell into (spiral::impact)"},
+        {"impact.lambda", key_type::real, 1e-6, non_negative, {}, "linear",
+         "relative price drop per unit sold (1 - lambda q)"},
+        {"impact.alpha", key_type::real, 2e-6, non_negative, {}, "exponential",
+         "decay rate per unit sold (exp(-alpha q))"},
+        {"impact.base_reserve", key_type::real, 50000.0, positive, {}, "constant_product",
+         "asset units in the pool"},
+        {"impact.quote_reserve", key_type::real, 1e8, positive, {}, "constant_product",
+         "quote units in the pool"},
+        {"impact.fee", key_type::real, 0.003, {0, 1, false, true}, {}, "constant_product",
+         "pool fee on the input"},
+        {"impact.sigma", key_type::real, 0.05, non_negative, {}, "square_root",
+         "volatility over the volume's horizon (daily)"},
+        {"impact.volume", key_type::real, 500000.0, positive, {}, "square_root|power_law",
+         "traded volume over that horizon (asset units)"},
+        {"impact.y", key_type::real, 1.0, non_negative, {}, "square_root",
+         "the prefactor Y of the square-root law"},
+        {"impact.eta", key_type::real, 0.05, non_negative, {}, "power_law",
+         "relative price drop at q = volume"},
+        {"impact.exponent", key_type::real, 0.5, positive, {}, "power_law",
+         "exponent delta of (q / volume)^delta"},
+        // [model]
+        {"model.kind", key_type::text, std::string("gbm"), {},
+         "gbm|merton|student_t|garch|bootstrap|replay", {},
+         "the scenario generator (spiral::stress models)"},
+        {"model.history", key_type::text, std::string(), {}, {}, "garch|bootstrap|replay",
+         "CSV of past prices (needed by bootstrap and replay; garch is fitted on it when given)"},
+        {"model.history_column", key_type::text, std::string("close"), {}, {}, "garch|bootstrap|replay",
+         "the price column of model.history"},
+        {"model.drift", key_type::real, 0.0, any_real, {}, "gbm|merton|student_t",
+         "annualised drift of the log price"},
+        {"model.vol", key_type::real, 0.8, positive, {}, "gbm|merton|student_t",
+         "annualised volatility"},
+        {"model.jump_intensity", key_type::real, 4.0, non_negative, {}, "merton",
+         "expected jumps per year"},
+        {"model.jump_mean", key_type::real, -0.1, any_real, {}, "merton",
+         "mean of the log jump size (< 0: crashes)"},
+        {"model.jump_vol", key_type::real, 0.1, non_negative, {}, "merton",
+         "standard deviation of the log jump size"},
+        {"model.degrees_of_freedom", key_type::real, 4.0, {2, inf, true}, {}, "student_t|garch",
+         "nu of the Student-t returns (garch: of its innovations when innovations = "
+         "\"student_t\"); scaled to unit variance"},
+        {"model.innovations", key_type::text, std::string("normal"), {}, "normal|student_t",
+         "garch", "distribution of the GARCH innovations"},
+        {"model.omega", key_type::real, 2e-5, positive, {}, "garch",
+         "GARCH(1,1) constant, per step (not with model.history: fitted)"},
+        {"model.alpha", key_type::real, 0.1, non_negative, {}, "garch",
+         "GARCH(1,1) weight of the last squared return (not with model.history)"},
+        {"model.beta", key_type::real, 0.85, non_negative, {}, "garch",
+         "GARCH(1,1) weight of the last variance, alpha + beta < 1 (not with model.history)"},
+        {"model.mean", key_type::real, 0.0, any_real, {}, "garch",
+         "mean log-return per step (not with model.history: 0)"},
+        {"model.initial_variance", key_type::real, 0.0, non_negative, {}, "garch",
+         "variance of the first step's return (not with model.history)", "0: the long-run one"},
+        {"model.garch_start", key_type::text, std::string("last_filtered"), {},
+         "long_run|last_filtered", "garch",
+         "fitted model's first variance: the long-run one, or the forecast after the history"},
+        {"model.block_length", key_type::integer, std::int64_t(5), {1, 1e9}, {}, "bootstrap",
+         "returns per block of the moving block bootstrap"},
+        {"model.random_start", key_type::boolean, true, {}, {}, "replay",
+         "each scenario replays a window starting at a random day of the history"},
+        {"model.start", key_type::integer, std::int64_t(0), {0, 1e9}, {}, "replay",
+         "first index of the window when random_start = false"},
+        // [stress]
+        {"stress.vol_multiplier", key_type::real, 1.0, positive, {}, {},
+         "every model's volatility times this"},
+        {"stress.jump_multiplier", key_type::real, 1.0, non_negative, {}, {},
+         "every jump intensity times this"},
+        {"stress.reference_vol", key_type::real, 0.0, non_negative, {}, {},
+         "liquidity response: annualised vol at and below which depth is full", "0: off"},
+        {"stress.elasticity", key_type::real, 1.0, non_negative, {}, {},
+         "depth = (reference_vol / realised vol)^elasticity"},
+        {"stress.floor", key_type::real, 0.05, unit_left_open, {}, {},
+         "the least depth multiplier"},
+        // [run]
+        {"run.scenarios", key_type::integer, std::int64_t(10000), {1, 2147483647}, {}, {},
+         "number of scenarios N"},
+        {"run.seed", key_type::integer, std::int64_t(1), {0, 9.2e18}, {}, {},
+         "master seed: scenario s draws from scenario_generator(seed, s)"},
+        {"run.threads", key_type::integer, std::int64_t(0), {0, 4096}, {}, {},
+         "worker threads", "0: every core"},
+        {"run.steps", key_type::integer, std::int64_t(30), {1, 1e7}, {}, {}, "steps per path"},
+        {"run.step_days", key_type::real, 1.0, positive, {}, {}, "length of a step in days"},
+        {"run.days_per_year", key_type::real, 365.0, positive, {}, {},
+         "annualisation of the model parameters"},
+        {"run.spot", key_type::real, 2000.0, positive, {}, {}, "price at the start of every path"},
+        {"run.confidence", key_type::reals, V{0.95, 0.99}, unit_open, {}, {},
+         "levels of VaR, ES and LaR in the report"},
+        // [output]
+        {"output.directory", key_type::text, std::string("stress-report"), {}, {}, {},
+         "where report.md, metrics.csv, scenarios.csv and the plots go (created)"},
+        {"output.plots", key_type::boolean, true, {}, {}, {},
+         "draw the PNG plots with gnuplot (skipped when gnuplot is missing)"},
+        {"output.fan_paths", key_type::integer, std::int64_t(20), {0, 1000}, {}, {},
+         "sample paths drawn on the fan chart"},
+        {"output.path_scenarios", key_type::integer, std::int64_t(1000), {0, 1e7}, {}, {},
+         "scenarios (the first ones) re-run step by step for the fan chart and the "
+         "liquidations-over-time plot"},
+        {"output.scenarios_csv", key_type::boolean, true, {}, {}, {},
+         "write scenarios.csv (one row per scenario)"},
+    };
+    // clang-format on
+    return table;
+}
+
+/// The key `name`, or nullptr.
+inline const key_spec* find_key(std::string_view name) {
+    for (const key_spec& k : keys())
+        if (k.name == name)
+            return &k;
+    return nullptr;
+}
+
+inline std::string_view section_of(std::string_view name) {
+    return name.substr(0, name.find('.'));
+}
+
+inline std::string type_name(key_type t) {
+    switch (t) {
+    case key_type::real:
+        return "number";
+    case key_type::integer:
+        return "integer";
+    case key_type::boolean:
+        return "boolean";
+    case key_type::text:
+        return "string";
+    case key_type::reals:
+        return "list of numbers";
+    }
+    return "?";
+}
+
+/// The domain of `k` in words ("> 0", "in [0, 1]", "one of a, b").
+inline std::string domain_text(const key_spec& k) {
+    if (k.type == key_type::boolean)
+        return "true or false";
+    if (k.type == key_type::text) {
+        if (k.choices.empty())
+            return "a path or name";
+        std::string out = "one of ";
+        for (const auto c : detail::split(k.choices)) {
+            if (out.size() > 7)
+                out += ", ";
+            out += c;
+        }
+        return out;
+    }
+    const range& r = k.domain;
+    std::string out;
+    const bool integer = k.type == key_type::integer;
+    // Integers: whole-number bounds; an upper bound past 1e18 is the type's, not worth saying.
+    const auto number_text = [&](double v) {
+        return integer ? std::to_string(static_cast<long long>(v)) : detail::number_text(v);
+    };
+    const bool lo = std::isfinite(r.lo), hi = std::isfinite(r.hi) && !(integer && r.hi >= 1e18);
+    if (lo && hi)
+        out = std::string("in ") + (r.lo_open ? "(" : "[") + number_text(r.lo) + ", " +
+              number_text(r.hi) + (r.hi_open ? ")" : "]");
+    else if (lo)
+        out = (r.lo_open ? "> " : ">= ") + number_text(r.lo);
+    else if (hi)
+        out = (r.hi_open ? "< " : "<= ") + number_text(r.hi);
+    else
+        out = "any finite number";
+    if (r.allow_inf)
+        out += " or inf";
+    if (k.type == key_type::reals)
+        out = "each " + out;
+    if (integer && !hi)
+        out = "an integer " + out;
+    return out;
+}
+
+/// A value as TOML would write it.
+inline std::string value_text(const value& v) {
+    struct {
+        std::string operator()(double x) const { return detail::number_text(x); }
+        std::string operator()(std::int64_t x) const { return std::to_string(x); }
+        std::string operator()(bool x) const { return x ? "true" : "false"; }
+        std::string operator()(const std::string& x) const { return "\"" + x + "\""; }
+        std::string operator()(const std::vector<double>& x) const {
+            std::string out = "[";
+            for (std::size_t i = 0; i < x.size(); ++i)
+                out += (i ? ", " : "") + detail::number_text(x[i]);
+            return out + "]";
+        }
+    } visitor;
+    return std::visit(visitor, v);
+}
+
+inline std::string default_text(const key_spec& k) {
+    std::string out = value_text(k.fallback);
+    if (!k.note.empty())
+        out += " (" + std::string(k.note) + ")";
+    return out;
+}
+
+inline std::string applies_text(const key_spec& k) {
+    if (k.only_for.empty())
+        return {};
+    std::string out = std::string(section_of(k.name)) + ".kind = ";
+    const auto kinds = detail::split(k.only_for);
+    for (std::size_t i = 0; i < kinds.size(); ++i)
+        out += (i ? " or " : "") + std::string(kinds[i]);
+    return out;
+}
+
+/// The reference printed by --help-config: every section and key.
+inline std::string reference_text() {
+    std::ostringstream out;
+    out << "Configuration file (TOML). Every key is optional; its default is shown.\n"
+           "Unknown keys, wrong types and values outside the domain are errors (exit 2).\n";
+    std::string_view section;
+    for (const key_spec& k : keys()) {
+        if (section_of(k.name) != section) {
+            section = section_of(k.name);
+            out << "\n[" << section << "]\n";
+        }
+        out << "  " << k.name.substr(section.size() + 1) << " (" << type_name(k.type)
+            << ", default " << default_text(k) << ", " << domain_text(k) << ")\n      " << k.doc;
+        if (!k.only_for.empty())
+            out << " [only with " << applies_text(k) << "]";
+        out << "\n";
+    }
+    return out.str();
+}
+
+/// The same as a Markdown table (docs/stress.md).
+inline std::string reference_markdown() {
+    std::ostringstream out;
+    out << "| key | type | default | domain | meaning |\n|---|---|---|---|---|\n";
+    for (const key_spec& k : keys()) {
+        out << "| `" << k.name << "` | " << type_name(k.type) << " | `" << value_text(k.fallback)
+            << "`" << (k.note.empty() ? "" : " (" + std::string(k.note) + ")") << " | "
+            << domain_text(k) << " | " << k.doc;
+        if (!k.only_for.empty())
+            out << " (only with `" << applies_text(k) << "`)";
+        out << " |\n";
+    }
+    return out.str();
+}
+
+/// A configuration: every key's value (the default unless the file set it) and where it was
+/// set.
+class config {
+public:
+    /// Every key at its default.
+    config() {
+        for (const key_spec& k : keys())
+            values_[std::string(k.name)] = k.fallback;
+    }
+
+    /// Reads `path`: throws input_error "FILE:LINE: ..." on the first problem.
+    static config read(const std::string& path) {
+        config c;
+        c.file_ = path;
+        if (!std::filesystem::exists(path))
+            throw input_error(path + ": cannot open the file (no such file)");
+        toml::table root;
+        try {
+            root = toml::parse_file(path);
+        } catch (const toml::parse_error& e) {
+            throw input_error(path + ":" + std::to_string(e.source().begin.line) + ": " +
+                              std::string(e.description()));
+        }
+        for (auto&& [section_key, node] : root) {
+            const std::string section(section_key.str());
+            const std::size_t line = section_key.source().begin.line;
+            const toml::table* table = node.as_table();
+            bool known = false;
+            for (const key_spec& k : keys())
+                known = known || section_of(k.name) == section;
+            if (!known)
+                c.fail(line, "unknown section '[" + section + "]' (the sections are " +
+                                 c.sections() + "; see spiral-stress --help-config)");
+            if (!table)
+                c.fail(line, "'" + section + "' must be a section ([" + section + "])");
+            for (auto&& [key, item] : *table)
+                c.set(section + "." + std::string(key.str()), item, key.source().begin.line);
+        }
+        c.check_applies();
+        return c;
+    }
+
+    const std::string& file() const { return file_; }
+    double real(std::string_view name) const { return std::get<double>(get(name)); }
+    std::int64_t integer(std::string_view name) const { return std::get<std::int64_t>(get(name)); }
+    bool flag(std::string_view name) const { return std::get<bool>(get(name)); }
+    const std::string& text(std::string_view name) const {
+        return std::get<std::string>(get(name));
+    }
+    const std::vector<double>& reals(std::string_view name) const {
+        return std::get<std::vector<double>>(get(name));
+    }
+    /// True when the file set `name`.
+    bool given(std::string_view name) const { return lines_.count(std::string(name)) != 0; }
+    /// The line that set `name` (0: the default).
+    std::size_t line(std::string_view name) const {
+        const auto it = lines_.find(std::string(name));
+        return it == lines_.end() ? 0 : it->second;
+    }
+
+    /// Sets `name` from the command line (overrides the file).
+    void override_value(std::string_view name, value v) {
+        values_[std::string(name)] = std::move(v);
+    }
+
+    /// A path the file names, relative to the file's directory (as given when absolute).
+    std::string resolve(std::string_view name) const {
+        const std::filesystem::path p(text(name));
+        if (p.empty() || p.is_absolute() || file_.empty())
+            return p.string();
+        return (std::filesystem::path(file_).parent_path() / p).lexically_normal().string();
+    }
+
+    /// Throws input_error "FILE:LINE: key 'name': what" (the line where the key was set, or
+    /// the file alone for a default).
+    [[noreturn]] void fail_key(std::string_view name, const std::string& what) const {
+        fail(line(name), "key '" + std::string(name) + "': " + what);
+    }
+
+    /// The configuration as TOML, every key (for the report).
+    std::string echo() const {
+        std::ostringstream out;
+        std::string_view section;
+        for (const key_spec& k : keys()) {
+            if (!applies(k) || !used(k))
+                continue;
+            if (section_of(k.name) != section) {
+                section = section_of(k.name);
+                out << (out.tellp() > 0 ? "\n" : "") << "[" << section << "]\n";
+            }
+            out << k.name.substr(section.size() + 1) << " = " << value_text(get(k.name)) << "\n";
+        }
+        return out.str();
+    }
+
+    /// False for a key that applies to the kinds chosen but must not be set with the others
+    /// (a GARCH model fitted on a history has no omega, alpha, beta, mean or first variance of
+    /// the file; one that is not has no garch_start): the echo leaves them out so that it can be
+    /// run again.
+    bool used(const key_spec& k) const {
+        if (text("model.kind") != "garch")
+            return true;
+        const bool fitted = !text("model.history").empty();
+        if (k.name == "model.garch_start")
+            return fitted;
+        for (const std::string_view n :
+             {"model.omega", "model.alpha", "model.beta", "model.mean", "model.initial_variance"})
+            if (k.name == n)
+                return !fitted;
+        return true;
+    }
+
+    /// True when `k` applies to the kinds chosen (book.kind, impact.kind, model.kind).
+    bool applies(const key_spec& k) const {
+        if (k.only_for.empty())
+            return true;
+        const std::string kind = text(std::string(section_of(k.name)) + ".kind");
+        for (const auto c : detail::split(k.only_for))
+            if (c == kind)
+                return true;
+        return false;
+    }
+
+private:
+    const value& get(std::string_view name) const { return values_.at(std::string(name)); }
+
+    [[noreturn]] void fail(std::size_t line, const std::string& what) const {
+        throw input_error(file_ + (line ? ":" + std::to_string(line) : std::string()) + ": " +
+                          what);
+    }
+
+    std::string sections() const {
+        std::string out;
+        std::string_view section;
+        for (const key_spec& k : keys())
+            if (section_of(k.name) != section) {
+                section = section_of(k.name);
+                out += (out.empty() ? "[" : ", [") + std::string(section) + "]";
+            }
+        return out;
+    }
+
+    std::string keys_of(std::string_view section) const {
+        std::string out;
+        for (const key_spec& k : keys())
+            if (section_of(k.name) == section)
+                out += (out.empty() ? "" : ", ") + std::string(k.name.substr(section.size() + 1));
+        return out;
+    }
+
+    static std::string got(const toml::node& node) {
+        if (const auto text = node.value_exact<std::string>())
+            return "\"" + *text + "\"";
+        std::ostringstream s;
+        node.visit([&](auto&& v) { s << v; });
+        return s.str();
+    }
+
+    void set(const std::string& name, const toml::node& node, std::size_t line) {
+        const key_spec* k = find_key(name);
+        if (!k) {
+            const std::string section(section_of(name));
+            fail(line, "unknown key '" + name + "' (the keys of [" + section +
+                           "] are: " + keys_of(section) + "; see spiral-stress --help-config)");
+        }
+        lines_[name] = line;
+        const auto bad = [&](const std::string& what) {
+            fail_key(name, what + " (got " + got(node) + ")");
+        };
+        const auto check_number = [&](double v) {
+            if (!k->domain.contains(v))
+                bad("must be " + domain_text(*k));
+        };
+        switch (k->type) {
+        case key_type::real: {
+            if (!node.is_number())
+                bad("must be a number");
+            const double v = node.value<double>().value();
+            check_number(v);
+            values_[name] = v;
+            break;
+        }
+        case key_type::integer: {
+            if (!node.is_integer())
+                bad("must be an integer");
+            const std::int64_t v = node.value<std::int64_t>().value();
+            check_number(static_cast<double>(v));
+            values_[name] = v;
+            break;
+        }
+        case key_type::boolean:
+            if (!node.is_boolean())
+                bad("must be true or false");
+            values_[name] = node.value<bool>().value();
+            break;
+        case key_type::text: {
+            if (!node.is_string())
+                bad("must be a string");
+            std::string v = node.value<std::string>().value();
+            if (!k->choices.empty()) {
+                bool ok = false;
+                for (const auto c : detail::split(k->choices))
+                    ok = ok || c == v;
+                if (!ok)
+                    bad("must be " + domain_text(*k));
+            }
+            values_[name] = std::move(v);
+            break;
+        }
+        case key_type::reals: {
+            const toml::array* a = node.as_array();
+            if (!a || a->empty())
+                bad("must be a non-empty list of numbers");
+            std::vector<double> v;
+            for (const toml::node& e : *a) {
+                if (!e.is_number())
+                    bad("must be a list of numbers");
+                v.push_back(e.value<double>().value());
+                if (!k->domain.contains(v.back()))
+                    fail_key(name, "must be " + domain_text(*k) + " (got " +
+                                       detail::number_text(v.back()) + ")");
+            }
+            values_[name] = std::move(v);
+            break;
+        }
+        }
+    }
+
+    // A key set for a kind it does not apply to is an error: it would be silently ignored.
+    void check_applies() const {
+        for (const auto& [name, line] : lines_) {
+            const key_spec& k = *find_key(name);
+            if (!applies(k))
+                fail(line, "key '" + name + "' applies only with " + applies_text(k) + " (" +
+                               std::string(section_of(k.name)) + ".kind is '" +
+                               text(std::string(section_of(k.name)) + ".kind") + "')");
+        }
+    }
+
+    std::string file_;
+    std::map<std::string, value> values_;
+    std::map<std::string, std::size_t> lines_;
+};
+
+} // namespace stress_tool

@@ -1,0 +1,285 @@
+// spiral-stress — Monte Carlo stress test of a lending book from a TOML configuration.
+//
+//   spiral-stress [options] CONFIG
+//
+// Reads CONFIG (every key: spiral-stress --help-config), runs the scenarios on every core
+// (stress::run_parallel, oneTBB), and writes report.md, metrics.csv, scenarios.csv and PNG
+// plots into the output directory. Exit codes: 0 done, 1 an unexpected failure, 2 bad input
+// (the configuration, a CSV file, parameters the library rejects), 130 interrupted (Ctrl-C:
+// the report covers the scenarios completed).
+#include "choices.hpp"
+#include "config.hpp"
+#include "report.hpp"
+#include "steps.hpp"
+
+#include <spiral/stress/metrics.hpp>
+#include <spiral/stress/parallel.hpp>
+#include <spiral/version.hpp>
+
+#include <CLI/CLI.hpp>
+
+#include <atomic>
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <ctime>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+
+namespace {
+
+using namespace stress_tool;
+
+constexpr int exit_interrupted = 130;
+
+// Set by SIGINT; the engine reads it between scenarios. A lock-free atomic store is
+// async-signal-safe.
+std::atomic<bool> stop_requested{false};
+static_assert(std::atomic<bool>::is_always_lock_free);
+
+// A second Ctrl-C ends the program at once (the default action); signal() and raise() are
+// async-signal-safe.
+extern "C" void on_interrupt(int) {
+    if (stop_requested.exchange(true, std::memory_order_relaxed)) {
+        std::signal(SIGINT, SIG_DFL);
+        std::raise(SIGINT);
+    }
+}
+
+std::string utc_now() {
+    const std::time_t t = std::time(nullptr);
+    char text[32];
+    std::strftime(text, sizeof text, "%Y-%m-%d %H:%M:%S UTC", std::gmtime(&t));
+    return text;
+}
+
+/// Progress on stderr for runs that take a while: nothing in the first second, then a line
+/// every 10% or every second, whichever comes first, and one at the end.
+class progress_printer {
+public:
+    explicit progress_printer(bool quiet) : quiet_(quiet), start_(clock::now()), last_(start_) {}
+
+    void operator()(std::size_t done, std::size_t total) {
+        if (quiet_)
+            return;
+        const std::lock_guard lock(mutex_);
+        const auto now = clock::now();
+        const double percent = 100.0 * static_cast<double>(done) / static_cast<double>(total);
+        const bool started = now - start_ >= std::chrono::seconds(1);
+        const bool due = now - last_ >= std::chrono::seconds(1) || percent >= last_percent_ + 10;
+        if (!(started && (due || (done == total && printed_))))
+            return;
+        last_ = now;
+        last_percent_ = percent;
+        printed_ = true;
+        const double seconds = std::chrono::duration<double>(now - start_).count();
+        std::fprintf(stderr, "spiral-stress: %zu / %zu scenarios (%.0f%%), %.1f s\n", done, total,
+                     percent, seconds);
+    }
+
+private:
+    using clock = std::chrono::steady_clock;
+    bool quiet_;
+    clock::time_point start_, last_;
+    double last_percent_ = 0;
+    bool printed_ = false;
+    std::mutex mutex_;
+};
+
+/// Runs `build`; a spiral::invalid_argument it throws becomes an input_error naming the
+/// configuration file and `section`, or the key and its line when the library's field is one
+/// ("spiral: cascade::rules: close_factor = 2 (...)" -> key 'rules.close_factor').
+template <class Build>
+auto in_section(const config& cfg, const std::string& section, Build&& build) {
+    try {
+        return build();
+    } catch (const spiral::invalid_argument& e) {
+        const std::string message = e.what();
+        // "spiral: <what>: <field>[row] = value (why)": the field is the last ": "-separated
+        // part before " = ".
+        const std::size_t equals = message.find(" = ");
+        const std::size_t colon =
+            equals == std::string::npos ? std::string::npos : message.rfind(": ", equals);
+        if (colon != std::string::npos) {
+            std::string field = message.substr(colon + 2, equals - colon - 2);
+            field = field.substr(0, field.find('['));
+            for (const std::string& s : {section, std::string("stress"), std::string("run")}) {
+                const std::string key = s + "." + field;
+                if (find_key(key) && cfg.given(key))
+                    cfg.fail_key(key, message);
+            }
+        }
+        throw input_error(cfg.file() + ": [" + section + "]: " + message);
+    }
+}
+
+struct options {
+    std::string config_file;
+    std::optional<std::int64_t> scenarios, seed, threads;
+    std::optional<std::string> output;
+    bool quiet = false;
+};
+
+int run(const options& opt) {
+    config cfg = config::read(opt.config_file);
+    if (opt.scenarios)
+        cfg.override_value("run.scenarios", *opt.scenarios);
+    if (opt.seed)
+        cfg.override_value("run.seed", *opt.seed);
+    if (opt.threads)
+        cfg.override_value("run.threads", *opt.threads);
+    if (opt.output)
+        cfg.override_value("output.directory", *opt.output);
+    const bool quiet = opt.quiet;
+
+    run_record rec;
+    rec.cfg = &cfg;
+    rec.started = utc_now();
+    // Parameters the library rejects are named with the configuration's file, section and,
+    // where the field is a key, its line.
+    const cascade::book raw_book =
+        in_section(cfg, "book", [&] { return build_book(cfg, rec.book); });
+    const cascade::prepared_book book(raw_book);
+    rec.positions = book.size();
+    rec.total_collateral = book.total_collateral();
+    const cascade::path_rules rules = in_section(cfg, "rules", [&] { return build_rules(cfg); });
+    const any_curve curve = in_section(cfg, "impact", [&] { return build_curve(cfg, rec.curve); });
+    model_choice model;
+    in_section(cfg, "model", [&] {
+        build_model(cfg, model);
+        return 0;
+    });
+    rec.model = model.description;
+    stress::run_spec spec = in_section(cfg, "run", [&] { return build_spec(cfg); });
+    // The report names the output files relative to it: make the directory first, so a
+    // directory that cannot be made fails before the run, not after.
+    const std::filesystem::path dir = example::output_directory(cfg.text("output.directory"));
+
+    stress::scenario_results results(spec.scenarios);
+    progress_printer progress(quiet);
+    stress::run_control control;
+    control.stop = &stop_requested;
+    control.threads = static_cast<unsigned>(cfg.integer("run.threads"));
+    control.progress = [&](std::size_t done, std::size_t total) { progress(done, total); };
+    rec.threads =
+        control.threads > 0 ? control.threads : std::max(1u, std::thread::hardware_concurrency());
+    rec.requested = spec.scenarios;
+    if (!quiet)
+        std::fprintf(stderr,
+                     "spiral-stress: %zu scenarios of %zu steps, %zu positions, %u threads\n",
+                     spec.scenarios, spec.path.steps, book.size(), rec.threads);
+
+    std::signal(SIGINT, on_interrupt);
+    const auto t0 = std::chrono::steady_clock::now();
+    rec.completed =
+        stress::run_parallel(book, model.model, curve, rules, spec, results.columns(), control);
+    rec.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    rec.interrupted = stop_requested.load() || rec.completed < spec.scenarios;
+    if (rec.completed == 0) {
+        std::fprintf(stderr,
+                     "spiral-stress: interrupted before any scenario completed; no report\n");
+        return exit_interrupted;
+    }
+    if (rec.interrupted)
+        std::fprintf(stderr,
+                     "spiral-stress: interrupted after %zu of %zu scenarios; writing the "
+                     "report for those\n",
+                     rec.completed, spec.scenarios);
+
+    rec.summary = stress::summarise(results, rec.completed, book, spec.path.spot);
+    const auto column = [&](const std::vector<double>& v) {
+        return std::span<const double>(v.data(), rec.completed);
+    };
+    for (const double level : cfg.reals("run.confidence"))
+        rec.levels.push_back(
+            {level, stress::empirical_quantile(column(results.insolvent_value), level),
+             stress::expected_shortfall(column(results.insolvent_value), level),
+             stress::empirical_quantile(column(results.liquidation_volume), level)});
+    rec.mean_debt_outstanding = stress::sample_mean(column(results.debt_outstanding));
+    rec.mean_depth = stress::sample_mean(column(results.depth));
+    rec.mean_final_price = stress::sample_mean(column(results.final_price));
+    rec.results = &results;
+
+    // The step-by-step view of the first scenarios (not after Ctrl-C: the user wants out).
+    const bool plots = cfg.flag("output.plots");
+    if (plots && !rec.interrupted) {
+        const auto count = std::min<std::size_t>(
+            static_cast<std::size_t>(cfg.integer("output.path_scenarios")), rec.completed);
+        rec.steps = rerun_steps(book, model.model, curve, rules, spec, count, control.threads,
+                                results, rec.completed, stop_requested);
+        std::printf("step-by-step re-run: %zu of %zu scenarios match the engine\n",
+                    rec.steps.compared - rec.steps.mismatched, rec.steps.compared);
+        if (rec.steps.mismatched > 0)
+            std::fprintf(stderr,
+                         "spiral-stress: warning: the step-by-step re-run differs from the "
+                         "engine in %zu of %zu scenarios (first: %zu)\n",
+                         rec.steps.mismatched, rec.steps.compared, rec.steps.first_mismatch);
+    }
+
+    write_metrics_csv(dir, rec);
+    if (cfg.flag("output.scenarios_csv"))
+        write_scenarios_csv(dir, rec);
+    if (plots) {
+        if (example::has_gnuplot())
+            write_plots(dir, rec, static_cast<std::size_t>(cfg.integer("output.fan_paths")), quiet);
+        else
+            std::fprintf(stderr,
+                         "spiral-stress: gnuplot not found (Debian: gnuplot-nox): no plots\n");
+    }
+    write_report(dir, rec);
+
+    const auto& s = rec.summary;
+    std::printf("%zu scenarios: VaR95 %.6g, ES95 %.6g, VaR99 %.6g, ES99 %.6g, "
+                "P(bad debt) %.4g, LaR99 %.6g\nwrote %s\n",
+                rec.completed, s.var95.value, s.es95.value, s.var99.value, s.es99.value,
+                s.probability_of_bad_debt.value, s.lar99.value,
+                (dir / "report.md").string().c_str());
+    // Ctrl-C after the run (during the step-by-step re-run or the plots): the figures are
+    // whole, the plots over time may cover fewer scenarios; still the user asked to stop.
+    return rec.interrupted || stop_requested.load() ? exit_interrupted : 0;
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+    return example::guarded_main("spiral-stress", [&]() -> int {
+        CLI::App app{"spiral-stress"
+                     ": Monte Carlo stress test of a lending book (bad-debt VaR, liquidations at "
+                     "risk, capital efficiency) from a TOML configuration.",
+                     "spiral-stress"};
+        app.footer("Every key of CONFIG, with its type, default and domain: spiral-stress "
+                   "--help-config.\nSections: [book] [rules] [impact] [model] [stress] [run] "
+                   "[output].\nExit codes: 0 done, 1 unexpected failure, 2 bad input (the message "
+                   "says FILE:LINE and the key), 130 interrupted (Ctrl-C; the report covers the "
+                   "scenarios completed).");
+        options opt;
+        bool help_config = false, help_config_markdown = false;
+        app.add_option("CONFIG", opt.config_file, "The TOML configuration file");
+        app.add_flag("--help-config", help_config,
+                     "List every configuration key (type, default, domain) and exit");
+        app.add_flag("--help-config-markdown", help_config_markdown,
+                     "The same as a Markdown table (docs/stress.md) and exit");
+        app.add_option("--scenarios,-n", opt.scenarios, "Override run.scenarios")
+            ->check(CLI::Range(std::int64_t(1), std::int64_t(2147483647)));
+        app.add_option("--seed", opt.seed, "Override run.seed")->check(CLI::NonNegativeNumber);
+        app.add_option("--threads,-j", opt.threads, "Override run.threads (0: every core)")
+            ->check(CLI::Range(std::int64_t(0), std::int64_t(4096)));
+        app.add_option("--output,-o", opt.output, "Override output.directory");
+        app.add_flag("--quiet,-q", opt.quiet, "No progress lines on stderr");
+        if (const int rc = example::parse_command_line(app, argc, argv); rc >= 0)
+            return rc;
+        if (help_config || help_config_markdown) {
+            std::fputs((help_config_markdown ? reference_markdown() : reference_text()).c_str(),
+                       stdout);
+            return 0;
+        }
+        if (opt.config_file.empty()) {
+            std::fprintf(stderr, "spiral-stress: no CONFIG file given\nRun with --help for the "
+                                 "flags, --help-config for the keys.\n");
+            return example::exit_usage;
+        }
+        return run(opt);
+    });
+}

@@ -1,0 +1,123 @@
+// spiral-stress: the step-by-step view of the first scenarios of a run.
+//
+// The stress engine (stress::run / run_parallel) keeps one row of totals per scenario. The fan
+// chart and the liquidations-over-time plot need each step, so the tool re-runs the first
+// `count` scenarios itself exactly as the engine defines a scenario (the path from
+// risk::scenario_generator(seed, first_scenario + s), depth from the liquidity response,
+// cascade::run into impact::scaled_depth{curve, depth}) and reads path_result::steps, on every
+// core like the run. The re-run's totals are compared with the engine's columns: a check of
+// both.
+#pragma once
+
+#include <spiral/cascade/path.hpp>
+#include <spiral/impact/scaled_depth.hpp>
+#include <spiral/risk/random.hpp>
+#include <spiral/stress/run_spec.hpp>
+#include <spiral/stress/scenario_results.hpp>
+
+#include <tbb/blocked_range.h>
+#include <tbb/enumerable_thread_specific.h>
+#include <tbb/parallel_for.h>
+#include <tbb/task_arena.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cmath>
+#include <cstddef>
+#include <span>
+#include <vector>
+
+namespace stress_tool {
+
+/// Per-step data of the first `scenarios` scenarios, scenario-major.
+struct step_data {
+    std::size_t scenarios = 0;        ///< scenarios re-run
+    std::size_t steps = 0;            ///< steps per path
+    double step_days = 1;             ///< length of a step
+    std::vector<double> exogenous;    ///< scenarios x (steps + 1): the model's prices
+    std::vector<double> market;       ///< scenarios x (steps + 1): market price after step k
+    std::vector<double> liquidations; ///< scenarios x steps: liquidation events in step k
+    std::vector<double> volume;       ///< scenarios x steps: collateral seized x oracle price
+    std::size_t compared = 0;         ///< scenarios whose totals were compared with the engine
+    std::size_t mismatched = 0;       ///< of those, how many differed
+    std::size_t first_mismatch = 0;   ///< the first that differed
+};
+
+/// Re-runs scenarios 0, ..., count - 1 of `spec` step by step, on `threads` threads (0: all;
+/// each scenario is written to its own slots, so the data do not depend on the thread count),
+/// and compares each with the first `completed` rows of `engine` (liquidation count exactly,
+/// volume and final price to 1e-9 relative). When `stop` is set it keeps the leading
+/// scenarios that completed.
+template <class M, class C>
+step_data rerun_steps(const spiral::cascade::prepared_book& book, const M& model, const C& curve,
+                      const spiral::cascade::path_rules& rules,
+                      const spiral::stress::run_spec& spec, std::size_t count, unsigned threads,
+                      const spiral::stress::scenario_results& engine, std::size_t completed,
+                      const std::atomic<bool>& stop) {
+    step_data d;
+    d.steps = spec.path.steps;
+    d.step_days = spec.path.step_days;
+    const std::size_t points = d.steps + 1, steps = d.steps;
+    d.exogenous.assign(count * points, 0);
+    d.market.assign(count * points, 0);
+    d.liquidations.assign(count * steps, 0);
+    d.volume.assign(count * steps, 0);
+    std::vector<unsigned char> done(count, 0), same(count, 1);
+    const auto close = [](double a, double b) {
+        return std::abs(a - b) <= 1e-9 * std::max(std::abs(a), std::abs(b)) + 1e-300;
+    };
+    struct scratch {
+        spiral::cascade::path_workspace ws;
+    };
+    tbb::enumerable_thread_specific<scratch> local;
+    const auto one = [&](std::size_t s, scratch& x) {
+        double* prices = d.exogenous.data() + s * points;
+        spiral::splitmix64 g = spiral::risk::scenario_generator(spec.seed, spec.first_scenario + s);
+        model.generate(g, spec.path, prices);
+        const double depth = spec.liquidity.depth(prices, spec.path);
+        const spiral::cascade::price_path path{std::span<const double>(prices, points),
+                                               spec.path.step_days};
+        const auto res = spiral::cascade::run(
+            book, path, spiral::impact::scaled_depth{curve, depth}, rules, {}, x.ws);
+        d.market[s * points] = prices[0];
+        double volume = 0;
+        for (std::size_t k = 0; k < res.steps.size() && k < steps; ++k) {
+            const auto& step = res.steps[k];
+            d.market[s * points + k + 1] = step.price;
+            d.liquidations[s * steps + k] = static_cast<double>(step.liquidations);
+            d.volume[s * steps + k] = step.collateral_seized * step.oracle_price;
+            volume += d.volume[s * steps + k];
+        }
+        if (s < completed)
+            same[s] = static_cast<double>(res.liquidations) == engine.liquidations[s] &&
+                      close(volume, engine.liquidation_volume[s]) &&
+                      close(res.final_price, engine.final_price[s]);
+        done[s] = 1;
+    };
+    tbb::task_arena arena(threads > 0 ? static_cast<int>(threads)
+                                      : int{tbb::task_arena::automatic});
+    arena.execute([&] {
+        tbb::parallel_for(tbb::blocked_range<std::size_t>(0, count, 8), [&](const auto& range) {
+            scratch& x = local.local();
+            for (std::size_t s = range.begin(); s != range.end(); ++s) {
+                if (stop.load(std::memory_order_relaxed))
+                    return;
+                one(s, x);
+            }
+        });
+    });
+    while (d.scenarios < count && done[d.scenarios])
+        ++d.scenarios;
+    d.exogenous.resize(d.scenarios * points);
+    d.market.resize(d.scenarios * points);
+    d.liquidations.resize(d.scenarios * steps);
+    d.volume.resize(d.scenarios * steps);
+    for (std::size_t s = 0; s < std::min(d.scenarios, completed); ++s) {
+        ++d.compared;
+        if (!same[s] && d.mismatched++ == 0)
+            d.first_mismatch = s;
+    }
+    return d;
+}
+
+} // namespace stress_tool
