@@ -45,9 +45,20 @@ struct scenario_columns {
 
 /// Owning storage for scenario_columns.
 struct scenario_results {
-    std::vector<double> bad_debt, insolvent_value, liquidation_volume, liquidations,
-        final_exogenous_price, final_price, min_price, borrowing_power, debt_outstanding,
-        borrowing_power_available, collateral_locked, depth;
+    std::vector<double> bad_debt;        ///< debt written off (see scenario_columns)
+    std::vector<double> insolvent_value; ///< net insolvent value at the end (see scenario_columns)
+    std::vector<double>
+        liquidation_volume;           ///< quote value of collateral seized (see scenario_columns)
+    std::vector<double> liquidations; ///< liquidation events (see scenario_columns)
+    std::vector<double> final_exogenous_price; ///< model price at the end (see scenario_columns)
+    std::vector<double> final_price;           ///< market price at the end (see scenario_columns)
+    std::vector<double> min_price;             ///< lowest market price (see scenario_columns)
+    std::vector<double> borrowing_power;  ///< borrowing power at the end (see scenario_columns)
+    std::vector<double> debt_outstanding; ///< debt at the end (see scenario_columns)
+    std::vector<double> borrowing_power_available; ///< borrowing power still available at the end
+                                                   ///< (see scenario_columns)
+    std::vector<double> collateral_locked; ///< collateral value at the end (see scenario_columns)
+    std::vector<double> depth; ///< the scenario's depth multiplier (see scenario_columns)
 
     /// Sizes every column for `n` scenarios.
     explicit scenario_results(std::size_t n = 0)

@@ -29,17 +29,24 @@ struct quantile_estimate {
 /// VaR and LaR follow Gauntlet's published definitions: the 95th (and 99th) percentile of the
 /// net insolvent value at the end of a run, and of the liquidation volume.
 struct summary {
-    std::size_t scenarios = 0;        ///< N
-    quantile_estimate var95, var99;   ///< quantiles of insolvent_value
-    estimate es95, es99;              ///< mean insolvent_value beyond VaR (expected shortfall)
-    quantile_estimate lar95, lar99;   ///< quantiles of liquidation_volume
-    estimate probability_of_bad_debt; ///< share of scenarios with insolvent_value > 0
-    estimate mean_bad_debt;           ///< mean of bad_debt
-    estimate mean_insolvent_value;    ///< mean of insolvent_value
-    estimate mean_liquidation_volume; ///< mean of liquidation_volume
-    estimate mean_liquidations;       ///< mean of liquidations
-    quantile_estimate final_price_p01, final_price_p05, final_price_p50; ///< final price quantiles
-    quantile_estimate liquidations_p50, liquidations_p95, liquidations_p99; ///< count quantiles
+    std::size_t scenarios = 0; ///< N
+    quantile_estimate var95;   ///< VaR: 95th percentile of insolvent_value
+    quantile_estimate var99;   ///< 99th percentile of insolvent_value
+    estimate es95;             ///< expected shortfall: mean insolvent_value at and beyond var95
+    estimate es99;             ///< mean insolvent_value at and beyond var99
+    quantile_estimate lar95;   ///< LaR: 95th percentile of liquidation_volume
+    quantile_estimate lar99;   ///< 99th percentile of liquidation_volume
+    estimate probability_of_bad_debt;        ///< share of scenarios with insolvent_value > 0
+    estimate mean_bad_debt;                  ///< mean of bad_debt
+    estimate mean_insolvent_value;           ///< mean of insolvent_value
+    estimate mean_liquidation_volume;        ///< mean of liquidation_volume
+    estimate mean_liquidations;              ///< mean of liquidations
+    quantile_estimate final_price_p01;       ///< 1st percentile of the final price
+    quantile_estimate final_price_p05;       ///< 5th percentile of the final price
+    quantile_estimate final_price_p50;       ///< median final price
+    quantile_estimate liquidations_p50;      ///< median liquidation count
+    quantile_estimate liquidations_p95;      ///< 95th percentile of the liquidation count
+    quantile_estimate liquidations_p99;      ///< 99th percentile of the liquidation count
     estimate mean_borrowing_power;           ///< mean borrowing power at the end
     estimate mean_borrowing_power_available; ///< mean available borrowing power at the end
     estimate mean_collateral_locked;         ///< mean collateral locked at the end
