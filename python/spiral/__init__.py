@@ -10,7 +10,7 @@ implied_stddev), one option's price and 13 Greeks (greeks), element kernels broa
 Families: spiral.impact (price-impact curves), spiral.haircut (haircut models, composable with
 +, max, cap, floor), spiral.margin (option rules, scenario grids, size-dependent and dynamic
 margin, EWMA/GARCH), spiral.risk (estimators, nearest correlation, aggregation, scenarios),
-spiral.cascade (liquidation cascades).
+spiral.cascade (liquidation cascades), spiral.stress (Monte Carlo stress runs along price paths).
 
 Units follow the C++ library: time in years; rates, dividend yields and vols annualised and
 continuously compounded; vega and rho per 1.00 (not per 1%); theta per year. Bad input raises
@@ -42,6 +42,7 @@ from ._core import (
     option_type,
     risk,
     simd_target,
+    stress,
 )
 
 call = option_type.call
@@ -57,6 +58,7 @@ for _name, _module in (
     ("margin.venues", margin.venues),
     ("risk", risk),
     ("cascade", cascade),
+    ("stress", stress),
 ):
     _sys.modules[__name__ + "." + _name] = _module
     _sys.modules[__name__ + "._core." + _name] = _module
@@ -95,5 +97,6 @@ __all__ = [
     "put",
     "risk",
     "simd_target",
+    "stress",
     "to_frame",
 ]

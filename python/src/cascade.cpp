@@ -2,7 +2,7 @@
 // positions (cascade::simulate), the book's liquidation profile, liquidations at risk, toxic
 // positions, synthetic books and the per-position kernels. Results are dataclass-like; a
 // result's per-round path comes as NumPy arrays (`path`) or a pandas DataFrame (`path_frame()`).
-// The path-driven engine and stress runs bind here too when they land (one function each).
+// Stress runs along price paths bind in stress.cpp (spiral.stress).
 #include "curves.hpp"
 
 #include <spiral/cascade/analysis.hpp>

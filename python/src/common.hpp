@@ -242,5 +242,6 @@ void bind_haircut(py::module_& m);
 void bind_margin(py::module_& m);
 void bind_risk(py::module_& m);
 void bind_cascade(py::module_& m);
+void bind_stress(py::module_& m);
 
 } // namespace spiral::python

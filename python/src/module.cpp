@@ -1,6 +1,6 @@
 // spiral._core: the compiled part of the Python package `spiral`. One submodule per family
-// (impact, haircut, margin, risk, cascade; the options functions at the top level), each bound
-// in its own file; spiral::invalid_argument arrives in Python as spiral.invalid_argument, a
+// (impact, haircut, margin, risk, cascade, stress; the options functions at the top level), each
+// bound in its own file; spiral::invalid_argument arrives in Python as spiral.invalid_argument, a
 // ValueError with the library's message.
 #include "common.hpp"
 
@@ -125,4 +125,8 @@ PYBIND11_MODULE(_core, m) {
     bind_risk(risk);
     auto cascade = m.def_submodule("cascade", "Liquidation cascades.");
     bind_cascade(cascade);
+    auto stress = m.def_submodule(
+        "stress", "Stress runs: Monte Carlo over price paths (scenario models, the path cascade, "
+                  "VaR, ES, LaR).");
+    bind_stress(stress);
 }

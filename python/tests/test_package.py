@@ -15,9 +15,11 @@ def test_submodules_import_like_packages():
     import spiral.margin
     import spiral.margin.venues
     import spiral.risk
+    import spiral.stress
     from spiral.haircut import liquidity, volatility  # noqa: F401
 
     assert spiral.impact.constant_product is spiral._core.impact.constant_product
+    assert spiral.stress.run is spiral._core.stress.run
 
 
 def test_version_is_the_headers(source_dir):
@@ -41,7 +43,8 @@ def test_simd_targets_are_named():
 
 
 def public_callables():
-    for module in (spiral, spiral.impact, spiral.haircut, spiral.margin, spiral.risk, spiral.cascade):
+    for module in (spiral, spiral.impact, spiral.haircut, spiral.margin, spiral.risk, spiral.cascade,
+                   spiral.stress):
         for name in dir(module):
             if name.startswith("_"):
                 continue
