@@ -30,6 +30,7 @@ vcpkg_cmake_configure(
         -DSPIRAL_BUILD_EXAMPLES=OFF
         -DSPIRAL_BUILD_BENCH=OFF
         -DSPIRAL_BUILD_PYTHON=OFF
+        -DSPIRAL_BUILD_TOOLS=OFF
         -DSPIRAL_INSTALL=ON
 )
 vcpkg_cmake_install()
