@@ -648,6 +648,22 @@ TEST_CASE("correlated scenarios: moments, reproducibility, Student-t tails", "[r
     CHECK(joint_tail(risk::copula::student_t) > joint_tail(risk::copula::gaussian) + 20);
 }
 
+// Fuzz finding (2026-12-02 campaign, corpus/risk/nearest-weight-dbl-max): a weight of DBL_MAX
+// was accepted and the reported distance came out inf.
+TEST_CASE("nearest_correlation rejects weights its distance would overflow", "[risk]") {
+    const Eigen::MatrixXd a = Eigen::MatrixXd::Constant(1, 1, -1.36785);
+    const std::vector<double> huge{std::numeric_limits<double>::max()};
+    CHECK_THROWS_WITH(risk::nearest_correlation(a, {}, huge),
+                      Catch::Contains("weights[0]") && Catch::Contains("(0, 1e+100]"));
+    // the largest accepted weight: the distance is w |a - 1| (here 1e100 x 2.36785), finite
+    const std::vector<double> largest{1e100};
+    const auto r = risk::nearest_correlation(a, {}, largest);
+    CHECK(r.matrix(0, 0) == 1.0);
+    CHECK(r.distance == Approx(1e100 * 2.36785).epsilon(1e-12));
+    CHECK(r.distance ==
+          Approx(risk::weighted_frobenius_distance(a, r.matrix, largest)).epsilon(1e-12));
+}
+
 // Fuzz finding (2026-12-02 campaign, corpus/risk/scenarios-scale-dbl-max): a scale of
 // DBL_MAX was accepted and the Student-t scenarios overflowed to +-inf.
 TEST_CASE("correlated_scenarios rejects a scale the draws would overflow", "[risk]") {

@@ -8,6 +8,7 @@
 /// \brief Checks of the matrices the risk family takes: square, finite, symmetric, correlation.
 #pragma once
 
+#include <spiral/core/checks.hpp>
 #include <spiral/core/error.hpp>
 
 #include <Eigen/Dense>
@@ -68,9 +69,11 @@ inline void check_weights(std::string_view what, std::span<const double> weights
         spiral::detail::throw_invalid(what, "weights.size()", spiral::detail::no_row,
                                       weights.size(),
                                       "must equal the matrix order " + std::to_string(n));
+    // Up to 1e100, like the entries: the weighted distance multiplies the two (a weight of
+    // DBL_MAX made it inf).
     for (std::size_t i = 0; i < weights.size(); ++i)
-        if (!(weights[i] > 0) || !std::isfinite(weights[i]))
-            spiral::detail::throw_invalid(what, "weights", i, weights[i], "must be finite and > 0");
+        spiral::detail::require(spiral::detail::in_left_open(0, 1e100), what, "weights", weights[i],
+                                i);
 }
 
 /// The matrix is a correlation matrix: square, finite, symmetric, unit diagonal, entries in

@@ -155,8 +155,8 @@ inline void raise_to_floor(Eigen::MatrixXd& x, double floor,
 /// semidefinite and unit diagonal whether or not the iteration converged.
 ///
 /// Throws spiral::invalid_argument for a non-square or empty matrix, an entry that is not
-/// finite or beyond 1e100 in size or asymmetric (naming row and column), weights that are not
-/// finite and > 0 or spread over more than a factor 1e8 (naming the index), a fixed entry that is
+/// finite or beyond 1e100 in size or asymmetric (naming row and column), weights outside
+/// (0, 1e100] or spread over more than a factor 1e8 (naming the index), a fixed entry that is
 /// on the diagonal or outside the matrix, or invalid options.
 inline nearest_correlation_result
 nearest_correlation(const Eigen::Ref<const Eigen::MatrixXd>& a,
