@@ -14,7 +14,9 @@
 #include <spiral/risk/random.hpp>
 #include <spiral/stress/engine.hpp>
 #include <spiral/stress/engine_multi.hpp>
+#include <spiral/stress/gbm.hpp>
 #include <spiral/stress/metrics.hpp>
+#include <spiral/stress/replay.hpp>
 #include <spiral/stress/run_spec.hpp>
 #include <spiral/stress/scenario_results.hpp>
 #if defined(SPIRAL_TEST_TBB)
@@ -596,6 +598,19 @@ TEST_CASE("stress::run and metrics: bad input names the field", "[stress][engine
     require_throws_naming(
         [&] { stress::run(book, model, impact::linear{-1}, {}, spec, r.columns()); },
         {"lambda", "-1"});
+    // A replay window longer than its history: the engine checks the model against the grid
+    // (before, only replay::validate() ran and generate read past the history's end).
+    const std::vector<double> history{100, 90, 80, 95, 70};
+    bad = spec;
+    bad.path.steps = 8;
+    require_throws_naming(
+        [&] { stress::run(book, stress::replay{.prices = history}, curve, {}, bad, r.columns()); },
+        {"stress::replay", "spec.steps", "8"});
+    // Parameters validate() accepts but a path cannot hold (an annual vol of 1e4 reaches 0 in
+    // the first hour): the error names the model's path, not cascade::run's `prices`.
+    require_throws_naming(
+        [&] { stress::run(book, stress::gbm{.vol = 1e4}, curve, {}, spec, r.columns()); },
+        {"stress::run", "scenario 0: the model's path"});
     cascade::path_rules rules;
     rules.liquidation.close_factor = 2;
     require_throws_naming([&] { stress::run(book, model, curve, rules, spec, r.columns()); },

@@ -61,7 +61,7 @@ run_multi(const cascade::multi_book& book, std::span<const cascade::collateral_t
                                       static_cast<std::size_t>(model.assets()),
                                       "must equal book.assets = " + std::to_string(k));
     spec.validate(what);
-    model.validate();
+    validate_model(model, spec.path);
     for (const C& c : curves)
         if constexpr (requires { c.validate(); })
             c.validate();
@@ -87,6 +87,7 @@ run_multi(const cascade::multi_book& book, std::span<const cascade::collateral_t
             return s;
         splitmix64 g = risk::scenario_generator(spec.seed, spec.first_scenario + s);
         model.generate(g, spec.path, prices.data());
+        detail::check_path(spec.first_scenario + s, prices.data(), k * points - 1);
         double least = 1;
         for (std::size_t a = 0; a < k; ++a) {
             const double depth = spec.liquidity.depth(prices.data() + a * points, spec.path);

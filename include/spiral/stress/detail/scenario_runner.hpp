@@ -20,9 +20,11 @@
 #include <spiral/stress/path_model.hpp>
 #include <spiral/stress/run_spec.hpp>
 #include <spiral/stress/scenario_results.hpp>
+#include <spiral/stress/validate_model.hpp>
 
 #include <cstddef>
 #include <span>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -102,11 +104,25 @@ void validate_run(std::string_view what, const cascade::prepared_book& b, const 
         spiral::detail::throw_invalid(what, "book.size()", spiral::detail::no_row, 0,
                                       "must not be empty");
     spec.validate(what);
-    model.validate();
+    validate_model(model, spec.path); // with the grid: replay's window must fit its history
     if constexpr (requires { curve.validate(); })
         curve.validate();
     rules.validate(spec.path.steps + 1);
     check_columns(what, out, spec.scenarios);
+}
+
+/// A model whose parameters pass validate() can still leave double's range along a path (an
+/// annual vol of 1e4 reaches 0 in one hourly step); say so naming the model and scenario,
+/// not the cascade's `prices` the caller never passed. One pass over the path's points.
+inline void check_path(std::uint64_t scenario, const double* prices, std::size_t steps) {
+    for (std::size_t k = 0; k <= steps; ++k)
+        if (!(prices[k] > 0 && prices[k] <= spiral::detail::scalar_limits<double>::max))
+            [[unlikely]]
+            spiral::detail::throw_invalid(
+                "stress::run", "scenario " + std::to_string(scenario) + ": the model's path", k,
+                prices[k],
+                "must be finite and > 0: the model's volatility, drift or jumps (times the "
+                "stress multipliers) take the price out of double's range");
 }
 
 /// One worker's buffers, reused from one scenario to the next: once sized, a scenario
@@ -130,6 +146,7 @@ public:
         splitmix64 g = risk::scenario_generator(spec.seed, spec.first_scenario + s);
         double* prices = prices_.data();
         model_->generate(g, spec.path, prices);
+        check_path(spec.first_scenario + s, prices, spec.path.steps);
         const double depth = spec.liquidity.depth(prices, spec.path);
         const cascade::price_path path{prices_, spec.path.step_days};
         const cascade::position_columns final_positions =
