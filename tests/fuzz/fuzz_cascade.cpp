@@ -9,6 +9,7 @@
 #include <spiral/impact/resilient.hpp>
 #include <spiral/impact/stableswap.hpp>
 
+#include "cascade_input.hpp"
 #include "fuzz_input.hpp"
 
 #include <cmath>
@@ -32,45 +33,6 @@ double sum(std::span<const double> v) {
 /// |a - b| within rounding of sums of `terms` values of size up to `scale`.
 bool conserved(double a, double b, double scale, std::size_t terms) {
     return std::abs(a - b) <= 1e-12 * static_cast<double>(terms + 4) * scale + 1e-300;
-}
-
-cascade::book read_book(fuzz::input& in, std::size_t max_rows) {
-    const std::size_t n = in.count(0, max_rows);
-    cascade::book b;
-    b.collateral = in.values(n, 0, 1e6);
-    b.debt = in.values(n, 0, 1e8);
-    b.threshold = in.values(n, 1e-3, 1);
-    if (in.byte() == 255) // a mismatched column now and then
-        b.debt.push_back(1);
-    return b;
-}
-
-cascade::rules read_rules(fuzz::input& in) {
-    cascade::rules r;
-    if (in.flag())
-        return r;
-    r.close_factor = in.mostly(1e-3, 1);
-    r.full_close_below = in.mostly(0, 1.5);
-    r.bonus = in.mostly(0, 0.5);
-    r.size_by = static_cast<cascade::sizing>(in.byte() % 4); // 3: outside the enum
-    r.target_health = in.mostly(1, 3);
-    r.bonus_slope = in.mostly(0, 2);
-    r.max_bonus = r.bonus + in.mostly(0, 1);
-    r.max_rounds = in.count(1, 2000);
-    if (in.flag())
-        r.max_liquidations_per_round = in.count(1, 50);
-    if (in.flag())
-        r.max_collateral_per_round = in.mostly(1e-9, 1e6);
-    r.oracle_delay = in.count(0, 3);
-    r.round_days = in.mostly(1e-4, 1);
-    if (in.flag()) {
-        r.tightening.sensitivity = in.mostly(0, 2);
-        r.tightening.base_vol = in.mostly(0, 2);
-        r.tightening.min_multiplier = in.mostly(0.01, 1);
-        r.tightening.window_days = in.mostly(1e-3, 10);
-        r.tightening.days_per_year = in.mostly(1, 366);
-    }
-    return r;
 }
 
 /// Checks one single-asset cascade against the book it started from.
@@ -106,10 +68,10 @@ void check_single(const cascade::book& b, double price, double shock, const casc
 
 template <class Curve>
 void run_single(fuzz::input& in, const Curve& curve) {
-    const cascade::book b = read_book(in, 48);
+    const cascade::book b = fuzz::read_book(in, 48);
     const double price = in.mostly(1e-6, 1e6);
     const double shock = in.mostly(0, 0.99);
-    const cascade::rules rules = read_rules(in);
+    const cascade::rules rules = fuzz::read_rules(in);
     std::vector<double> c(b.collateral.size()), d(b.debt.size());
     cascade::result r;
     const bool ok = fuzz::accepted(target, [&] {
@@ -154,7 +116,7 @@ void multi_asset(fuzz::input& in) {
         markets[a] = {in.mostly(1e-6, 1e6), in.mostly(0, 0.99), in.mostly(1e-3, 1)};
         curves[a] = impact::linear{in.mostly(0, 1e-3)};
     }
-    cascade::rules rules = read_rules(in);
+    cascade::rules rules = fuzz::read_rules(in);
     rules.max_collateral_per_round = std::numeric_limits<double>::infinity();
     std::vector<std::size_t> order;
     if (in.flag()) {
@@ -199,7 +161,7 @@ void multi_asset(fuzz::input& in) {
 }
 
 void profile(fuzz::input& in) {
-    const cascade::book b = read_book(in, 64);
+    const cascade::book b = fuzz::read_book(in, 64);
     const double price = in.mostly(1e-6, 1e6);
     const std::size_t bins = in.flag() ? in.count(1, 500) : static_cast<std::size_t>(in.bits());
     const double max_drop = in.mostly(0, 1);
@@ -229,7 +191,7 @@ void profile(fuzz::input& in) {
 }
 
 void toxic(fuzz::input& in) {
-    const cascade::book b = read_book(in, 64);
+    const cascade::book b = fuzz::read_book(in, 64);
     const double price = in.mostly(1e-6, 1e6), bonus = in.mostly(0, 1);
     std::vector<std::size_t> rows;
     if (!fuzz::accepted(target, [&] { rows = cascade::toxic_positions(b, price, bonus); }))
@@ -239,11 +201,11 @@ void toxic(fuzz::input& in) {
 }
 
 void at_risk(fuzz::input& in) {
-    const cascade::book b = read_book(in, 32);
+    const cascade::book b = fuzz::read_book(in, 32);
     const double price = in.mostly(1e-6, 1e6);
     const std::vector<double> shocks = in.values(in.count(0, 6), 0, 0.99);
     const impact::constant_product pool{in.mostly(1e-3, 1e9), in.mostly(1e-3, 1e12), 0.003};
-    const cascade::rules rules = read_rules(in);
+    const cascade::rules rules = fuzz::read_rules(in);
     std::vector<cascade::at_risk_point> out;
     if (!fuzz::accepted(target, [&] {
             out = cascade::liquidations_at_risk(cascade::prepared_book(b), price, shocks, pool,
