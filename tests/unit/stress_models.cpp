@@ -213,6 +213,24 @@ TEST_CASE("merton: Poisson counts are exact for small and large means", "[stress
     CHECK(stress::detail::poisson_variate(g, std::numeric_limits<double>::quiet_NaN()) == 0);
 }
 
+TEST_CASE("merton: an intensity that accepted parameters make huge per step is rejected against "
+          "the grid, and the draw stays bounded",
+          "[stress][reliability]") {
+    // Found by the stress fuzz target: jump_intensity 1e300 passed validate() and each step's
+    // Poisson draw looped forever (mean -= 16 does not change 1e300).
+    const stress::merton m{.vol = 0.5, .jump_intensity = 1e300, .jump_mean = -0.1};
+    CHECK_NOTHROW(m.validate());
+    const stress::path_spec spec{.steps = 4};
+    require_throws_naming([&] { stress::validate_model(m, spec); },
+                          {"stress::merton", "jump_intensity", "<= 1e4"});
+    // Just under 1e4 expected jumps per step is accepted (hourly steps: 8760 a year).
+    const stress::merton edge{.vol = 0.5, .jump_intensity = 9999.0 * 365 * 24};
+    CHECK_NOTHROW(stress::validate_model(edge, stress::path_spec{.steps = 4}));
+    auto g = risk::scenario_generator(seed, 1);
+    const auto capped = stress::detail::poisson_variate(g, std::numeric_limits<double>::infinity());
+    CHECK(std::abs(static_cast<double>(capped) - 1e4) <= 6 * 100); // Poisson(1e4): sd 100
+}
+
 TEST_CASE("merton: terminal moments against the closed form; no jumps is GBM", "[stress]") {
     const double mu = 0.05, sigma = 0.5, lambda = 20, jm = -0.05, jv = 0.1;
     const stress::merton m{

@@ -12,11 +12,17 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <string>
 #include <string_view>
 
 namespace spiral::stress {
 
 namespace detail {
+
+/// The most jumps a step of stress::merton may expect (lambda dt): a Poisson draw costs one
+/// uniform per 16 of its mean, and a step with more expected jumps than this is not a jump
+/// model any more.
+inline constexpr double max_jumps_per_step = 1e4;
 
 /// A Poisson(mean) draw, exact to the resolution of the uniforms (2^-53) for every mean >= 0.
 /// The mean is split into pieces of at most 16 (a sum of independent Poisson counts is Poisson
@@ -24,10 +30,12 @@ namespace detail {
 /// the CDF from 0. For a piece of mean <= 16 the probability of a count above 200 is below
 /// 1e-100, far under 2^-53, so the search is cut there. Cost: one uniform per piece, so it
 /// grows with the mean (mean / 16 pieces); scenario steps have means far below 1. 0 for a
-/// mean that is not > 0 (NaN included).
+/// mean that is not > 0 (NaN included). Means above max_jumps_per_step are drawn as that
+/// many (merton::validate(spec) rejects them): the loop is bounded whatever it is given.
 SPIRAL_HD constexpr std::uint64_t poisson_variate(splitmix64& g, double mean) noexcept {
     constexpr double piece = 16;
     constexpr std::uint64_t cut = 200;
+    mean = mean > max_jumps_per_step ? max_jumps_per_step : mean; // NaN stays NaN: 0
     std::uint64_t total = 0;
     while (mean > 0) {
         const double m = mean < piece ? mean : piece;
@@ -83,6 +91,22 @@ struct merton {
         if (!(jump_mean + 0.5 * jump_vol * jump_vol < 709))
             spiral::detail::throw_invalid(what, "jump_mean", spiral::detail::no_row, jump_mean,
                                           "with jump_vol, makes E[e^J] overflow");
+    }
+
+    /// validate(), spec.validate(), and the expected jumps per step, jump_intensity x
+    /// spec.jump_multiplier x spec.step_years(), at most detail::max_jumps_per_step (1e4):
+    /// else throws naming jump_intensity (an intensity of 1e300 would make every step draw
+    /// 1e299 uniforms).
+    void validate(const path_spec& spec) const {
+        constexpr std::string_view what = "stress::merton";
+        validate();
+        spec.validate();
+        const double per_step = jump_intensity * spec.jump_multiplier * spec.step_years();
+        if (!(per_step <= detail::max_jumps_per_step))
+            spiral::detail::throw_invalid(
+                what, "jump_intensity", spiral::detail::no_row, jump_intensity,
+                "times spec.jump_multiplier and the step (" + std::to_string(per_step) +
+                    " expected jumps per step) must be <= 1e4");
     }
 
     /// Writes spec.steps + 1 prices (prices[0] = spec.spot).
