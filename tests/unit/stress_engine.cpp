@@ -611,6 +611,16 @@ TEST_CASE("stress::run and metrics: bad input names the field", "[stress][engine
     require_throws_naming(
         [&] { stress::run(book, stress::gbm{.vol = 1e4}, curve, {}, spec, r.columns()); },
         {"stress::run", "scenario 0: the model's path"});
+    // A path within double's range that prices the book's collateral beyond it (found by the
+    // stress fuzz target: borrowing_power and collateral_locked came back inf).
+    {
+        const cascade::prepared_book rich(cascade::book{{1e300}, {1}, {0.8}});
+        stress::run_spec high = spec;
+        high.path.spot = 1e10;
+        require_throws_naming(
+            [&] { stress::run(rich, stress::gbm{.vol = 0.1}, curve, {}, high, r.columns()); },
+            {"stress::run", "scenario 0: the model's path", "book's collateral"});
+    }
     cascade::path_rules rules;
     rules.liquidation.close_factor = 2;
     require_throws_naming([&] { stress::run(book, model, curve, rules, spec, r.columns()); },

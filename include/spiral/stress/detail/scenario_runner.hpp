@@ -82,9 +82,10 @@ struct run_context {
     const cascade::prepared_book* book = nullptr; ///< the book
     std::vector<double> threshold_by_row;         ///< threshold of book row i
     bool positions = false;                       ///< final positions needed
+    double total_collateral = 0;                  ///< the book's collateral (asset units)
 
     run_context(const cascade::prepared_book& b, const scenario_columns& out)
-        : book(&b), positions(needs_positions(out)) {
+        : book(&b), positions(needs_positions(out)), total_collateral(b.total_collateral()) {
         if (!positions)
             return;
         threshold_by_row.resize(b.size());
@@ -112,17 +113,28 @@ void validate_run(std::string_view what, const cascade::prepared_book& b, const 
 }
 
 /// A model whose parameters pass validate() can still leave double's range along a path (an
-/// annual vol of 1e4 reaches 0 in one hourly step); say so naming the model and scenario,
-/// not the cascade's `prices` the caller never passed. One pass over the path's points.
-inline void check_path(std::uint64_t scenario, const double* prices, std::size_t steps) {
-    for (std::size_t k = 0; k <= steps; ++k)
-        if (!(prices[k] > 0 && prices[k] <= spiral::detail::scalar_limits<double>::max))
-            [[unlikely]]
+/// annual vol of 1e4 reaches 0 in one hourly step), or take the price so high that the book's
+/// collateral is worth more than a double holds (1e6 units at 1e303): say so naming the model
+/// and scenario, not the cascade's `prices` the caller never passed (or an inf in a column).
+/// One pass over the path's points.
+inline void check_path(std::uint64_t scenario, const double* prices, std::size_t steps,
+                       double total_collateral = 0) {
+    constexpr double most = spiral::detail::scalar_limits<double>::max;
+    const auto where = [scenario] {
+        return "scenario " + std::to_string(scenario) + ": the model's path";
+    };
+    for (std::size_t k = 0; k <= steps; ++k) {
+        if (!(prices[k] > 0 && prices[k] <= most)) [[unlikely]]
             spiral::detail::throw_invalid(
-                "stress::run", "scenario " + std::to_string(scenario) + ": the model's path", k,
-                prices[k],
+                "stress::run", where(), k, prices[k],
                 "must be finite and > 0: the model's volatility, drift or jumps (times the "
                 "stress multipliers) take the price out of double's range");
+        if (!(total_collateral <= most / prices[k])) [[unlikely]]
+            spiral::detail::throw_invalid(
+                "stress::run", where(), k, prices[k],
+                "times the book's collateral (" + std::to_string(total_collateral) +
+                    ") exceeds double's range: the model takes the price too high for this book");
+    }
 }
 
 /// One worker's buffers, reused from one scenario to the next: once sized, a scenario
@@ -146,7 +158,7 @@ public:
         splitmix64 g = risk::scenario_generator(spec.seed, spec.first_scenario + s);
         double* prices = prices_.data();
         model_->generate(g, spec.path, prices);
-        check_path(spec.first_scenario + s, prices, spec.path.steps);
+        check_path(spec.first_scenario + s, prices, spec.path.steps, ctx_->total_collateral);
         const double depth = spec.liquidity.depth(prices, spec.path);
         const cascade::price_path path{prices_, spec.path.step_days};
         const cascade::position_columns final_positions =
