@@ -73,7 +73,8 @@ inline std::vector<std::string_view> split_fields(std::string_view line) {
     }
 }
 
-inline std::string joined(std::initializer_list<std::string_view> names) {
+template <class Names>
+std::string joined(const Names& names) {
     std::string out;
     for (const std::string_view n : names) {
         if (!out.empty())
@@ -86,10 +87,9 @@ inline std::string joined(std::initializer_list<std::string_view> names) {
 } // namespace detail
 
 /// Reads `path` (see the file comment): the `required` columns, and the `optional` ones when
-/// present; other columns are an error unless `allow_extra`.
-inline csv_table read_csv(const std::string& path, std::initializer_list<std::string_view> required,
-                          std::initializer_list<std::string_view> optional = {},
-                          bool allow_extra = false) {
+/// present; other columns are an error unless `allow_extra`. (Column names known at run time.)
+inline csv_table read_csv(const std::string& path, const std::vector<std::string_view>& required,
+                          const std::vector<std::string_view>& optional, bool allow_extra) {
     std::ifstream in(path);
     if (!in)
         throw input_error(path + ": cannot open the file");
@@ -173,6 +173,14 @@ inline csv_table read_csv(const std::string& path, std::initializer_list<std::st
         table.lines.push_back(line);
     }
     return table;
+}
+
+/// read_csv with the column names in the source.
+inline csv_table read_csv(const std::string& path, std::initializer_list<std::string_view> required,
+                          std::initializer_list<std::string_view> optional = {},
+                          bool allow_extra = false) {
+    return read_csv(path, std::vector<std::string_view>(required),
+                    std::vector<std::string_view>(optional), allow_extra);
 }
 
 /// A book from a CSV file with the columns collateral, debt, threshold (any order; other

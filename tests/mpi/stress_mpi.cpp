@@ -1,20 +1,28 @@
 // stress::run_mpi against stress::run in the same program: every rank gathers every column,
-// bit-identical to a serial run of the same spec, and the summary computed from them too.
-// Run by ctest with 1, 2 and 4 ranks (stress_mpi_np*).
+// bit-identical to a serial run of the same spec, and the summary computed from them too; and
+// stress::run_multi_mpi against the serial stress::run_multi the same way (correlated paths of
+// three assets). Run by ctest with 1, 2 and 4 ranks (stress_mpi_np*).
 //
 // Timing mode: stress_mpi --time SCENARIOS POSITIONS STEPS THREADS prints, on rank 0, the
 // wall time of run_mpi over all ranks (and nothing is compared). Open MPI binds each rank to
 // a core by default: give threads room with `mpirun --bind-to none`.
+#include <spiral/cascade/multi_asset.hpp>
+#include <spiral/cascade/path_multi.hpp>
 #include <spiral/cascade/prepared_book.hpp>
 #include <spiral/cascade/synthetic.hpp>
 #include <spiral/impact/exponential.hpp>
 #include <spiral/impact/linear.hpp>
+#include <spiral/risk/random.hpp>
+#include <spiral/risk/scenarios.hpp>
+#include <spiral/stress/correlated_gbm.hpp>
 #include <spiral/stress/engine.hpp>
+#include <spiral/stress/engine_multi.hpp>
 #include <spiral/stress/metrics.hpp>
 #include <spiral/stress/mpi.hpp>
 
 #include "support/stress_gbm.hpp"
 
+#include <Eigen/Dense>
 #include <mpi.h>
 
 #include <atomic>
@@ -22,6 +30,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <exception>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -58,6 +67,82 @@ void expect(bool ok, const std::string& what, int rank) {
 
 bool same(const std::vector<double>& a, const std::vector<double>& b) {
     return a.size() == b.size() && std::memcmp(a.data(), b.data(), a.size() * sizeof(double)) == 0;
+}
+
+// Every column of two results, compared as bytes.
+bool same_results(const stress::scenario_results& a, const stress::scenario_results& b) {
+    return same(a.bad_debt, b.bad_debt) && same(a.insolvent_value, b.insolvent_value) &&
+           same(a.liquidation_volume, b.liquidation_volume) &&
+           same(a.liquidations, b.liquidations) &&
+           same(a.final_exogenous_price, b.final_exogenous_price) &&
+           same(a.final_price, b.final_price) && same(a.min_price, b.min_price) &&
+           same(a.borrowing_power, b.borrowing_power) &&
+           same(a.debt_outstanding, b.debt_outstanding) &&
+           same(a.borrowing_power_available, b.borrowing_power_available) &&
+           same(a.collateral_locked, b.collateral_locked) && same(a.depth, b.depth);
+}
+
+// run_multi_mpi against run_multi: three correlated assets (t copula), daily steps.
+void compare_multi(int rank, int ranks) {
+    Eigen::MatrixXd rho(3, 3);
+    rho << 1, 0.7, 0.5, 0.7, 1, 0.4, 0.5, 0.4, 1;
+    const double spots[3] = {2000, 30000, 100};
+    const auto model = stress::make_correlated_gbm({spots[0], spots[1], spots[2]}, {0.8, 0.6, 1.2},
+                                                   rho, spiral::risk::copula::student_t, 4);
+    const std::vector<cascade::collateral_terms> terms{{0.8, 0.05}, {0.75, 0.08}, {0.6, 0.1}};
+    const std::vector<spiral::impact::linear> curves{
+        spiral::impact::linear{2e-3}, spiral::impact::linear{5e-2}, spiral::impact::linear{2e-5}};
+    cascade::multi_book book;
+    book.assets = 3;
+    spiral::splitmix64 g{3};
+    for (std::size_t i = 0; i < 300; ++i) {
+        double cap = 0;
+        for (std::size_t a = 0; a < 3; ++a) {
+            const double c = 1000 / spots[a] * spiral::uniform_open(g);
+            book.collateral.push_back(c);
+            cap += c * spots[a] * terms[a].threshold;
+        }
+        book.debt.push_back(cap / (1.02 + 0.6 * spiral::uniform_open(g)));
+    }
+    auto spec = make_spec(101, 24); // 101: no rank count above 1 divides it
+    spec.path.step_days = 1;
+    const std::span<const cascade::collateral_terms> t(terms);
+    const std::span<const spiral::impact::linear> c(curves);
+    stress::run_control control;
+    control.threads = 1;
+    stress::scenario_results dist(spec.scenarios);
+    const std::size_t got =
+        stress::run_multi_mpi(MPI_COMM_WORLD, book, t, model, c, {}, spec, dist.columns(), control);
+    expect(got == spec.scenarios, "run_multi_mpi completed every scenario", rank);
+    stress::scenario_results serial(spec.scenarios);
+    stress::run_multi(book, t, model, c, {}, spec, serial.columns());
+    expect(same_results(dist, serial), "run_multi_mpi: every column equals run_multi's", rank);
+    double liquidations = 0;
+    for (const double v : serial.liquidations)
+        liquidations += v;
+    expect(liquidations > 0, "run_multi_mpi: some scenario liquidates", rank);
+
+    // The last rank stops before it starts: the prefix of the ranks before it.
+    std::atomic<bool> stop{rank == ranks - 1};
+    stress::run_control stopping = control;
+    stopping.stop = &stop;
+    stress::scenario_results part(spec.scenarios);
+    const std::size_t prefix = stress::run_multi_mpi(MPI_COMM_WORLD, book, t, model, c, {}, spec,
+                                                     part.columns(), stopping);
+    expect(prefix == spec.scenarios * std::size_t(ranks - 1) / std::size_t(ranks),
+           "run_multi_mpi: stopped run returns the prefix of the ranks before", rank);
+    expect(std::memcmp(part.insolvent_value.data(), serial.insolvent_value.data(),
+                       prefix * sizeof(double)) == 0,
+           "run_multi_mpi: stopped run's prefix", rank);
+
+    bool threw = false;
+    try {
+        stress::run_multi_mpi(MPI_COMM_WORLD, book, t.first(2), model, c, {}, spec, dist.columns(),
+                              control);
+    } catch (const spiral::invalid_argument& e) {
+        threw = std::string(e.what()).find("stress::run_multi_mpi") != std::string::npos;
+    }
+    expect(threw, "run_multi_mpi: bad input throws naming it", rank);
 }
 
 int compare(int rank, int ranks) {
@@ -132,11 +217,14 @@ int compare(int rank, int ranks) {
     }
     expect(threw, "bad column size throws", rank);
 
+    compare_multi(rank, ranks);
+
     int all = 0;
     MPI_Allreduce(&failures, &all, 1, MPI_INT, MPI_SUM, MPI_COMM_WORLD);
     if (rank == 0)
         std::printf("stress_mpi: %d ranks, %zu scenarios: %s\n", ranks, spec.scenarios,
-                    all == 0 ? "bit-identical to the serial run" : "FAILED");
+                    all == 0 ? "bit-identical to the serial run (single and multi-asset)"
+                             : "FAILED");
     return all == 0 ? 0 : 1;
 }
 

@@ -1,9 +1,16 @@
 # ctest spiral_stress_echo_reruns: the configuration report.md echoes (every key, defaults
 # included) is a valid configuration that gives the same figures when run again.
-#   cmake -DPROGRAM=<spiral-stress> -DCONFIG=<toml without relative paths> -DWORK_DIR=<dir>
+#   cmake -DPROGRAM=<spiral-stress> -DCONFIG=<toml> -DWORK_DIR=<dir> [-DDATA=<file@@file...>]
 #         -P check_echo.cmake
+# The echo keeps the file's relative paths (book.file, model.history): DATA lists the files
+# they name, copied next to the echoed configuration (a configuration without relative paths
+# needs none).
 file(REMOVE_RECURSE "${WORK_DIR}")
 file(MAKE_DIRECTORY "${WORK_DIR}")
+if(DEFINED DATA AND NOT DATA STREQUAL "")
+    string(REPLACE "@@" ";" _data "${DATA}")
+    file(COPY ${_data} DESTINATION "${WORK_DIR}")
+endif()
 function(spiral_stress_run config out)
     execute_process(COMMAND "${PROGRAM}" "${config}" --scenarios 200 --output "${out}" --quiet
         WORKING_DIRECTORY "${WORK_DIR}" RESULT_VARIABLE _rc OUTPUT_VARIABLE _out ERROR_VARIABLE _err)

@@ -10,6 +10,8 @@
 #include "config.hpp"
 #include "csv_table.hpp"
 
+#include <spiral/cascade/multi_asset.hpp>
+#include <spiral/cascade/path_multi.hpp>
 #include <spiral/cascade/path_rules.hpp>
 #include <spiral/cascade/prepared_book.hpp>
 #include <spiral/cascade/synthetic.hpp>
@@ -19,7 +21,9 @@
 #include <spiral/impact/linear.hpp>
 #include <spiral/impact/power_law.hpp>
 #include <spiral/impact/square_root.hpp>
+#include <spiral/risk/scenarios.hpp>
 #include <spiral/stress/bootstrap.hpp>
+#include <spiral/stress/correlated_gbm.hpp>
 #include <spiral/stress/garch_paths.hpp>
 #include <spiral/stress/gbm.hpp>
 #include <spiral/stress/history.hpp>
@@ -28,8 +32,12 @@
 #include <spiral/stress/run_spec.hpp>
 #include <spiral/stress/student_t.hpp>
 
+#include <Eigen/Dense>
+
+#include <algorithm>
 #include <cmath>
 #include <cstddef>
+#include <fstream>
 #include <limits>
 #include <sstream>
 #include <string>
@@ -224,34 +232,39 @@ inline void build_model(const config& c, model_choice& out) {
     out.model.validate();
 }
 
-/// The impact curve the configuration names.
-inline any_curve build_curve(const config& c, std::string& description) {
-    const std::string& kind = c.text("impact.kind");
+/// The impact curve of `kind` with parameters get("lambda"), get("alpha"), ... (the keys of
+/// [impact], or of an [[asset]] table).
+template <class Get>
+any_curve make_curve(const std::string& kind, Get&& get, std::string& description) {
     any_curve out;
     if (kind == "linear") {
-        out.curve = impact::linear{c.real("impact.lambda")};
-        description = "linear, lambda " + fmt(c.real("impact.lambda"));
+        out.curve = impact::linear{get("lambda")};
+        description = "linear, lambda " + fmt(get("lambda"));
     } else if (kind == "exponential") {
-        out.curve = impact::exponential{c.real("impact.alpha")};
-        description = "exponential, alpha " + fmt(c.real("impact.alpha"));
+        out.curve = impact::exponential{get("alpha")};
+        description = "exponential, alpha " + fmt(get("alpha"));
     } else if (kind == "constant_product") {
-        out.curve = impact::constant_product{c.real("impact.base_reserve"),
-                                             c.real("impact.quote_reserve"), c.real("impact.fee")};
-        description = "constant product pool, " + fmt(c.real("impact.base_reserve")) + " / " +
-                      fmt(c.real("impact.quote_reserve")) + ", fee " + fmt(c.real("impact.fee"));
+        out.curve = impact::constant_product{get("base_reserve"), get("quote_reserve"), get("fee")};
+        description = "constant product pool, " + fmt(get("base_reserve")) + " / " +
+                      fmt(get("quote_reserve")) + ", fee " + fmt(get("fee"));
     } else if (kind == "square_root") {
-        out.curve = impact::square_root{c.real("impact.sigma"), c.real("impact.volume"),
-                                        c.real("impact.y")};
-        description = "square-root law, sigma " + fmt(c.real("impact.sigma")) + ", volume " +
-                      fmt(c.real("impact.volume")) + ", Y " + fmt(c.real("impact.y"));
+        out.curve = impact::square_root{get("sigma"), get("volume"), get("y")};
+        description = "square-root law, sigma " + fmt(get("sigma")) + ", volume " +
+                      fmt(get("volume")) + ", Y " + fmt(get("y"));
     } else {
-        out.curve = impact::power_law{c.real("impact.eta"), c.real("impact.volume"),
-                                      c.real("impact.exponent")};
-        description = "power law, eta " + fmt(c.real("impact.eta")) + ", volume " +
-                      fmt(c.real("impact.volume")) + ", exponent " + fmt(c.real("impact.exponent"));
+        out.curve = impact::power_law{get("eta"), get("volume"), get("exponent")};
+        description = "power law, eta " + fmt(get("eta")) + ", volume " + fmt(get("volume")) +
+                      ", exponent " + fmt(get("exponent"));
     }
     out.validate();
     return out;
+}
+
+/// The impact curve the configuration names.
+inline any_curve build_curve(const config& c, std::string& description) {
+    return make_curve(
+        c.text("impact.kind"),
+        [&](const char* key) { return c.real(std::string("impact.") + key); }, description);
 }
 
 /// The book the configuration names.
@@ -325,6 +338,185 @@ inline stress::run_spec build_spec(const config& c) {
     s.liquidity.floor = c.real("stress.floor");
     s.validate("spiral-stress");
     return s;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Multi-asset books (book.kind = multi_asset): one [[asset]] table per collateral asset.
+// ---------------------------------------------------------------------------------------------
+
+/// What the run of a multi-asset book needs from its [[asset]] tables, in table order.
+struct asset_choices {
+    std::vector<std::string> names;               ///< asset.name
+    std::vector<double> spots;                    ///< asset.spot
+    std::vector<cascade::collateral_terms> terms; ///< asset.threshold, asset.bonus
+    std::vector<any_curve> curves;                ///< asset.impact and its parameters
+    std::string description;                      ///< for the report
+};
+
+/// The assets of the [[asset]] tables: terms and curves (a curve the library rejects names the
+/// asset's table).
+inline asset_choices build_assets(const config& c) {
+    asset_choices out;
+    for (std::size_t a = 0; a < c.assets(); ++a) {
+        out.names.push_back(c.asset_text(a, "asset.name"));
+        out.spots.push_back(c.asset_real(a, "asset.spot"));
+        out.terms.push_back({c.asset_real(a, "asset.threshold"), c.asset_real(a, "asset.bonus")});
+        std::string curve;
+        try {
+            out.curves.push_back(make_curve(
+                c.asset_text(a, "asset.impact"),
+                [&](const char* key) { return c.asset_real(a, std::string("asset.") + key); },
+                curve));
+        } catch (const spiral::invalid_argument& e) {
+            c.fail_asset_key(a, "asset.impact", e.what());
+        }
+        out.description += (a ? "; " : "") + out.names.back() + ": spot " + fmt(out.spots.back()) +
+                           ", threshold " + fmt(out.terms.back().threshold) + ", bonus " +
+                           fmt(out.terms.back().bonus) + ", impact " + curve;
+    }
+    return out;
+}
+
+/// The multi-asset book of book.file: the column debt and collateral_<name> for each asset
+/// (any order; other columns are read past, but a collateral or threshold column, or a
+/// collateral_ column naming no asset, is an error: thresholds are per asset). Every amount
+/// must be finite and >= 0, every position must hold some collateral; errors name FILE:LINE.
+inline cascade::multi_book read_multi_book(const config& c, const asset_choices& assets,
+                                           std::string& description) {
+    if (c.text("book.file").empty())
+        c.fail_key("book.kind", "book.kind = \"multi_asset\" needs book.file");
+    const std::string path = c.resolve("book.file");
+    std::vector<std::string> columns{"debt"};
+    for (const std::string& n : assets.names)
+        columns.push_back("collateral_" + n);
+    // The header first: columns this format does not read but a reader could expect it to.
+    {
+        std::ifstream in(path);
+        if (!in)
+            throw input_error(path + ": cannot open the file");
+        std::string text;
+        std::size_t line = 0;
+        while (std::getline(in, text)) {
+            ++line;
+            if (example::detail::trim(text).empty())
+                continue;
+            for (const std::string_view f : example::detail::split_fields(text)) {
+                const bool named = std::find(columns.begin(), columns.end(), f) != columns.end();
+                if (f == "collateral" || f == "threshold")
+                    throw input_error(path + ":" + std::to_string(line) + ": column '" +
+                                      std::string(f) +
+                                      "' is for a single-asset book; a multi_asset book has "
+                                      "collateral_<name> per [[asset]] and takes thresholds "
+                                      "from asset.threshold");
+                if (!named && f.substr(0, 11) == "collateral_")
+                    throw input_error(path + ":" + std::to_string(line) + ": column '" +
+                                      std::string(f) + "' names no [[asset]] (the assets are " +
+                                      example::detail::joined(assets.names) + ")");
+            }
+            break;
+        }
+    }
+    const std::vector<std::string_view> wanted(columns.begin(), columns.end());
+    const example::csv_table table = example::read_csv(path, wanted, {}, true);
+    if (table.rows() == 0)
+        throw input_error(path + ": no positions (a header line but no rows)");
+    cascade::multi_book b;
+    const std::size_t k = assets.names.size();
+    b.assets = k;
+    b.debt = table.column("debt");
+    b.collateral.resize(table.rows() * k);
+    for (std::size_t a = 0; a < k; ++a) {
+        const std::vector<double>& col = table.column(columns[a + 1]);
+        for (std::size_t i = 0; i < table.rows(); ++i)
+            b.collateral[i * k + a] = col[i];
+    }
+    for (std::size_t i = 0; i < table.rows(); ++i) {
+        const auto fail = [&](const std::string& what) {
+            throw input_error(path + ":" + std::to_string(table.lines[i]) + ": " + what);
+        };
+        if (!(b.debt[i] >= 0))
+            fail("column 'debt': " + fmt(b.debt[i]) + " must be >= 0");
+        double held = 0;
+        for (std::size_t a = 0; a < k; ++a) {
+            const double v = b.collateral[i * k + a];
+            if (!(v >= 0))
+                fail("column '" + columns[a + 1] + "': " + fmt(v) + " must be >= 0");
+            held += v;
+        }
+        if (!(held > 0))
+            fail("the position holds no collateral (every collateral_ column is 0)");
+    }
+    description = c.text("book.file") + " (" + std::to_string(k) +
+                  " assets: " + example::detail::joined(assets.names) + ")";
+    return b;
+}
+
+/// The correlated GBM of the [[asset]] tables (spots, vols, drifts) and model.correlation
+/// (empty: independent), model.copula and model.degrees_of_freedom.
+inline stress::correlated_gbm build_multi_model(const config& c, const asset_choices& assets,
+                                                std::string& description) {
+    const std::size_t k = assets.names.size();
+    std::vector<double> vols, drifts;
+    for (std::size_t a = 0; a < k; ++a) {
+        vols.push_back(c.asset_real(a, "asset.vol"));
+        drifts.push_back(c.asset_real(a, "asset.drift"));
+    }
+    const std::vector<double>& given = c.reals("model.correlation");
+    Eigen::MatrixXd rho = Eigen::MatrixXd::Identity(Eigen::Index(k), Eigen::Index(k));
+    if (!given.empty()) {
+        if (given.size() != k * k)
+            c.fail_key("model.correlation", "must hold " + std::to_string(k) + " x " +
+                                                std::to_string(k) + " = " + std::to_string(k * k) +
+                                                " numbers, one row per [[asset]] (got " +
+                                                std::to_string(given.size()) + ")");
+        for (std::size_t i = 0; i < k; ++i)
+            for (std::size_t j = 0; j < k; ++j)
+                rho(Eigen::Index(i), Eigen::Index(j)) = given[i * k + j];
+    }
+    const bool t = c.text("model.copula") == "student_t";
+    const double nu = c.real("model.degrees_of_freedom");
+    stress::correlated_gbm model;
+    try {
+        model = stress::make_correlated_gbm(
+            assets.spots, vols, rho,
+            t ? spiral::risk::copula::student_t : spiral::risk::copula::gaussian, nu, drifts);
+    } catch (const spiral::invalid_argument& e) {
+        c.fail_key(given.empty() ? "model.kind" : "model.correlation", e.what());
+    }
+    std::string vol_text;
+    for (std::size_t a = 0; a < k; ++a)
+        vol_text += (a ? ", " : "") + assets.names[a] + " " + fmt(vols[a]);
+    description = "correlated GBM (" +
+                  (t ? "Student-t copula, " + fmt(nu) + " degrees of freedom"
+                     : std::string("Gaussian copula")) +
+                  "), vols " + vol_text + " (annualised), correlation " +
+                  (given.empty() ? std::string("identity") : "model.correlation");
+    return model;
+}
+
+/// The liquidation rules of a multi-asset book: [rules] less the keys of one asset (bonus:
+/// per asset; fees, value thresholds, oracle delay and collateral caps: not in the
+/// multi-asset engine), plus rules.collateral_choice.
+inline cascade::multi_path_rules build_multi_rules(const config& c) {
+    cascade::multi_path_rules r;
+    const std::string& sizing = c.text("rules.sizing");
+    r.liquidation.size_by = sizing == "full"            ? cascade::sizing::full
+                            : sizing == "target_health" ? cascade::sizing::target_health
+                                                        : cascade::sizing::close_factor;
+    r.liquidation.close_factor = c.real("rules.close_factor");
+    r.liquidation.full_close_below = c.real("rules.full_close_below");
+    r.liquidation.target_health = c.real("rules.target_health");
+    r.liquidation.bonus = 0; // each seizure takes the seized asset's asset.bonus
+    r.liquidation.bonus_slope = c.real("rules.bonus_slope");
+    r.liquidation.max_bonus = c.real("rules.max_bonus");
+    if (c.integer("rules.max_liquidations_per_step") > 0)
+        r.liquidation.max_liquidations_per_round =
+            static_cast<std::size_t>(c.integer("rules.max_liquidations_per_step"));
+    r.choose = c.text("rules.collateral_choice") == "in_order"
+                   ? cascade::collateral_choice::in_order
+                   : cascade::collateral_choice::highest_bonus;
+    r.validate();
+    return r;
 }
 
 } // namespace stress_tool

@@ -9,6 +9,8 @@
 
 #include <toml++/toml.h>
 
+#include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <cmath>
 #include <cstdint>
@@ -59,13 +61,18 @@ inline constexpr range unit_left_open{0, 1, true, false};
 struct key_spec {
     std::string_view name; ///< "section.key"
     key_type type;
-    value fallback;             ///< the default
-    range domain = any_real;    ///< numbers: the allowed values
-    std::string_view choices;   ///< text: the allowed values, '|'-separated (empty: any text)
-    std::string_view only_for;  ///< the values of <section>.kind it applies to ('|'; empty: all)
-    std::string_view doc;       ///< what it means
-    std::string_view note = {}; ///< what its default means when the default is a stand-in
+    value fallback;              ///< the default
+    range domain = any_real;     ///< numbers: the allowed values
+    std::string_view choices;    ///< text: the allowed values, '|'-separated (empty: any text)
+    std::string_view only_for;   ///< the values of <section>.kind it applies to ('|'; empty: all)
+    std::string_view doc;        ///< what it means
+    std::string_view note = {};  ///< what its default means when the default is a stand-in
+    std::string_view books = {}; ///< the values of book.kind it applies to ('|'; empty: all)
 };
+
+/// The book kinds of one collateral asset, and of several ([[asset]] tables).
+inline constexpr std::string_view single_asset_books = "synthetic|csv";
+inline constexpr std::string_view multi_asset_books = "multi_asset";
 
 namespace detail {
 
@@ -98,11 +105,13 @@ inline const std::vector<key_spec>& keys() {
     // clang-format off
     static const std::vector<key_spec> table = {
         // [book]
-        {"book.kind", key_type::text, std::string("synthetic"), {}, "synthetic|csv", {},
-         "where the positions come from: a synthetic book (cascade::synthetic_book) or a CSV file"},
-        {"book.file", key_type::text, std::string(), {}, {}, "csv",
+        {"book.kind", key_type::text, std::string("synthetic"), {}, "synthetic|csv|multi_asset", {},
+         "where the positions come from: a synthetic book (cascade::synthetic_book), a CSV file, "
+         "or a CSV file of positions holding the several assets of the [[asset]] tables"},
+        {"book.file", key_type::text, std::string(), {}, {}, "csv|multi_asset",
          "CSV with the columns collateral (asset units), debt (quote), threshold (in (0, 1]), in "
-         "any order; other columns are read past"},
+         "any order; other columns are read past. multi_asset: the columns debt and "
+         "collateral_<name> for each [[asset]] (asset units), no collateral or threshold column"},
         {"book.positions", key_type::integer, std::int64_t(10000), {1, 1e8}, {}, "synthetic",
          "number of positions drawn"},
         {"book.price", key_type::real, 0.0, non_negative, {}, "synthetic",
@@ -121,10 +130,51 @@ inline const std::vector<key_spec>& keys() {
          "thresholds spread uniformly over threshold -/+ this"},
         {"book.seed", key_type::integer, std::int64_t(20200312), {0, 9.2e18}, {}, "synthetic",
          "seed of the book's generator"},
+        // [[asset]]: one table per collateral asset of a multi_asset book
+        {"asset.name", key_type::text, std::string(), {}, {}, {},
+         "the asset's name (letters, digits, _): its book column is collateral_<name>",
+         "required", multi_asset_books},
+        {"asset.spot", key_type::real, 0.0, positive, {}, {},
+         "price at the start of every path (quote)", "required", multi_asset_books},
+        {"asset.vol", key_type::real, 0.8, positive, {}, {},
+         "annualised volatility of the asset's GBM", {}, multi_asset_books},
+        {"asset.drift", key_type::real, 0.0, any_real, {}, {},
+         "annualised drift of the asset's log price", {}, multi_asset_books},
+        {"asset.threshold", key_type::real, 0.8, unit_left_open, {}, {},
+         "liquidation threshold of the asset", {}, multi_asset_books},
+        {"asset.bonus", key_type::real, 0.05, non_negative, {}, {},
+         "liquidation bonus when this asset is seized", {}, multi_asset_books},
+        {"asset.impact", key_type::text, std::string("exponential"), {},
+         "linear|exponential|constant_product|square_root|power_law", {},
+         "the price-impact curve this asset's liquidations sell into", {}, multi_asset_books},
+        {"asset.lambda", key_type::real, 1e-6, non_negative, {}, "linear",
+         "relative price drop per unit sold (1 - lambda q)", {}, multi_asset_books},
+        {"asset.alpha", key_type::real, 2e-6, non_negative, {}, "exponential",
+         "decay rate per unit sold (exp(-alpha q))", {}, multi_asset_books},
+        {"asset.base_reserve", key_type::real, 50000.0, positive, {}, "constant_product",
+         "asset units in the pool", {}, multi_asset_books},
+        {"asset.quote_reserve", key_type::real, 1e8, positive, {}, "constant_product",
+         "quote units in the pool", {}, multi_asset_books},
+        {"asset.fee", key_type::real, 0.003, {0, 1, false, true}, {}, "constant_product",
+         "pool fee on the input", {}, multi_asset_books},
+        {"asset.sigma", key_type::real, 0.05, non_negative, {}, "square_root",
+         "volatility over the volume's horizon (daily)", {}, multi_asset_books},
+        {"asset.volume", key_type::real, 500000.0, positive, {}, "square_root|power_law",
+         "traded volume over that horizon (asset units)", {}, multi_asset_books},
+        {"asset.y", key_type::real, 1.0, non_negative, {}, "square_root",
+         "the prefactor Y of the square-root law", {}, multi_asset_books},
+        {"asset.eta", key_type::real, 0.05, non_negative, {}, "power_law",
+         "relative price drop at q = volume", {}, multi_asset_books},
+        {"asset.exponent", key_type::real, 0.5, positive, {}, "power_law",
+         "exponent delta of (q / volume)^delta", {}, multi_asset_books},
         // [rules]
         {"rules.sizing", key_type::text, std::string("close_factor"), {},
          "close_factor|target_health|full", {},
          "how much of the debt one liquidation repays (Aave v3: close_factor)"},
+        {"rules.collateral_choice", key_type::text, std::string("highest_bonus"), {},
+         "highest_bonus|in_order", {},
+         "which collateral a liquidation seizes: the held one with the highest bonus, or the "
+         "first held in [[asset]] order", {}, multi_asset_books},
         {"rules.close_factor", key_type::real, 0.5, unit_left_open, {}, {},
          "fraction of the debt repaid per liquidation"},
         {"rules.full_close_below", key_type::real, 0.95, non_negative, {}, {},
@@ -132,51 +182,61 @@ inline const std::vector<key_spec>& keys() {
         {"rules.target_health", key_type::real, 1.05, {1, inf, true}, {}, {},
          "health a target_health liquidation restores"},
         {"rules.bonus", key_type::real, 0.05, non_negative, {}, {},
-         "liquidation bonus: collateral seized per unit repaid - 1"},
+         "liquidation bonus: collateral seized per unit repaid - 1", {}, single_asset_books},
         {"rules.bonus_slope", key_type::real, 0.0, non_negative, {}, {},
          "bonus grows by this per unit of (1 - health)"},
         {"rules.max_bonus", key_type::real, 1.0, non_negative, {}, {},
          "cap of the sloped bonus (>= bonus)"},
         {"rules.protocol_fee", key_type::real, 0.0, unit_closed, {}, {},
-         "share of the bonus the protocol keeps (Aave v3 liquidationProtocolFee)"},
+         "share of the bonus the protocol keeps (Aave v3 liquidationProtocolFee)", {},
+         single_asset_books},
         {"rules.full_close_value", key_type::real, 0.0, non_negative, {}, {},
-         "positions worth less than this (quote) close whole (Aave v3.3; 0: off)"},
+         "positions worth less than this (quote) close whole (Aave v3.3; 0: off)", {},
+         single_asset_books},
         {"rules.min_leftover_value", key_type::real, 0.0, non_negative, {}, {},
-         "a partial liquidation may not leave less than this (quote; 0: off)"},
+         "a partial liquidation may not leave less than this (quote; 0: off)", {},
+         single_asset_books},
         {"rules.max_liquidations_per_step", key_type::integer, std::int64_t(0), {0, 9.2e18}, {},
          {}, "cap on liquidations per step, worst health first", "0: no cap"},
         {"rules.max_collateral_per_step", key_type::real, inf, {0, inf, true, false, true}, {},
-         {}, "cap on collateral seized per step (asset units)", "inf: no cap"},
+         {}, "cap on collateral seized per step (asset units)", "inf: no cap", single_asset_books},
         {"rules.oracle_delay_steps", key_type::integer, std::int64_t(0), {0, 1e6}, {}, {},
-         "steps by which the oracle lags the market"},
+         "steps by which the oracle lags the market", {}, single_asset_books},
         // [impact]
         {"impact.kind", key_type::text, std::string("exponential"), {},
          "linear|exponential|constant_product|square_root|power_law", {},
-         "the price-impact curve liquidations sell into (spiral::impact)"},
+         "the price-impact curve liquidations sell into (spiral::impact)", {}, single_asset_books},
         {"impact.lambda", key_type::real, 1e-6, non_negative, {}, "linear",
-         "relative price drop per unit sold (1 - lambda q)"},
+         "relative price drop per unit sold (1 - lambda q)", {}, single_asset_books},
         {"impact.alpha", key_type::real, 2e-6, non_negative, {}, "exponential",
-         "decay rate per unit sold (exp(-alpha q))"},
+         "decay rate per unit sold (exp(-alpha q))", {}, single_asset_books},
         {"impact.base_reserve", key_type::real, 50000.0, positive, {}, "constant_product",
-         "asset units in the pool"},
+         "asset units in the pool", {}, single_asset_books},
         {"impact.quote_reserve", key_type::real, 1e8, positive, {}, "constant_product",
-         "quote units in the pool"},
+         "quote units in the pool", {}, single_asset_books},
         {"impact.fee", key_type::real, 0.003, {0, 1, false, true}, {}, "constant_product",
-         "pool fee on the input"},
+         "pool fee on the input", {}, single_asset_books},
         {"impact.sigma", key_type::real, 0.05, non_negative, {}, "square_root",
-         "volatility over the volume's horizon (daily)"},
+         "volatility over the volume's horizon (daily)", {}, single_asset_books},
         {"impact.volume", key_type::real, 500000.0, positive, {}, "square_root|power_law",
-         "traded volume over that horizon (asset units)"},
+         "traded volume over that horizon (asset units)", {}, single_asset_books},
         {"impact.y", key_type::real, 1.0, non_negative, {}, "square_root",
-         "the prefactor Y of the square-root law"},
+         "the prefactor Y of the square-root law", {}, single_asset_books},
         {"impact.eta", key_type::real, 0.05, non_negative, {}, "power_law",
-         "relative price drop at q = volume"},
+         "relative price drop at q = volume", {}, single_asset_books},
         {"impact.exponent", key_type::real, 0.5, positive, {}, "power_law",
-         "exponent delta of (q / volume)^delta"},
+         "exponent delta of (q / volume)^delta", {}, single_asset_books},
         // [model]
         {"model.kind", key_type::text, std::string("gbm"), {},
-         "gbm|merton|student_t|garch|bootstrap|replay", {},
-         "the scenario generator (spiral::stress models)"},
+         "gbm|merton|student_t|garch|bootstrap|replay|correlated_gbm", {},
+         "the scenario generator (spiral::stress models); correlated_gbm (one GBM per [[asset]], "
+         "correlated shocks) only and always with book.kind = multi_asset"},
+        {"model.correlation", key_type::reals, V{}, {-1, 1}, {}, "correlated_gbm",
+         "correlation matrix of the assets' shocks, row-major, one row per [[asset]] in order "
+         "(positive definite, unit diagonal)", "[]: independent assets"},
+        {"model.copula", key_type::text, std::string("gaussian"), {}, "gaussian|student_t",
+         "correlated_gbm",
+         "the copula of the shocks (student_t: one shared chi-square draw per step, joint tails)"},
         {"model.history", key_type::text, std::string(), {}, {}, "garch|bootstrap|replay",
          "CSV of past prices (needed by bootstrap and replay; garch is fitted on it when given)"},
         {"model.history_column", key_type::text, std::string("close"), {}, {}, "garch|bootstrap|replay",
@@ -191,9 +251,10 @@ inline const std::vector<key_spec>& keys() {
          "mean of the log jump size (< 0: crashes)"},
         {"model.jump_vol", key_type::real, 0.1, non_negative, {}, "merton",
          "standard deviation of the log jump size"},
-        {"model.degrees_of_freedom", key_type::real, 4.0, {2, inf, true}, {}, "student_t|garch",
+        {"model.degrees_of_freedom", key_type::real, 4.0, {2, inf, true}, {},
+         "student_t|garch|correlated_gbm",
          "nu of the Student-t returns (garch: of its innovations when innovations = "
-         "\"student_t\"); scaled to unit variance"},
+         "\"student_t\"; correlated_gbm: of the t copula); scaled to unit variance"},
         {"model.innovations", key_type::text, std::string("normal"), {}, "normal|student_t",
          "garch", "distribution of the GARCH innovations"},
         {"model.omega", key_type::real, 2e-5, positive, {}, "garch",
@@ -237,7 +298,8 @@ inline const std::vector<key_spec>& keys() {
         {"run.step_days", key_type::real, 1.0, positive, {}, {}, "length of a step in days"},
         {"run.days_per_year", key_type::real, 365.0, positive, {}, {},
          "annualisation of the model parameters"},
-        {"run.spot", key_type::real, 2000.0, positive, {}, {}, "price at the start of every path"},
+        {"run.spot", key_type::real, 2000.0, positive, {}, {}, "price at the start of every path",
+         {}, single_asset_books},
         {"run.confidence", key_type::reals, V{0.95, 0.99}, unit_open, {}, {},
          "levels of VaR, ES and LaR in the report"},
         // [output]
@@ -267,6 +329,26 @@ inline const key_spec* find_key(std::string_view name) {
 
 inline std::string_view section_of(std::string_view name) {
     return name.substr(0, name.find('.'));
+}
+
+/// The key whose value selects the keys of `section` that apply (only_for): <section>.kind,
+/// or for an [[asset]] table its impact curve.
+inline std::string kind_key(std::string_view section) {
+    return section == "asset" ? std::string("asset.impact") : std::string(section) + ".kind";
+}
+
+/// True for the section of [[asset]] tables (an array of tables, one per asset).
+inline bool is_asset_section(std::string_view section) {
+    return section == "asset";
+}
+
+/// "book.kind = a or b" for a '|'-separated list of book kinds.
+inline std::string books_text(std::string_view books) {
+    std::string out = "book.kind = ";
+    const auto kinds = detail::split(books);
+    for (std::size_t i = 0; i < kinds.size(); ++i)
+        out += (i ? " or " : "") + std::string(kinds[i]);
+    return out;
 }
 
 inline std::string type_name(key_type t) {
@@ -353,28 +435,41 @@ inline std::string default_text(const key_spec& k) {
 inline std::string applies_text(const key_spec& k) {
     if (k.only_for.empty())
         return {};
-    std::string out = std::string(section_of(k.name)) + ".kind = ";
+    std::string out = kind_key(section_of(k.name)) + " = ";
     const auto kinds = detail::split(k.only_for);
     for (std::size_t i = 0; i < kinds.size(); ++i)
         out += (i ? " or " : "") + std::string(kinds[i]);
     return out;
 }
 
+/// "model.kind = gbm" and/or "book.kind = multi_asset": every condition of `k`, or empty.
+inline std::string conditions_text(const key_spec& k) {
+    std::string out = applies_text(k);
+    if (!k.books.empty())
+        out += (out.empty() ? "" : " and ") + books_text(k.books);
+    return out;
+}
+
 /// The reference printed by --help-config: every section and key.
 inline std::string reference_text() {
     std::ostringstream out;
-    out << "Configuration file (TOML). Every key is optional; its default is shown.\n"
-           "Unknown keys, wrong types and values outside the domain are errors (exit 2).\n";
+    out << "Configuration file (TOML). Every key is optional (but asset.name and asset.spot);\n"
+           "its default is shown. Unknown keys, wrong types and values outside the domain are\n"
+           "errors (exit 2).\n";
     std::string_view section;
     for (const key_spec& k : keys()) {
         if (section_of(k.name) != section) {
             section = section_of(k.name);
-            out << "\n[" << section << "]\n";
+            if (is_asset_section(section))
+                out << "\n[[asset]]  (one table per collateral asset, in the order of "
+                       "model.correlation; only with book.kind = multi_asset)\n";
+            else
+                out << "\n[" << section << "]\n";
         }
         out << "  " << k.name.substr(section.size() + 1) << " (" << type_name(k.type)
             << ", default " << default_text(k) << ", " << domain_text(k) << ")\n      " << k.doc;
-        if (!k.only_for.empty())
-            out << " [only with " << applies_text(k) << "]";
+        if (!conditions_text(k).empty())
+            out << " [only with " << conditions_text(k) << "]";
         out << "\n";
     }
     return out.str();
@@ -388,8 +483,8 @@ inline std::string reference_markdown() {
         out << "| `" << k.name << "` | " << type_name(k.type) << " | `" << value_text(k.fallback)
             << "`" << (k.note.empty() ? "" : " (" + std::string(k.note) + ")") << " | "
             << domain_text(k) << " | " << k.doc;
-        if (!k.only_for.empty())
-            out << " (only with `" << applies_text(k) << "`)";
+        if (!conditions_text(k).empty())
+            out << " (only with `" << conditions_text(k) << "`)";
         out << " |\n";
     }
     return out.str();
@@ -428,13 +523,38 @@ public:
             if (!known)
                 c.fail(line, "unknown section '[" + section + "]' (the sections are " +
                                  c.sections() + "; see spiral-stress --help-config)");
+            if (is_asset_section(section)) {
+                c.read_assets(node, line);
+                continue;
+            }
             if (!table)
                 c.fail(line, "'" + section + "' must be a section ([" + section + "])");
             for (auto&& [key, item] : *table)
                 c.set(section + "." + std::string(key.str()), item, key.source().begin.line);
         }
         c.check_applies();
+        c.check_assets();
         return c;
+    }
+
+    /// The number of [[asset]] tables.
+    std::size_t assets() const { return assets_.size(); }
+    /// Key `name` ("asset.spot") of asset `a` (its default unless the table set it).
+    double asset_real(std::size_t a, std::string_view name) const {
+        return std::get<double>(assets_.at(a).values.at(std::string(name)));
+    }
+    /// Key `name` ("asset.name") of asset `a`.
+    const std::string& asset_text(std::size_t a, std::string_view name) const {
+        return std::get<std::string>(assets_.at(a).values.at(std::string(name)));
+    }
+    /// Throws input_error "FILE:LINE: key 'name' of [[asset]] N: what" (the line where asset
+    /// a set the key, or where its table starts).
+    [[noreturn]] void fail_asset_key(std::size_t a, std::string_view name,
+                                     const std::string& what) const {
+        const auto& x = assets_.at(a);
+        const auto it = x.lines.find(std::string(name));
+        fail(it == x.lines.end() ? x.line : it->second,
+             "key '" + std::string(name) + "' of " + asset_label(a) + ": " + what);
     }
 
     const std::string& file() const { return file_; }
@@ -479,6 +599,20 @@ public:
         std::ostringstream out;
         std::string_view section;
         for (const key_spec& k : keys()) {
+            if (is_asset_section(section_of(k.name))) {
+                if (section != "asset")
+                    for (std::size_t a = 0; a < assets_.size(); ++a) {
+                        out << (out.tellp() > 0 ? "\n" : "") << "[[asset]]\n";
+                        for (const key_spec& ak : keys())
+                            if (is_asset_section(section_of(ak.name)) &&
+                                applies_to(ak, assets_[a].values))
+                                out << ak.name.substr(6) << " = "
+                                    << value_text(assets_[a].values.at(std::string(ak.name)))
+                                    << "\n";
+                    }
+                section = "asset";
+                continue;
+            }
             if (!applies(k) || !used(k))
                 continue;
             if (section_of(k.name) != section) {
@@ -495,6 +629,8 @@ public:
     /// the file; one that is not has no garch_start): the echo leaves them out so that it can be
     /// run again.
     bool used(const key_spec& k) const {
+        if (k.name == "model.correlation")
+            return !reals("model.correlation").empty(); // [] is not a TOML list it reads back
         if (text("model.kind") != "garch")
             return true;
         const bool fitted = !text("model.history").empty();
@@ -508,18 +644,119 @@ public:
     }
 
     /// True when `k` applies to the kinds chosen (book.kind, impact.kind, model.kind).
-    bool applies(const key_spec& k) const {
+    bool applies(const key_spec& k) const { return applies_to(k, values_); }
+
+    /// True when the configuration is of a multi-asset book (book.kind = multi_asset).
+    bool multi_asset() const { return text("book.kind") == "multi_asset"; }
+
+private:
+    using value_map = std::map<std::string, value>;
+    using line_map = std::map<std::string, std::size_t>;
+
+    /// One [[asset]] table: its keys (defaults unless set) and where it set them.
+    struct asset_table {
+        value_map values;
+        line_map lines;
+        std::size_t line = 0; ///< where the table starts
+    };
+
+    const value& get(std::string_view name) const { return values_.at(std::string(name)); }
+
+    /// True when `k` applies with the kinds of `own` (k's section's kind key: the [[asset]]
+    /// table's own for asset keys) and book.kind.
+    bool applies_to(const key_spec& k, const value_map& own) const {
+        if (!book_allows(k))
+            return false;
         if (k.only_for.empty())
             return true;
-        const std::string kind = text(std::string(section_of(k.name)) + ".kind");
+        const std::string kind = std::get<std::string>(own.at(kind_key(section_of(k.name))));
         for (const auto c : detail::split(k.only_for))
             if (c == kind)
                 return true;
         return false;
     }
 
-private:
-    const value& get(std::string_view name) const { return values_.at(std::string(name)); }
+    /// True when `k` applies with this book.kind (k.books).
+    bool book_allows(const key_spec& k) const {
+        if (k.books.empty())
+            return true;
+        for (const auto b : detail::split(k.books))
+            if (b == text("book.kind"))
+                return true;
+        return false;
+    }
+
+    std::string asset_label(std::size_t a) const {
+        const auto& name = std::get<std::string>(assets_[a].values.at("asset.name"));
+        return "[[asset]] " + std::to_string(a + 1) + (name.empty() ? "" : " ('" + name + "')");
+    }
+
+    /// Reads the [[asset]] tables (an array of tables) at `line`.
+    void read_assets(const toml::node& node, std::size_t line) {
+        const toml::array* array = node.as_array();
+        if (!array || !array->is_array_of_tables())
+            fail(line, "'asset' must be an array of tables: one [[asset]] table per collateral "
+                       "asset");
+        for (const toml::node& item : *array) {
+            asset_table a;
+            a.line = item.source().begin.line;
+            for (const key_spec& k : keys())
+                if (is_asset_section(section_of(k.name)))
+                    a.values[std::string(k.name)] = k.fallback;
+            for (auto&& [key, v] : *item.as_table())
+                set_in(a.values, a.lines, "asset." + std::string(key.str()), v,
+                       key.source().begin.line, "[[asset]] " + std::to_string(assets_.size() + 1));
+            assets_.push_back(std::move(a));
+        }
+    }
+
+    /// The [[asset]] tables against book.kind and each other: required keys, names (a CSV
+    /// column each: letters, digits, _; unique), keys that apply to the asset's curve only.
+    void check_assets() const {
+        if (!multi_asset()) {
+            if (!assets_.empty())
+                fail(assets_[0].line, "[[asset]] tables apply only with book.kind = multi_asset "
+                                      "(book.kind is '" +
+                                          text("book.kind") + "')");
+            if (text("model.kind") == "correlated_gbm")
+                fail_key("model.kind", "model.kind = \"correlated_gbm\" needs book.kind = "
+                                       "\"multi_asset\" and [[asset]] tables");
+            return;
+        }
+        if (assets_.empty())
+            fail_key("book.kind", "book.kind = \"multi_asset\" needs one [[asset]] table per "
+                                  "collateral asset (name, spot, ...)");
+        if (text("model.kind") != "correlated_gbm")
+            fail_key("model.kind", "book.kind = \"multi_asset\" needs model.kind = "
+                                   "\"correlated_gbm\" (got '" +
+                                       text("model.kind") + "')");
+        for (std::size_t a = 0; a < assets_.size(); ++a) {
+            const asset_table& t = assets_[a];
+            for (const char* required : {"asset.name", "asset.spot"})
+                if (!t.lines.count(required))
+                    fail(t.line, asset_label(a) + ": key '" + required + "' is required");
+            const std::string& name = asset_text(a, "asset.name");
+            const bool word = !name.empty() && std::all_of(name.begin(), name.end(), [](char ch) {
+                return std::isalnum(static_cast<unsigned char>(ch)) || ch == '_';
+            });
+            if (!word)
+                fail_asset_key(a, "asset.name",
+                               "must be letters, digits and _ (got \"" + name + "\")");
+            for (std::size_t b = 0; b < a; ++b)
+                if (asset_text(b, "asset.name") == name)
+                    fail_asset_key(a, "asset.name",
+                                   "'" + name + "' names [[asset]] " + std::to_string(b + 1) +
+                                       " too");
+            for (const auto& [key, key_line] : t.lines) {
+                const key_spec& k = *find_key(key);
+                if (!applies_to(k, t.values))
+                    fail(key_line, "key '" + key + "' of " + asset_label(a) +
+                                       " applies only with " + applies_text(k) +
+                                       " (asset.impact is '" + asset_text(a, "asset.impact") +
+                                       "')");
+            }
+        }
+    }
 
     [[noreturn]] void fail(std::size_t line, const std::string& what) const {
         throw input_error(file_ + (line ? ":" + std::to_string(line) : std::string()) + ": " +
@@ -554,15 +791,26 @@ private:
     }
 
     void set(const std::string& name, const toml::node& node, std::size_t line) {
+        set_in(values_, lines_, name, node, line, {});
+    }
+
+    /// Checks and stores key `name` (set at `line`) into `values` / `lines`; `table` names an
+    /// [[asset]] table in messages (empty: a section's key).
+    void set_in(value_map& values, line_map& lines, const std::string& name, const toml::node& node,
+                std::size_t line, const std::string& table) {
         const key_spec* k = find_key(name);
+        const std::string section(section_of(name));
         if (!k) {
-            const std::string section(section_of(name));
-            fail(line, "unknown key '" + name + "' (the keys of [" + section +
-                           "] are: " + keys_of(section) + "; see spiral-stress --help-config)");
+            const std::string where = table.empty() ? "[" + section + "]" : "[[asset]]";
+            fail(line, "unknown key '" + name + "'" + (table.empty() ? "" : " in " + table) +
+                           " (the keys of " + where + " are: " + keys_of(section) +
+                           "; see spiral-stress --help-config)");
         }
-        lines_[name] = line;
+        lines[name] = line;
+        const std::string label = "key '" + name + "'" + (table.empty() ? "" : " of " + table);
+        const auto fail_key = [&](const std::string& what) { fail(line, label + ": " + what); };
         const auto bad = [&](const std::string& what) {
-            fail_key(name, what + " (got " + got(node) + ")");
+            fail_key(what + " (got " + got(node) + ")");
         };
         const auto check_number = [&](double v) {
             if (!k->domain.contains(v))
@@ -574,7 +822,7 @@ private:
                 bad("must be a number");
             const double v = node.value<double>().value();
             check_number(v);
-            values_[name] = v;
+            values[name] = v;
             break;
         }
         case key_type::integer: {
@@ -582,13 +830,13 @@ private:
                 bad("must be an integer");
             const std::int64_t v = node.value<std::int64_t>().value();
             check_number(static_cast<double>(v));
-            values_[name] = v;
+            values[name] = v;
             break;
         }
         case key_type::boolean:
             if (!node.is_boolean())
                 bad("must be true or false");
-            values_[name] = node.value<bool>().value();
+            values[name] = node.value<bool>().value();
             break;
         case key_type::text: {
             if (!node.is_string())
@@ -601,7 +849,7 @@ private:
                 if (!ok)
                     bad("must be " + domain_text(*k));
             }
-            values_[name] = std::move(v);
+            values[name] = std::move(v);
             break;
         }
         case key_type::reals: {
@@ -614,10 +862,10 @@ private:
                     bad("must be a list of numbers");
                 v.push_back(e.value<double>().value());
                 if (!k->domain.contains(v.back()))
-                    fail_key(name, "must be " + domain_text(*k) + " (got " +
-                                       detail::number_text(v.back()) + ")");
+                    fail_key("must be " + domain_text(*k) + " (got " +
+                             detail::number_text(v.back()) + ")");
             }
-            values_[name] = std::move(v);
+            values[name] = std::move(v);
             break;
         }
         }
@@ -627,16 +875,23 @@ private:
     void check_applies() const {
         for (const auto& [name, line] : lines_) {
             const key_spec& k = *find_key(name);
+            if (!book_allows(k))
+                fail(line, "key '" + name + "' applies only with " + books_text(k.books) +
+                               " (book.kind is '" + text("book.kind") + "')" +
+                               (multi_asset() ? "; a multi-asset book sets it per [[asset]] or "
+                                                "not at all"
+                                              : std::string()));
             if (!applies(k))
                 fail(line, "key '" + name + "' applies only with " + applies_text(k) + " (" +
-                               std::string(section_of(k.name)) + ".kind is '" +
-                               text(std::string(section_of(k.name)) + ".kind") + "')");
+                               kind_key(section_of(k.name)) + " is '" +
+                               text(kind_key(section_of(k.name))) + "')");
         }
     }
 
     std::string file_;
-    std::map<std::string, value> values_;
-    std::map<std::string, std::size_t> lines_;
+    value_map values_;
+    line_map lines_;
+    std::vector<asset_table> assets_;
 };
 
 } // namespace stress_tool

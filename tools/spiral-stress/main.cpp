@@ -3,15 +3,16 @@
 //   spiral-stress [options] CONFIG
 //
 // Reads CONFIG (every key: spiral-stress --help-config), runs the scenarios on every core
-// (stress::run_parallel, oneTBB), and writes report.md, metrics.csv, scenarios.csv and PNG
-// plots into the output directory. Exit codes: 0 done, 1 an unexpected failure, 2 bad input
-// (the configuration, a CSV file, parameters the library rejects), 130 interrupted (Ctrl-C:
-// the report covers the scenarios completed).
+// (stress::run_parallel, oneTBB; a multi-asset book: stress::run_multi_parallel), and writes
+// report.md, metrics.csv, scenarios.csv and PNG plots into the output directory. Exit codes: 0
+// done, 1 an unexpected failure, 2 bad input (the configuration, a CSV file, parameters the library
+// rejects), 130 interrupted (Ctrl-C: the report covers the scenarios completed).
 #include "choices.hpp"
 #include "config.hpp"
 #include "report.hpp"
 #include "steps.hpp"
 
+#include <spiral/stress/engine_multi.hpp>
 #include <spiral/stress/metrics.hpp>
 #include <spiral/stress/parallel.hpp>
 #include <spiral/version.hpp>
@@ -122,61 +123,46 @@ struct options {
     bool quiet = false;
 };
 
-int run(const options& opt) {
-    config cfg = config::read(opt.config_file);
-    if (opt.scenarios)
-        cfg.override_value("run.scenarios", *opt.scenarios);
-    if (opt.seed)
-        cfg.override_value("run.seed", *opt.seed);
-    if (opt.threads)
-        cfg.override_value("run.threads", *opt.threads);
-    if (opt.output)
-        cfg.override_value("output.directory", *opt.output);
-    const bool quiet = opt.quiet;
-
-    run_record rec;
-    rec.cfg = &cfg;
-    rec.started = utc_now();
-    // Parameters the library rejects are named with the configuration's file, section and,
-    // where the field is a key, its line.
-    const cascade::book raw_book =
-        in_section(cfg, "book", [&] { return build_book(cfg, rec.book); });
-    const cascade::prepared_book book(raw_book);
-    rec.positions = book.size();
-    rec.total_collateral = book.total_collateral();
-    const cascade::path_rules rules = in_section(cfg, "rules", [&] { return build_rules(cfg); });
-    const any_curve curve = in_section(cfg, "impact", [&] { return build_curve(cfg, rec.curve); });
-    model_choice model;
-    in_section(cfg, "model", [&] {
-        build_model(cfg, model);
-        return 0;
-    });
-    rec.model = model.description;
-    stress::run_spec spec = in_section(cfg, "run", [&] { return build_spec(cfg); });
-    // The report names the output files relative to it: make the directory first, so a
-    // directory that cannot be made fails before the run, not after.
-    const std::filesystem::path dir = example::output_directory(cfg.text("output.directory"));
-
-    stress::scenario_results results(spec.scenarios);
-    progress_printer progress(quiet);
+/// What a run of either kind shares: the control (Ctrl-C, progress, threads) and the timing.
+struct run_frame {
+    progress_printer progress;
     stress::run_control control;
-    control.stop = &stop_requested;
-    control.threads = static_cast<unsigned>(cfg.integer("run.threads"));
-    control.progress = [&](std::size_t done, std::size_t total) { progress(done, total); };
-    rec.threads =
-        control.threads > 0 ? control.threads : std::max(1u, std::thread::hardware_concurrency());
-    rec.requested = spec.scenarios;
-    if (!quiet)
-        std::fprintf(stderr,
-                     "spiral-stress: %zu scenarios of %zu steps, %zu positions, %u threads\n",
-                     spec.scenarios, spec.path.steps, book.size(), rec.threads);
 
-    std::signal(SIGINT, on_interrupt);
-    const auto t0 = std::chrono::steady_clock::now();
-    rec.completed =
-        stress::run_parallel(book, model.model, curve, rules, spec, results.columns(), control);
-    rec.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    rec.interrupted = stop_requested.load() || rec.completed < spec.scenarios;
+    run_frame(const config& cfg, run_record& rec, const stress::run_spec& spec,
+              std::size_t positions, bool quiet)
+        : progress(quiet) {
+        control.stop = &stop_requested;
+        control.threads = static_cast<unsigned>(cfg.integer("run.threads"));
+        control.progress = [this](std::size_t done, std::size_t total) { progress(done, total); };
+        rec.threads = control.threads > 0 ? control.threads
+                                          : std::max(1u, std::thread::hardware_concurrency());
+        rec.requested = spec.scenarios;
+        if (!quiet)
+            std::fprintf(
+                stderr,
+                "spiral-stress: %zu scenarios of %zu steps, %zu positions%s, %u "
+                "threads\n",
+                spec.scenarios, spec.path.steps, positions,
+                cfg.multi_asset() ? (", " + std::to_string(cfg.assets()) + " assets").c_str() : "",
+                rec.threads);
+    }
+
+    /// Runs `engine` (returns the scenarios completed) with Ctrl-C caught, timing it.
+    template <class Engine>
+    void run(run_record& rec, Engine&& engine) {
+        std::signal(SIGINT, on_interrupt);
+        const auto t0 = std::chrono::steady_clock::now();
+        rec.completed = engine(control);
+        rec.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+        rec.interrupted = stop_requested.load() || rec.completed < rec.requested;
+    }
+};
+
+/// After the run: the summary (`summarise(results, completed)`), the levels, the step-by-step
+/// re-run (`rerun(count)`), the files. Returns the exit code.
+template <class Summarise, class Rerun>
+int finish(const config& cfg, run_record& rec, const stress::scenario_results& results,
+           const std::filesystem::path& dir, bool quiet, Summarise&& summarise, Rerun&& rerun) {
     if (rec.completed == 0) {
         std::fprintf(stderr,
                      "spiral-stress: interrupted before any scenario completed; no report\n");
@@ -186,9 +172,9 @@ int run(const options& opt) {
         std::fprintf(stderr,
                      "spiral-stress: interrupted after %zu of %zu scenarios; writing the "
                      "report for those\n",
-                     rec.completed, spec.scenarios);
+                     rec.completed, rec.requested);
 
-    rec.summary = stress::summarise(results, rec.completed, book, spec.path.spot);
+    rec.summary = summarise(results, rec.completed);
     const auto column = [&](const std::vector<double>& v) {
         return std::span<const double>(v.data(), rec.completed);
     };
@@ -207,8 +193,7 @@ int run(const options& opt) {
     if (plots && !rec.interrupted) {
         const auto count = std::min<std::size_t>(
             static_cast<std::size_t>(cfg.integer("output.path_scenarios")), rec.completed);
-        rec.steps = rerun_steps(book, model.model, curve, rules, spec, count, control.threads,
-                                results, rec.completed, stop_requested);
+        rec.steps = rerun(count);
         std::printf("step-by-step re-run: %zu of %zu scenarios match the engine\n",
                     rec.steps.compared - rec.steps.mismatched, rec.steps.compared);
         if (rec.steps.mismatched > 0)
@@ -241,6 +226,96 @@ int run(const options& opt) {
     return rec.interrupted || stop_requested.load() ? exit_interrupted : 0;
 }
 
+/// A book of several collateral assets (book.kind = multi_asset): stress::run_multi_parallel
+/// on the [[asset]] tables' correlated GBM paths.
+int run_multi_asset(const config& cfg, run_record& rec, bool quiet) {
+    const asset_choices assets = in_section(cfg, "asset", [&] { return build_assets(cfg); });
+    const cascade::multi_book book =
+        in_section(cfg, "book", [&] { return read_multi_book(cfg, assets, rec.book); });
+    rec.positions = book.size();
+    rec.assets = assets.description;
+    rec.asset_names = assets.names;
+    const cascade::multi_path_rules rules =
+        in_section(cfg, "rules", [&] { return build_multi_rules(cfg); });
+    rec.curve = "per asset (see the assets above)";
+    const stress::correlated_gbm model =
+        in_section(cfg, "model", [&] { return build_multi_model(cfg, assets, rec.model); });
+    const stress::run_spec spec = in_section(cfg, "run", [&] { return build_spec(cfg); });
+    const std::filesystem::path dir = example::output_directory(cfg.text("output.directory"));
+
+    const std::span<const cascade::collateral_terms> terms(assets.terms);
+    const std::span<const any_curve> curves(assets.curves);
+    stress::scenario_results results(spec.scenarios);
+    run_frame frame(cfg, rec, spec, book.size(), quiet);
+    frame.run(rec, [&](const stress::run_control& control) {
+        return stress::run_multi_parallel(book, terms, model, curves, rules, spec,
+                                          results.columns(), control);
+    });
+    return finish(
+        cfg, rec, results, dir, quiet,
+        [&](const stress::scenario_results& r, std::size_t completed) {
+            return stress::summarise(r, completed, book, assets.spots, terms);
+        },
+        [&](std::size_t count) {
+            return rerun_steps_multi(book, terms, model, curves, rules, spec, count,
+                                     frame.control.threads, results, rec.completed, stop_requested);
+        });
+}
+
+int run(const options& opt) {
+    config cfg = config::read(opt.config_file);
+    if (opt.scenarios)
+        cfg.override_value("run.scenarios", *opt.scenarios);
+    if (opt.seed)
+        cfg.override_value("run.seed", *opt.seed);
+    if (opt.threads)
+        cfg.override_value("run.threads", *opt.threads);
+    if (opt.output)
+        cfg.override_value("output.directory", *opt.output);
+    const bool quiet = opt.quiet;
+
+    run_record rec;
+    rec.cfg = &cfg;
+    rec.started = utc_now();
+    if (cfg.multi_asset())
+        return run_multi_asset(cfg, rec, quiet);
+    // Parameters the library rejects are named with the configuration's file, section and,
+    // where the field is a key, its line.
+    const cascade::book raw_book =
+        in_section(cfg, "book", [&] { return build_book(cfg, rec.book); });
+    const cascade::prepared_book book(raw_book);
+    rec.positions = book.size();
+    rec.total_collateral = book.total_collateral();
+    const cascade::path_rules rules = in_section(cfg, "rules", [&] { return build_rules(cfg); });
+    const any_curve curve = in_section(cfg, "impact", [&] { return build_curve(cfg, rec.curve); });
+    model_choice model;
+    in_section(cfg, "model", [&] {
+        build_model(cfg, model);
+        return 0;
+    });
+    rec.model = model.description;
+    stress::run_spec spec = in_section(cfg, "run", [&] { return build_spec(cfg); });
+    // The report names the output files relative to it: make the directory first, so a
+    // directory that cannot be made fails before the run, not after.
+    const std::filesystem::path dir = example::output_directory(cfg.text("output.directory"));
+
+    stress::scenario_results results(spec.scenarios);
+    run_frame frame(cfg, rec, spec, book.size(), quiet);
+    frame.run(rec, [&](const stress::run_control& control) {
+        return stress::run_parallel(book, model.model, curve, rules, spec, results.columns(),
+                                    control);
+    });
+    return finish(
+        cfg, rec, results, dir, quiet,
+        [&](const stress::scenario_results& r, std::size_t completed) {
+            return stress::summarise(r, completed, book, spec.path.spot);
+        },
+        [&](std::size_t count) {
+            return rerun_steps(book, model.model, curve, rules, spec, count, frame.control.threads,
+                               results, rec.completed, stop_requested);
+        });
+}
+
 } // namespace
 
 int main(int argc, char** argv) {
@@ -250,8 +325,10 @@ int main(int argc, char** argv) {
                      "risk, capital efficiency) from a TOML configuration.",
                      "spiral-stress"};
         app.footer("Every key of CONFIG, with its type, default and domain: spiral-stress "
-                   "--help-config.\nSections: [book] [rules] [impact] [model] [stress] [run] "
-                   "[output].\nExit codes: 0 done, 1 unexpected failure, 2 bad input (the message "
+                   "--help-config.\nSections: [book] [[asset]] [rules] [impact] [model] [stress] "
+                   "[run] [output]; a multi-asset book (book.kind = \"multi_asset\") has one "
+                   "[[asset]] table per collateral asset.\nExit codes: 0 done, 1 unexpected "
+                   "failure, 2 bad input (the message "
                    "says FILE:LINE and the key), 130 interrupted (Ctrl-C; the report covers the "
                    "scenarios completed).");
         options opt;

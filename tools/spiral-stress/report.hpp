@@ -35,7 +35,9 @@ struct level_metrics {
 /// Everything the report says about a run.
 struct run_record {
     const config* cfg = nullptr;
-    std::string book, model, curve; ///< descriptions
+    std::string book, model, curve;       ///< descriptions
+    std::string assets;                   ///< multi-asset book: the assets, described
+    std::vector<std::string> asset_names; ///< multi-asset book: the assets' names, in order
     std::size_t positions = 0;
     double total_collateral = 0; ///< asset units
     std::size_t requested = 0, completed = 0;
@@ -389,27 +391,51 @@ inline void write_report(const std::filesystem::path& dir, const run_record& r) 
         out << "**The run was interrupted (Ctrl-C) after " << r.completed << " of " << r.requested
             << " scenarios: every figure below is for those " << r.completed << " scenarios.**\n\n";
     out << "## Setup\n\n";
-    out << "- Book: " << r.book << "; " << r.positions << " positions, " << num(r.total_collateral)
-        << " units of collateral, debt " << num(s.initial_debt) << "\n";
+    const bool multi = c.multi_asset();
+    if (multi)
+        out << "- Book: " << r.book << "; " << r.positions << " positions, collateral worth "
+            << num(s.initial_collateral_value) << " at the spots, debt " << num(s.initial_debt)
+            << "\n- Assets: " << r.assets << "\n";
+    else
+        out << "- Book: " << r.book << "; " << r.positions << " positions, "
+            << num(r.total_collateral) << " units of collateral, debt " << num(s.initial_debt)
+            << "\n";
     out << "- Model: " << r.model << "\n";
     out << "- Price impact: " << r.curve << "\n";
     out << "- Path: " << c.integer("run.steps") << " steps of " << c.real("run.step_days")
-        << " days from spot " << c.real("run.spot") << "; stress: vol x "
-        << c.real("stress.vol_multiplier") << ", jumps x " << c.real("stress.jump_multiplier")
-        << "; liquidity response "
+        << " days from "
+        << (multi ? std::string("each asset's spot") : "spot " + fmt(c.real("run.spot")))
+        << "; stress: vol x " << c.real("stress.vol_multiplier") << ", jumps x "
+        << c.real("stress.jump_multiplier") << "; liquidity response "
         << (c.real("stress.reference_vol") > 0
                 ? "depth = clamp((" + fmt(c.real("stress.reference_vol")) + " / realised vol)^" +
                       fmt(c.real("stress.elasticity")) + ", " + fmt(c.real("stress.floor")) + ", 1)"
                 : std::string("off"))
         << "\n";
-    out << "- Rules: close factor " << c.real("rules.close_factor")
-        << " (whole debt at health <= " << c.real("rules.full_close_below") << "), bonus "
-        << c.real("rules.bonus") << ", protocol fee " << c.real("rules.protocol_fee")
-        << " of the bonus (all keys in the "
-        << "configuration below)\n";
+    if (multi)
+        out << "- Rules: close factor " << c.real("rules.close_factor")
+            << " (whole debt at health <= " << c.real("rules.full_close_below")
+            << "), each asset's own bonus, seizing the collateral "
+            << (c.text("rules.collateral_choice") == "in_order" ? "first held in table order"
+                                                                : "with the highest bonus")
+            << " (all keys in the configuration below)\n";
+    else
+        out << "- Rules: close factor " << c.real("rules.close_factor")
+            << " (whole debt at health <= " << c.real("rules.full_close_below") << "), bonus "
+            << c.real("rules.bonus") << ", protocol fee " << c.real("rules.protocol_fee")
+            << " of the bonus (all keys in the "
+            << "configuration below)\n";
     out << "- Seed " << c.integer("run.seed") << ": scenario s draws from "
         << "risk::scenario_generator(" << c.integer("run.seed")
         << ", s); the figures are the same for any thread count.\n\n";
+    if (multi)
+        out << "**Multi-asset book: the price figures (final market price, its quantiles, the "
+               "fan chart; final_exogenous_price, final_price and min_price in scenarios.csv) "
+               "are those of asset 0, `"
+            << r.asset_names.at(0)
+            << "`, as stress::run_multi defines them. Money figures (insolvent value, "
+               "liquidation volume, borrowing power, collateral locked) cover every asset, "
+               "at each asset's price.**\n\n";
 
     out << "## Bad debt and liquidations at risk\n\n"
            "Insolvent value: bad debt written off plus, over positions still open, debt worth "

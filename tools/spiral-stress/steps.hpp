@@ -9,7 +9,9 @@
 // both.
 #pragma once
 
+#include <spiral/cascade/multi_asset.hpp>
 #include <spiral/cascade/path.hpp>
+#include <spiral/cascade/path_multi.hpp>
 #include <spiral/impact/scaled_depth.hpp>
 #include <spiral/risk/random.hpp>
 #include <spiral/stress/run_spec.hpp>
@@ -24,6 +26,7 @@
 #include <atomic>
 #include <cmath>
 #include <cstddef>
+#include <iterator>
 #include <span>
 #include <vector>
 
@@ -103,6 +106,92 @@ step_data rerun_steps(const spiral::cascade::prepared_book& book, const M& model
                 if (stop.load(std::memory_order_relaxed))
                     return;
                 one(s, x);
+            }
+        });
+    });
+    while (d.scenarios < count && done[d.scenarios])
+        ++d.scenarios;
+    d.exogenous.resize(d.scenarios * points);
+    d.market.resize(d.scenarios * points);
+    d.liquidations.resize(d.scenarios * steps);
+    d.volume.resize(d.scenarios * steps);
+    for (std::size_t s = 0; s < std::min(d.scenarios, completed); ++s) {
+        ++d.compared;
+        if (!same[s] && d.mismatched++ == 0)
+            d.first_mismatch = s;
+    }
+    return d;
+}
+
+/// rerun_steps for a multi-asset book: scenarios 0, ..., count - 1 re-run with the multi-asset
+/// cascade::run directly (paths from `model`, each asset's curve thinned by its own path's
+/// depth), keeping asset 0's prices (the price columns of a multi-asset run are asset 0's),
+/// liquidations per step and volume per step (sum over assets of collateral sold x oracle
+/// price); compared with the engine's rows as rerun_steps does.
+template <class M, class C>
+step_data rerun_steps_multi(const spiral::cascade::multi_book& book,
+                            std::span<const spiral::cascade::collateral_terms> assets,
+                            const M& model, std::span<const C> curves,
+                            const spiral::cascade::multi_path_rules& rules,
+                            const spiral::stress::run_spec& spec, std::size_t count,
+                            unsigned threads, const spiral::stress::scenario_results& engine,
+                            std::size_t completed, const std::atomic<bool>& stop) {
+    step_data d;
+    d.steps = spec.path.steps;
+    d.step_days = spec.path.step_days;
+    const std::size_t points = d.steps + 1, steps = d.steps, k = book.assets;
+    d.exogenous.assign(count * points, 0);
+    d.market.assign(count * points, 0);
+    d.liquidations.assign(count * steps, 0);
+    d.volume.assign(count * steps, 0);
+    std::vector<unsigned char> done(count, 0), same(count, 1);
+    const auto close = [](double a, double b) {
+        return std::abs(a - b) <= 1e-9 * std::max(std::abs(a), std::abs(b)) + 1e-300;
+    };
+    tbb::enumerable_thread_specific<std::vector<double>> local(
+        [&] { return std::vector<double>(k * points); });
+    const auto one = [&](std::size_t s, std::vector<double>& prices) {
+        spiral::splitmix64 g = spiral::risk::scenario_generator(spec.seed, spec.first_scenario + s);
+        model.generate(g, spec.path, prices.data());
+        std::vector<spiral::cascade::price_path> paths;
+        std::vector<spiral::impact::scaled_depth<C>> thin;
+        for (std::size_t a = 0; a < k; ++a) {
+            const double* p = prices.data() + a * points;
+            paths.push_back({std::span<const double>(p, points), spec.path.step_days});
+            thin.push_back({curves[a], spec.liquidity.depth(p, spec.path)});
+        }
+        const auto res = spiral::cascade::run(
+            book, std::span<const spiral::cascade::price_path>(paths),
+            std::span<const spiral::impact::scaled_depth<C>>(thin), assets, rules);
+        std::copy(prices.begin(), prices.begin() + std::ptrdiff_t(points),
+                  d.exogenous.begin() + std::ptrdiff_t(s * points));
+        d.market[s * points] = prices[0];
+        double volume = 0;
+        for (std::size_t j = 0; j < res.steps.size() && j < steps; ++j) {
+            const auto& step = res.steps[j];
+            d.market[s * points + j + 1] = step.price[0];
+            d.liquidations[s * steps + j] = static_cast<double>(step.liquidations);
+            double v = 0;
+            for (std::size_t a = 0; a < k; ++a)
+                v += step.collateral_sold[a] * step.oracle_price[a];
+            d.volume[s * steps + j] = v;
+            volume += v;
+        }
+        if (s < completed)
+            same[s] = static_cast<double>(res.liquidations) == engine.liquidations[s] &&
+                      close(volume, engine.liquidation_volume[s]) &&
+                      close(res.final_price[0], engine.final_price[s]);
+        done[s] = 1;
+    };
+    tbb::task_arena arena(threads > 0 ? static_cast<int>(threads)
+                                      : int{tbb::task_arena::automatic});
+    arena.execute([&] {
+        tbb::parallel_for(tbb::blocked_range<std::size_t>(0, count, 8), [&](const auto& range) {
+            std::vector<double>& prices = local.local();
+            for (std::size_t s = range.begin(); s != range.end(); ++s) {
+                if (stop.load(std::memory_order_relaxed))
+                    return;
+                one(s, prices);
             }
         });
     });

@@ -6,6 +6,8 @@
 /// stress::summarise: VaR, ES, LaR and the rest with their Monte Carlo errors.
 #pragma once
 
+#include <spiral/cascade/multi_asset.hpp>
+#include <spiral/cascade/path_multi.hpp>
 #include <spiral/cascade/prepared_book.hpp>
 #include <spiral/core/checks.hpp>
 #include <spiral/core/error.hpp>
@@ -134,22 +136,12 @@ inline estimate sample_mean(std::span<const double> values) {
     return {mean, sd / std::sqrt(n)};
 }
 
-/// The summary of the first `completed` scenarios of `r` (see stress::summary):
-/// var95/var99 and es95/es99 of insolvent_value, lar95/lar99 of liquidation_volume (as
-/// empirical_quantile and expected_shortfall define them), probability_of_bad_debt = the
-/// share of scenarios with insolvent_value > 0 (standard error sqrt(p (1 - p) / N)), means
-/// with their standard errors (sample_mean), quantiles of final_price (1%, 5%, 50%) and of
-/// liquidations (50%, 95%, 99%), and the book's totals before the run at `spot` (debt,
-/// collateral value, borrowing power = sum of collateral x spot x threshold, summed in the
-/// prepared book's order). Every figure is a fixed-order function of the columns, so runs
-/// with any number of threads or ranks that produce the same columns give the same summary
-/// bit for bit. Throws spiral::invalid_argument when completed is 0 or exceeds a column's
-/// size, or a column holds NaN among its first `completed` entries.
-inline summary summarise(const scenario_results& r, std::size_t completed,
-                         const cascade::prepared_book& book, double spot) {
-    constexpr std::string_view what = "stress::summarise";
-    spiral::detail::require_count(what, "completed", completed, 1, r.size());
-    spiral::detail::require(spiral::detail::positive, what, "spot", spot);
+namespace detail {
+
+/// The figures of stress::summarise that come from the columns (all but the initial book
+/// totals), after its checks of `completed` and the columns.
+inline summary summarise_columns(std::string_view what, const scenario_results& r,
+                                 std::size_t completed) {
     const auto column = [&](const std::vector<double>& c, std::string_view name) {
         if (c.size() < completed)
             spiral::detail::throw_invalid(what, std::string(name) + ".size()",
@@ -170,11 +162,11 @@ inline summary summarise(const scenario_results& r, std::size_t completed,
     s.scenarios = completed;
     const double n = static_cast<double>(completed);
     {
-        const auto sorted = detail::sorted_copy(insolvent);
-        s.var95 = detail::quantile_sorted(sorted, 0.95);
-        s.var99 = detail::quantile_sorted(sorted, 0.99);
-        s.es95 = detail::shortfall_sorted(sorted, 0.95);
-        s.es99 = detail::shortfall_sorted(sorted, 0.99);
+        const auto sorted = sorted_copy(insolvent);
+        s.var95 = quantile_sorted(sorted, 0.95);
+        s.var99 = quantile_sorted(sorted, 0.99);
+        s.es95 = shortfall_sorted(sorted, 0.95);
+        s.es99 = shortfall_sorted(sorted, 0.99);
         std::size_t bad = 0;
         for (const double v : insolvent)
             bad += v > 0 ? 1 : 0;
@@ -182,21 +174,21 @@ inline summary summarise(const scenario_results& r, std::size_t completed,
         s.probability_of_bad_debt = {p, std::sqrt(p * (1 - p) / n)};
     }
     {
-        const auto sorted = detail::sorted_copy(volume);
-        s.lar95 = detail::quantile_sorted(sorted, 0.95);
-        s.lar99 = detail::quantile_sorted(sorted, 0.99);
+        const auto sorted = sorted_copy(volume);
+        s.lar95 = quantile_sorted(sorted, 0.95);
+        s.lar99 = quantile_sorted(sorted, 0.99);
     }
     {
-        const auto sorted = detail::sorted_copy(final_price);
-        s.final_price_p01 = detail::quantile_sorted(sorted, 0.01);
-        s.final_price_p05 = detail::quantile_sorted(sorted, 0.05);
-        s.final_price_p50 = detail::quantile_sorted(sorted, 0.50);
+        const auto sorted = sorted_copy(final_price);
+        s.final_price_p01 = quantile_sorted(sorted, 0.01);
+        s.final_price_p05 = quantile_sorted(sorted, 0.05);
+        s.final_price_p50 = quantile_sorted(sorted, 0.50);
     }
     {
-        const auto sorted = detail::sorted_copy(count);
-        s.liquidations_p50 = detail::quantile_sorted(sorted, 0.50);
-        s.liquidations_p95 = detail::quantile_sorted(sorted, 0.95);
-        s.liquidations_p99 = detail::quantile_sorted(sorted, 0.99);
+        const auto sorted = sorted_copy(count);
+        s.liquidations_p50 = quantile_sorted(sorted, 0.50);
+        s.liquidations_p95 = quantile_sorted(sorted, 0.95);
+        s.liquidations_p99 = quantile_sorted(sorted, 0.99);
     }
     s.mean_bad_debt = sample_mean(column(r.bad_debt, "bad_debt"));
     s.mean_insolvent_value = sample_mean(insolvent);
@@ -207,6 +199,28 @@ inline summary summarise(const scenario_results& r, std::size_t completed,
         sample_mean(column(r.borrowing_power_available, "borrowing_power_available"));
     s.mean_collateral_locked = sample_mean(column(r.collateral_locked, "collateral_locked"));
 
+    return s;
+}
+
+} // namespace detail
+
+/// The summary of the first `completed` scenarios of `r` (see stress::summary):
+/// var95/var99 and es95/es99 of insolvent_value, lar95/lar99 of liquidation_volume (as
+/// empirical_quantile and expected_shortfall define them), probability_of_bad_debt = the
+/// share of scenarios with insolvent_value > 0 (standard error sqrt(p (1 - p) / N)), means
+/// with their standard errors (sample_mean), quantiles of final_price (1%, 5%, 50%) and of
+/// liquidations (50%, 95%, 99%), and the book's totals before the run at `spot` (debt,
+/// collateral value, borrowing power = sum of collateral x spot x threshold, summed in the
+/// prepared book's order). Every figure is a fixed-order function of the columns, so runs
+/// with any number of threads or ranks that produce the same columns give the same summary
+/// bit for bit. Throws spiral::invalid_argument when completed is 0 or exceeds a column's
+/// size, or a column holds NaN among its first `completed` entries.
+inline summary summarise(const scenario_results& r, std::size_t completed,
+                         const cascade::prepared_book& book, double spot) {
+    constexpr std::string_view what = "stress::summarise";
+    spiral::detail::require_count(what, "completed", completed, 1, r.size());
+    spiral::detail::require(spiral::detail::positive, what, "spot", spot);
+    summary s = detail::summarise_columns(what, r, completed);
     s.initial_debt = book.total_debt();
     s.initial_collateral_value = book.total_collateral() * spot;
     double power = 0;
@@ -214,6 +228,41 @@ inline summary summarise(const scenario_results& r, std::size_t completed,
     const auto t = book.threshold();
     for (std::size_t i = 0; i < book.size(); ++i)
         power += c[i] * spot * t[i];
+    s.initial_borrowing_power = power;
+    return s;
+}
+
+/// The summary of the first `completed` scenarios of a multi-asset run (stress::run_multi and
+/// its parallel and MPI forms): every figure from the columns as the single-asset summarise
+/// computes it (the final price quantiles are asset 0's, as the columns hold it), and the
+/// book's totals before the run at the prices `spots` (one per asset): debt, collateral value
+/// sum_ia c_ia spots_a and borrowing power sum_ia c_ia spots_a assets[a].threshold, summed in
+/// book order. Throws spiral::invalid_argument as summarise does, and naming spots or assets
+/// when they do not hold book.assets entries or a spot is not finite and > 0.
+inline summary summarise(const scenario_results& r, std::size_t completed,
+                         const cascade::multi_book& book, std::span<const double> spots,
+                         std::span<const cascade::collateral_terms> assets) {
+    constexpr std::string_view what = "stress::summarise";
+    const std::size_t n = book.size(), k = book.assets;
+    spiral::detail::require_count(what, "completed", completed, 1, r.size());
+    spiral::detail::require_size(what, "book.collateral", book.collateral.size(), n * k,
+                                 "book.debt * assets");
+    spiral::detail::require_size(what, "spots", spots.size(), k, "book.assets");
+    spiral::detail::require_size(what, "assets", assets.size(), k, "book.assets");
+    for (std::size_t a = 0; a < k; ++a)
+        spiral::detail::require(spiral::detail::positive, what, "spots", spots[a], a);
+    summary s = detail::summarise_columns(what, r, completed);
+    double debt = 0, value = 0, power = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+        debt += book.debt[i];
+        for (std::size_t a = 0; a < k; ++a) {
+            const double v = book.collateral[i * k + a] * spots[a];
+            value += v;
+            power += v * assets[a].threshold;
+        }
+    }
+    s.initial_debt = debt;
+    s.initial_collateral_value = value;
     s.initial_borrowing_power = power;
     return s;
 }
