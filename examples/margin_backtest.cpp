@@ -13,7 +13,8 @@
 // k-day loss of a long position, Kupiec and Christoffersen p-values, the traffic-light zone, the
 // average margin, peak to trough, the largest 5-day rise, and the highest margin in four
 // crises (March 2020, May 2021, May 2022, November 2022). Prints the table and writes
-// margin_backtest_eth.csv and margin_backtest_btc.csv (date, close, every model's margin).
+// margin_backtest_eth.csv and margin_backtest_btc.csv (date, close, every model's margin) and,
+// with gnuplot, margin_backtest_eth.png and margin_backtest_btc.png.
 //
 //   margin_backtest [--data DIR] [--out DIR] [--confidence 0.99] [--horizon 2] [--train 730]
 //                   [--window 500] [--lambda 0.94]
@@ -191,6 +192,27 @@ void run_asset(const std::string& asset, const std::filesystem::path& file,
     if (!out)
         throw example::input_error("cannot write " + csv.string());
     std::printf("wrote %s\n", csv.string().c_str());
+    if (!example::has_gnuplot())
+        return;
+    const std::string terminal = example::gnuplot_has_cairo()
+                                     ? "pngcairo size 1000,520 font 'Sans,10'"
+                                     : "png size 1000,520";
+    const std::filesystem::path script = out_dir / ("margin_backtest_" + lower + ".gp");
+    const std::filesystem::path png = out_dir / ("margin_backtest_" + lower + ".png");
+    const std::string f = "'" + csv.string() + "'";
+    std::ofstream(script)
+        << "set terminal " << terminal << "\nset output '" << png.string()
+        << "'\nset datafile separator ','\nset key outside right\nset grid\n"
+        << "set xdata time\nset timefmt '%Y-%m-%d'\nset format x '%Y-%m'\n"
+        << "set xrange ['" << dates[first_day] << "':'" << dates.back() << "']\n"
+        << "set title '" << asset << "-USD: " << s.horizon << "-day margin at "
+        << 100 * s.confidence << "% (fraction of the position)'\nset ylabel 'margin (%)'\n"
+        << "plot " << f << " using 1:(100*$4) with lines lw 1 lc rgb '#cc3311' title 'ewma', " << f
+        << " using 1:(100*$5) with lines lw 1 lc rgb '#0077bb' title 'garch', " << f
+        << " using 1:(100*$7) with lines lw 1.5 lc rgb '#999999' title 'hs', " << f
+        << " using 1:(100*$8) with lines lw 1 lc rgb '#009988' title 'fhs', " << f
+        << " using 1:(100*$14) with lines lw 2 lc rgb '#ee7733' title 'fhs+apc'\n";
+    example::run_gnuplot(program, script, png);
 }
 
 } // namespace
