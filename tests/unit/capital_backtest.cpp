@@ -180,7 +180,7 @@ TEST_CASE("capital: traffic light against the Basel (1996) table", "[capital]") 
     }
     CHECK(std::string(cap::zone_name(cap::zone::yellow)) == "yellow");
     // Other sizes: the same cut-offs of the binomial distribution.
-    for (std::size_t n : {500, 1000, 2500})
+    for (std::size_t n : {500u, 1000u, 2500u})
         for (std::size_t x = 0; x <= n / 20; ++x) {
             const double cdf = cap::binomial_cdf(x, n, 0.01);
             const cap::zone z = cap::traffic_light(x, n, 0.99);
@@ -197,7 +197,7 @@ TEST_CASE("capital: filtered historical simulation with a constant variance is h
           "[capital]") {
     const std::vector<double> r = normal_returns(300, 0.03, 7);
     const std::size_t window = 100;
-    for (std::size_t k : {1, 2, 5}) {
+    for (std::size_t k : {1u, 2u, 5u}) {
         const cap::forecast_spec spec{0.975, k};
         std::vector<double> fhs(r.size() + 1), hs(r.size() + 1);
         const std::vector<double> flat(r.size() + 1, 4e-4);
@@ -280,7 +280,7 @@ TEST_CASE("capital: breach rates of margins from the true model are within binom
         const double sigma = 0.02;
         const std::vector<double> r = normal_returns(40000, sigma, 3);
         const std::vector<double> p = prices_of(r);
-        for (std::size_t k : {1, 2}) {
+        for (std::size_t k : {1u, 2u}) {
             std::vector<double> m(p.size());
             const double rate =
                 -std::expm1(-spiral::norm_quantile(c) * sigma * std::sqrt(double(k)));
