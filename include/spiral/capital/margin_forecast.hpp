@@ -66,8 +66,8 @@ namespace spiral::capital {
 /// Confidence and horizon of a margin forecast.
 struct forecast_spec {
     double confidence = 0.99; ///< Confidence of the margin, in (0, 1).
-    std::size_t horizon_days =
-        2; ///< k, the days the margin covers (margin period of risk), in [1, 10000].
+    /// k, the days the margin covers (margin period of risk), in [1, 10000].
+    std::size_t horizon_days = 2;
 
     /// Throws spiral::invalid_argument naming `what` and the field out of its domain.
     void validate(std::string_view what) const {
