@@ -1,7 +1,9 @@
 // Fuzz target for the examples' CSV reader (examples/csv_table.hpp), which reads the demo's
-// books and is meant for the spiral-stress command line. The input is the file's text.
+// books and the spiral-stress command line's books and histories. The input is the file's
+// text; bits 1-2 of its first byte pick the reader: read_csv, read_book or read_prices.
 // Contract: example::input_error with a "FILE:LINE: what" or "FILE: what" message, or a table
-// whose wanted columns are present, as long as the rows, and finite.
+// whose wanted columns are present, as long as the rows, and finite; a book that validates;
+// at least two prices, all finite and > 0.
 #include "csv_table.hpp"
 
 #include "fuzz_input.hpp"
@@ -12,6 +14,7 @@
 #include <cstdio>
 #include <string>
 #include <unistd.h>
+#include <vector>
 
 namespace {
 
@@ -35,7 +38,21 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         return 0;
     }
     const bool allow_extra = size > 0 && (data[0] & 1) != 0;
+    const int reader = size > 0 ? (data[0] >> 1) % 3 : 0;
     try {
+        if (reader == 1) {
+            const spiral::cascade::book b = example::read_book(path, allow_extra);
+            fuzz::require(!b.collateral.empty(), target, "an accepted book has no rows");
+            b.validate(); // throws spiral::invalid_argument: caught below as a broken contract
+            return 0;
+        }
+        if (reader == 2) {
+            const std::vector<double> prices = example::read_prices(path, "price");
+            fuzz::require(prices.size() >= 2, target, "fewer than 2 prices accepted");
+            for (const double p : prices)
+                fuzz::require(std::isfinite(p) && p > 0, target, "a price not finite and > 0");
+            return 0;
+        }
         const example::csv_table t =
             example::read_csv(path, {"collateral", "debt", "threshold"}, {"owner"}, allow_extra);
         fuzz::require(t.has("collateral") && t.has("debt") && t.has("threshold"), target,
