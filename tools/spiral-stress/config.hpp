@@ -601,9 +601,20 @@ public:
             bool known = false;
             for (const key_spec& k : c.table())
                 known = known || section_of(k.name) == section;
-            if (!known)
+            if (!known) {
+                // A section of the other mode's configuration: say which command reads it.
+                const bool backtest = mode == tool_mode::backtest;
+                bool other = false;
+                for (const key_spec& k : keys(backtest ? tool_mode::stress : tool_mode::backtest))
+                    other = other || section_of(k.name) == section;
+                std::string hint;
+                if (other)
+                    hint = "; [" + section + "] is a section of " +
+                           (backtest ? "a stress run: spiral-stress CONFIG"
+                                     : "a margin backtest: spiral-stress backtest CONFIG");
                 c.fail(line, "unknown section '[" + section + "]' (the sections are " +
-                                 c.sections() + "; see " + c.help_command() + ")");
+                                 c.sections() + "; see " + c.help_command() + ")" + hint);
+            }
             if (is_asset_section(section)) {
                 c.read_assets(node, line);
                 continue;
