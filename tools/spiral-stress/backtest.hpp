@@ -54,7 +54,7 @@ inline bool leap_year(int y) {
 inline bool iso_date(std::string_view s) {
     if (s.size() != 10 || s[4] != '-' || s[7] != '-')
         return false;
-    for (std::size_t i : {0, 1, 2, 3, 5, 6, 8, 9})
+    for (const std::size_t i : {0u, 1u, 2u, 3u, 5u, 6u, 8u, 9u})
         if (!std::isdigit(static_cast<unsigned char>(s[i])))
             return false;
     const auto number = [&](std::size_t at, std::size_t n) {
