@@ -1,7 +1,8 @@
 // ctest spiral_stress_backtest_matches_library: the metrics.csv that `spiral-stress backtest
 // examples/stress/eth_backtest.toml` writes holds what capital::backtest gives when the models
 // are called directly, as examples/margin_backtest.cpp calls them, with the example
-// configuration's settings written out here (not read from it).
+// configuration's settings written out here (not read from it): every model's backtest and its
+// margin in the four crisis windows.
 //   backtest_check <data/eth_usd_daily.csv> <metrics.csv>
 #include <spiral/capital/margin_backtest.hpp>
 #include <spiral/capital/margin_forecast.hpp>
@@ -62,6 +63,25 @@ int main(int argc, char** argv) {
         models.emplace_back(models[j].first + "+apc", std::move(m));
     }
 
+    // The dates: the first field of every data row (the bundled file's layout).
+    std::vector<std::string> dates;
+    {
+        std::ifstream data(argv[1]);
+        std::string row;
+        std::getline(data, row);
+        while (std::getline(data, row))
+            if (!row.empty())
+                dates.push_back(row.substr(0, row.find(',')));
+    }
+    if (dates.size() != n) {
+        std::fprintf(stderr, "backtest_check: %zu dates for %zu prices\n", dates.size(), n);
+        return 1;
+    }
+    const char* windows[][2] = {{"2020-03-01", "2020-03-31"},
+                                {"2021-05-01", "2021-05-31"},
+                                {"2022-05-01", "2022-05-31"},
+                                {"2022-11-01", "2022-11-30"}};
+
     std::ifstream in(argv[2]);
     if (!in) {
         std::fprintf(stderr, "backtest_check: cannot open %s\n", argv[2]);
@@ -78,7 +98,7 @@ int main(int argc, char** argv) {
         std::istringstream fields(line);
         for (std::string s; std::getline(fields, s, ',');)
             f.push_back(s);
-        if (row >= models.size() || f.size() < 12 || f[0] != models[row].first) {
+        if (row >= models.size() || f.size() != 12 + 4 * 4 || f[0] != models[row].first) {
             std::fprintf(stderr, "backtest_check: row %zu is '%s', expected model %s\n", row + 1,
                          f.empty() ? "" : f[0].c_str(),
                          row < models.size() ? models[row].first.c_str() : "(none)");
@@ -112,6 +132,27 @@ int main(int argc, char** argv) {
                              f[0].c_str(), 10 + i, f[9 + i].c_str(), more[i]);
                 ++failures;
             }
+        // Each crisis window: start, peak, peak date, increase (capital::margin_in_window).
+        for (std::size_t w = 0; w < 4; ++w) {
+            std::size_t first = 0, last = 0;
+            while (dates[first] < windows[w][0])
+                ++first;
+            last = first;
+            while (last + 1 < n && dates[last + 1] <= windows[w][1])
+                ++last;
+            const cap::window_margin m = cap::margin_in_window(models[row].second, first, last);
+            const std::size_t at = 12 + 4 * w;
+            if (!close(std::stod(f[at]), m.start) || !close(std::stod(f[at + 1]), m.peak) ||
+                f[at + 2] != dates[m.peak_day] || !close(std::stod(f[at + 3]), m.increase)) {
+                std::fprintf(stderr,
+                             "backtest_check: %s window %zu: %s %s %s %s, "
+                             "capital::margin_in_window %.17g %.17g %s %.17g\n",
+                             f[0].c_str(), w + 1, f[at].c_str(), f[at + 1].c_str(),
+                             f[at + 2].c_str(), f[at + 3].c_str(), m.start, m.peak,
+                             dates[m.peak_day].c_str(), m.increase);
+                ++failures;
+            }
+        }
         ++row;
     }
     if (row != models.size()) {
