@@ -1,13 +1,22 @@
 # ctest spiral_stress_docs_key_table: the table of configuration keys in docs/stress.md (between
 # the markers below) is what `spiral-stress --help-config-markdown` prints, so the documentation
 # and the program's one key table cannot drift apart.
-#   cmake -DPROGRAM=<spiral-stress> -DDOC=<docs/stress.md> -P check_key_table.cmake
-set(_begin "<!-- spiral-stress keys: begin (spiral-stress --help-config-markdown) -->\n")
-set(_end "<!-- spiral-stress keys: end -->")
-execute_process(COMMAND "${PROGRAM}" --help-config-markdown
+# With -DMODE=backtest: the table of `spiral-stress backtest --help-config-markdown`, between
+# the backtest markers (ctest spiral_stress_backtest_docs_key_table).
+#   cmake -DPROGRAM=<spiral-stress> -DDOC=<docs/stress.md> [-DMODE=backtest] -P check_key_table.cmake
+if(MODE STREQUAL "backtest")
+    set(_begin "<!-- spiral-stress backtest keys: begin (spiral-stress backtest --help-config-markdown) -->\n")
+    set(_end "<!-- spiral-stress backtest keys: end -->")
+    set(_command "${PROGRAM}" backtest --help-config-markdown)
+else()
+    set(_begin "<!-- spiral-stress keys: begin (spiral-stress --help-config-markdown) -->\n")
+    set(_end "<!-- spiral-stress keys: end -->")
+    set(_command "${PROGRAM}" --help-config-markdown)
+endif()
+execute_process(COMMAND ${_command}
     OUTPUT_VARIABLE _table RESULT_VARIABLE _rc)
 if(NOT _rc EQUAL 0)
-    message(FATAL_ERROR "${PROGRAM} --help-config-markdown: exit ${_rc}")
+    message(FATAL_ERROR "${_command}: exit ${_rc}")
 endif()
 file(READ "${DOC}" _doc)
 string(FIND "${_doc}" "${_begin}" _b)

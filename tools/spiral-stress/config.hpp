@@ -28,10 +28,11 @@ namespace stress_tool {
 using example::input_error;
 
 /// The type of a key's value in the TOML file.
-enum class key_type { real, integer, boolean, text, reals };
+enum class key_type { real, integer, boolean, text, reals, texts };
 
 /// A value as read from the file (or the default).
-using value = std::variant<double, std::int64_t, bool, std::string, std::vector<double>>;
+using value = std::variant<double, std::int64_t, bool, std::string, std::vector<double>,
+                           std::vector<std::string>>;
 
 /// The domain of a number (each element of a list of numbers): lo and hi, each open or closed;
 /// infinite bounds are absent.
@@ -99,8 +100,12 @@ inline std::vector<std::string_view> split(std::string_view s, char sep = '|') {
 
 } // namespace detail
 
+/// What the command runs: a stress test (spiral-stress CONFIG) or a margin backtest
+/// (spiral-stress backtest CONFIG); each reads its own table of keys.
+enum class tool_mode { stress, backtest };
+
 /// The table: every key spiral-stress reads. Paths are relative to the config file.
-inline const std::vector<key_spec>& keys() {
+inline const std::vector<key_spec>& stress_keys() {
     using V = std::vector<double>;
     // clang-format off
     static const std::vector<key_spec> table = {
@@ -319,9 +324,75 @@ inline const std::vector<key_spec>& keys() {
     return table;
 }
 
-/// The key `name`, or nullptr.
-inline const key_spec* find_key(std::string_view name) {
-    for (const key_spec& k : keys())
+/// The models of a backtest, each alone or through the APC tools ("+apc").
+inline constexpr std::string_view backtest_models =
+    "static|ewma|garch|har|hs|fhs|static+apc|ewma+apc|garch+apc|har+apc|hs+apc|fhs+apc";
+
+/// The table of spiral-stress backtest: every key it reads. Paths are relative to the file.
+inline const std::vector<key_spec>& backtest_keys() {
+    using S = std::vector<std::string>;
+    // clang-format off
+    static const std::vector<key_spec> table = {
+        // [history]
+        {"history.file", key_type::text, std::string(), {}, {}, {},
+         "CSV of daily prices, oldest first (a date column and a price column; other columns "
+         "are read past)", "required"},
+        {"history.date_column", key_type::text, std::string("date"), {}, {}, {},
+         "the column of ISO dates (YYYY-MM-DD, increasing)"},
+        {"history.price_column", key_type::text, std::string("close"), {}, {}, {},
+         "the column of prices (> 0)"},
+        // [backtest]
+        {"backtest.models", key_type::texts,
+         S{"static", "ewma", "garch", "har", "hs", "fhs", "static+apc", "ewma+apc", "garch+apc",
+           "har+apc", "hs+apc", "fhs+apc"}, {}, backtest_models, {},
+         "the margin models (capital/margin_forecast.hpp), each once; +apc: through the [apc] "
+         "tools"},
+        {"backtest.confidence", key_type::real, 0.99, unit_open, {}, {},
+         "confidence of the margins"},
+        {"backtest.horizon_days", key_type::integer, std::int64_t(2), {1, 10000}, {}, {},
+         "k, the days a margin covers (margin period of risk)"},
+        {"backtest.train_days", key_type::integer, std::int64_t(730), {1, 1e7}, {}, {},
+         "returns the static rate, the GARCH fit and the HAR fit see (the first ones)"},
+        {"backtest.window_days", key_type::integer, std::int64_t(500), {1, 1e7}, {}, {},
+         "look-back window of hs and fhs (returns, >= horizon_days)"},
+        {"backtest.ewma_lambda", key_type::real, 0.94, unit_open, {}, {},
+         "decay per day of the EWMA filter (ewma, and the volatility fhs rescales by)"},
+        {"backtest.static_rate", key_type::real, 0.0, non_negative, {}, {},
+         "margin of the static model", "0: z sqrt(k) times the training returns' volatility"},
+        {"backtest.increase_days", key_type::integer, std::int64_t(5), {1, 100000}, {}, {},
+         "n of the largest n-day margin increase"},
+        {"backtest.windows", key_type::texts,
+         S{"Mar20 2020-03-01 2020-03-31", "May21 2021-05-01 2021-05-31",
+           "May22 2022-05-01 2022-05-31", "Nov22 2022-11-01 2022-11-30"}, {}, {}, {},
+         "crisis windows to report, each \"NAME FIRST LAST\" (ISO dates, inclusive): the margin "
+         "on the first day, the highest, the rise"},
+        // [apc]
+        {"apc.floor_days", key_type::integer, std::int64_t(2520), {0, 1e7}, {}, {},
+         "look-back of the floor from the long-run volatility (margin::lookback_floor)",
+         "0: no floor"},
+        {"apc.buffer", key_type::real, 0.25, non_negative, {}, {},
+         "buffer above the margin, released in stress (margin::apc_buffer)", "0: none"},
+        {"apc.max_daily_increase", key_type::real, 0.10, {0, inf, false, false, true}, {}, {},
+         "speed limit: largest rise in one day, a fraction of the margin (margin::speed_limit)",
+         "inf: none"},
+        // [output]
+        {"output.directory", key_type::text, std::string("backtest-report"), {}, {}, {},
+         "where report.md, metrics.csv, margins.csv and the plots go (created)"},
+        {"output.plots", key_type::boolean, true, {}, {}, {},
+         "draw the PNG plots with gnuplot (skipped when gnuplot is missing)"},
+    };
+    // clang-format on
+    return table;
+}
+
+/// The keys of `mode`.
+inline const std::vector<key_spec>& keys(tool_mode mode = tool_mode::stress) {
+    return mode == tool_mode::backtest ? backtest_keys() : stress_keys();
+}
+
+/// The key `name` of `mode`, or nullptr.
+inline const key_spec* find_key(std::string_view name, tool_mode mode = tool_mode::stress) {
+    for (const key_spec& k : keys(mode))
         if (k.name == name)
             return &k;
     return nullptr;
@@ -363,6 +434,8 @@ inline std::string type_name(key_type t) {
         return "string";
     case key_type::reals:
         return "list of numbers";
+    case key_type::texts:
+        return "list of strings";
     }
     return "?";
 }
@@ -371,12 +444,12 @@ inline std::string type_name(key_type t) {
 inline std::string domain_text(const key_spec& k) {
     if (k.type == key_type::boolean)
         return "true or false";
-    if (k.type == key_type::text) {
+    if (k.type == key_type::text || k.type == key_type::texts) {
         if (k.choices.empty())
-            return "a path or name";
-        std::string out = "one of ";
+            return k.type == key_type::texts ? "strings" : "a path or name";
+        std::string out = k.type == key_type::texts ? "each one of " : "one of ";
         for (const auto c : detail::split(k.choices)) {
-            if (out.size() > 7)
+            if (out.back() != ' ')
                 out += ", ";
             out += c;
         }
@@ -421,6 +494,12 @@ inline std::string value_text(const value& v) {
                 out += (i ? ", " : "") + detail::number_text(x[i]);
             return out + "]";
         }
+        std::string operator()(const std::vector<std::string>& x) const {
+            std::string out = "[";
+            for (std::size_t i = 0; i < x.size(); ++i)
+                out += (i ? ", \"" : "\"") + x[i] + "\"";
+            return out + "]";
+        }
     } visitor;
     return std::visit(visitor, v);
 }
@@ -450,14 +529,15 @@ inline std::string conditions_text(const key_spec& k) {
     return out;
 }
 
-/// The reference printed by --help-config: every section and key.
-inline std::string reference_text() {
+/// The reference printed by --help-config: every section and key of `mode`.
+inline std::string reference_text(tool_mode mode = tool_mode::stress) {
     std::ostringstream out;
-    out << "Configuration file (TOML). Every key is optional (but asset.name and asset.spot);\n"
-           "its default is shown. Unknown keys, wrong types and values outside the domain are\n"
-           "errors (exit 2).\n";
+    out << "Configuration file (TOML). Every key is optional ("
+        << (mode == tool_mode::backtest ? "but history.file" : "but asset.name and asset.spot")
+        << ");\nits default is shown. Unknown keys, wrong types and values outside the domain "
+           "are\nerrors (exit 2).\n";
     std::string_view section;
-    for (const key_spec& k : keys()) {
+    for (const key_spec& k : keys(mode)) {
         if (section_of(k.name) != section) {
             section = section_of(k.name);
             if (is_asset_section(section))
@@ -476,10 +556,10 @@ inline std::string reference_text() {
 }
 
 /// The same as a Markdown table (docs/stress.md).
-inline std::string reference_markdown() {
+inline std::string reference_markdown(tool_mode mode = tool_mode::stress) {
     std::ostringstream out;
     out << "| key | type | default | domain | meaning |\n|---|---|---|---|---|\n";
-    for (const key_spec& k : keys()) {
+    for (const key_spec& k : keys(mode)) {
         out << "| `" << k.name << "` | " << type_name(k.type) << " | `" << value_text(k.fallback)
             << "`" << (k.note.empty() ? "" : " (" + std::string(k.note) + ")") << " | "
             << domain_text(k) << " | " << k.doc;
@@ -494,15 +574,16 @@ inline std::string reference_markdown() {
 /// set.
 class config {
 public:
-    /// Every key at its default.
-    config() {
-        for (const key_spec& k : keys())
+    /// Every key of `mode` at its default.
+    explicit config(tool_mode mode = tool_mode::stress) : mode_(mode) {
+        for (const key_spec& k : table())
             values_[std::string(k.name)] = k.fallback;
     }
 
-    /// Reads `path`: throws input_error "FILE:LINE: ..." on the first problem.
-    static config read(const std::string& path) {
-        config c;
+    /// Reads `path` as a configuration of `mode`: throws input_error "FILE:LINE: ..." on the
+    /// first problem.
+    static config read(const std::string& path, tool_mode mode = tool_mode::stress) {
+        config c(mode);
         c.file_ = path;
         if (!std::filesystem::exists(path))
             throw input_error(path + ": cannot open the file (no such file)");
@@ -518,11 +599,22 @@ public:
             const std::size_t line = section_key.source().begin.line;
             const toml::table* table = node.as_table();
             bool known = false;
-            for (const key_spec& k : keys())
+            for (const key_spec& k : c.table())
                 known = known || section_of(k.name) == section;
-            if (!known)
+            if (!known) {
+                // A section of the other mode's configuration: say which command reads it.
+                const bool backtest = mode == tool_mode::backtest;
+                bool other = false;
+                for (const key_spec& k : keys(backtest ? tool_mode::stress : tool_mode::backtest))
+                    other = other || section_of(k.name) == section;
+                std::string hint;
+                if (other)
+                    hint = "; [" + section + "] is a section of " +
+                           (backtest ? "a stress run: spiral-stress CONFIG"
+                                     : "a margin backtest: spiral-stress backtest CONFIG");
                 c.fail(line, "unknown section '[" + section + "]' (the sections are " +
-                                 c.sections() + "; see spiral-stress --help-config)");
+                                 c.sections() + "; see " + c.help_command() + ")" + hint);
+            }
             if (is_asset_section(section)) {
                 c.read_assets(node, line);
                 continue;
@@ -533,7 +625,8 @@ public:
                 c.set(section + "." + std::string(key.str()), item, key.source().begin.line);
         }
         c.check_applies();
-        c.check_assets();
+        if (mode == tool_mode::stress)
+            c.check_assets();
         return c;
     }
 
@@ -598,7 +691,7 @@ public:
     std::string echo() const {
         std::ostringstream out;
         std::string_view section;
-        for (const key_spec& k : keys()) {
+        for (const key_spec& k : table()) {
             if (is_asset_section(section_of(k.name))) {
                 if (section != "asset")
                     for (std::size_t a = 0; a < assets_.size(); ++a) {
@@ -629,6 +722,8 @@ public:
     /// the file; one that is not has no garch_start): the echo leaves them out so that it can be
     /// run again.
     bool used(const key_spec& k) const {
+        if (mode_ != tool_mode::stress)
+            return true;
         if (k.name == "model.correlation")
             return !reals("model.correlation").empty(); // [] is not a TOML list it reads back
         if (text("model.kind") != "garch")
@@ -648,6 +743,15 @@ public:
 
     /// True when the configuration is of a multi-asset book (book.kind = multi_asset).
     bool multi_asset() const { return text("book.kind") == "multi_asset"; }
+
+    /// The mode the configuration is for, and its keys.
+    tool_mode mode() const { return mode_; }
+    const std::vector<key_spec>& table() const { return keys(mode_); }
+    /// True when `name` is a key of this mode.
+    bool has_key(std::string_view name) const { return find_key(name, mode_) != nullptr; }
+    const std::vector<std::string>& texts(std::string_view name) const {
+        return std::get<std::vector<std::string>>(get(name));
+    }
 
 private:
     using value_map = std::map<std::string, value>;
@@ -700,7 +804,7 @@ private:
         for (const toml::node& item : *array) {
             asset_table a;
             a.line = item.source().begin.line;
-            for (const key_spec& k : keys())
+            for (const key_spec& k : table())
                 if (is_asset_section(section_of(k.name)))
                     a.values[std::string(k.name)] = k.fallback;
             for (auto&& [key, v] : *item.as_table())
@@ -748,7 +852,7 @@ private:
                                    "'" + name + "' names [[asset]] " + std::to_string(b + 1) +
                                        " too");
             for (const auto& [key, key_line] : t.lines) {
-                const key_spec& k = *find_key(key);
+                const key_spec& k = *find_key(key, mode_);
                 if (!applies_to(k, t.values))
                     fail(key_line, "key '" + key + "' of " + asset_label(a) +
                                        " applies only with " + applies_text(k) +
@@ -756,6 +860,12 @@ private:
                                        "')");
             }
         }
+    }
+
+    /// The command that lists this mode's keys.
+    std::string help_command() const {
+        return mode_ == tool_mode::backtest ? "spiral-stress backtest --help-config"
+                                            : "spiral-stress --help-config";
     }
 
     [[noreturn]] void fail(std::size_t line, const std::string& what) const {
@@ -766,7 +876,7 @@ private:
     std::string sections() const {
         std::string out;
         std::string_view section;
-        for (const key_spec& k : keys())
+        for (const key_spec& k : table())
             if (section_of(k.name) != section) {
                 section = section_of(k.name);
                 out += (out.empty() ? "[" : ", [") + std::string(section) + "]";
@@ -776,7 +886,7 @@ private:
 
     std::string keys_of(std::string_view section) const {
         std::string out;
-        for (const key_spec& k : keys())
+        for (const key_spec& k : table())
             if (section_of(k.name) == section)
                 out += (out.empty() ? "" : ", ") + std::string(k.name.substr(section.size() + 1));
         return out;
@@ -798,13 +908,13 @@ private:
     /// [[asset]] table in messages (empty: a section's key).
     void set_in(value_map& values, line_map& lines, const std::string& name, const toml::node& node,
                 std::size_t line, const std::string& table) {
-        const key_spec* k = find_key(name);
+        const key_spec* k = find_key(name, mode_);
         const std::string section(section_of(name));
         if (!k) {
             const std::string where = table.empty() ? "[" + section + "]" : "[[asset]]";
             fail(line, "unknown key '" + name + "'" + (table.empty() ? "" : " in " + table) +
-                           " (the keys of " + where + " are: " + keys_of(section) +
-                           "; see spiral-stress --help-config)");
+                           " (the keys of " + where + " are: " + keys_of(section) + "; see " +
+                           help_command() + ")");
         }
         lines[name] = line;
         const std::string label = "key '" + name + "'" + (table.empty() ? "" : " of " + table);
@@ -868,13 +978,31 @@ private:
             values[name] = std::move(v);
             break;
         }
+        case key_type::texts: {
+            const toml::array* a = node.as_array();
+            if (!a || a->empty())
+                bad("must be a non-empty list of strings");
+            std::vector<std::string> v;
+            for (const toml::node& e : *a) {
+                if (!e.is_string())
+                    bad("must be a list of strings");
+                v.push_back(e.value<std::string>().value());
+                bool ok = k->choices.empty();
+                for (const auto c : detail::split(k->choices))
+                    ok = ok || c == v.back();
+                if (!ok)
+                    fail_key("must be " + domain_text(*k) + " (got \"" + v.back() + "\")");
+            }
+            values[name] = std::move(v);
+            break;
+        }
         }
     }
 
     // A key set for a kind it does not apply to is an error: it would be silently ignored.
     void check_applies() const {
         for (const auto& [name, line] : lines_) {
-            const key_spec& k = *find_key(name);
+            const key_spec& k = *find_key(name, mode_);
             if (!book_allows(k))
                 fail(line, "key '" + name + "' applies only with " + books_text(k.books) +
                                " (book.kind is '" + text("book.kind") + "')" +
@@ -888,6 +1016,7 @@ private:
         }
     }
 
+    tool_mode mode_ = tool_mode::stress;
     std::string file_;
     value_map values_;
     line_map lines_;

@@ -1,12 +1,17 @@
 // spiral-stress — Monte Carlo stress test of a lending book from a TOML configuration.
 //
 //   spiral-stress [options] CONFIG
+//   spiral-stress backtest [options] CONFIG
 //
 // Reads CONFIG (every key: spiral-stress --help-config), runs the scenarios on every core
 // (stress::run_parallel, oneTBB; a multi-asset book: stress::run_multi_parallel), and writes
 // report.md, metrics.csv, scenarios.csv and PNG plots into the output directory. Exit codes: 0
 // done, 1 an unexpected failure, 2 bad input (the configuration, a CSV file, parameters the library
 // rejects), 130 interrupted (Ctrl-C: the report covers the scenarios completed).
+//
+// spiral-stress backtest reads a configuration of its own keys (spiral-stress backtest
+// --help-config): margin models backtested on a price history (backtest.hpp).
+#include "backtest.hpp"
 #include "choices.hpp"
 #include "config.hpp"
 #include "report.hpp"
@@ -327,7 +332,9 @@ int main(int argc, char** argv) {
         app.footer("Every key of CONFIG, with its type, default and domain: spiral-stress "
                    "--help-config.\nSections: [book] [[asset]] [rules] [impact] [model] [stress] "
                    "[run] [output]; a multi-asset book (book.kind = \"multi_asset\") has one "
-                   "[[asset]] table per collateral asset.\nExit codes: 0 done, 1 unexpected "
+                   "[[asset]] table per collateral asset.\nMargin backtests: spiral-stress "
+                   "backtest CONFIG (its keys: spiral-stress backtest --help).\nExit codes: 0 "
+                   "done, 1 unexpected "
                    "failure, 2 bad input (the message "
                    "says FILE:LINE and the key), 130 interrupted (Ctrl-C; the report covers the "
                    "scenarios completed).");
@@ -345,8 +352,43 @@ int main(int argc, char** argv) {
             ->check(CLI::Range(std::int64_t(0), std::int64_t(4096)));
         app.add_option("--output,-o", opt.output, "Override output.directory");
         app.add_flag("--quiet,-q", opt.quiet, "No progress lines on stderr");
+        // spiral-stress backtest [options] CONFIG: its own configuration keys and flags.
+        CLI::App* backtest = app.add_subcommand(
+            "backtest", "Backtest margin models (static, EWMA, GARCH, HAR, HS, FHS, each +/- "
+                        "APC) on a daily price history: spiral-stress backtest CONFIG");
+        std::string backtest_file;
+        std::optional<std::string> backtest_output;
+        bool backtest_quiet = false, backtest_help_config = false, backtest_markdown = false;
+        backtest->add_option("CONFIG", backtest_file, "The TOML configuration file");
+        backtest->add_flag("--help-config", backtest_help_config,
+                           "List every configuration key (type, default, domain) and exit");
+        backtest->add_flag("--help-config-markdown", backtest_markdown,
+                           "The same as a Markdown table (docs/stress.md) and exit");
+        backtest->add_option("--output,-o", backtest_output, "Override output.directory");
+        backtest->add_flag("--quiet,-q", backtest_quiet, "No lines about the plots on stderr");
+        backtest->footer("Exit codes: 0 done, 1 unexpected failure, 2 bad input (the message "
+                         "says FILE:LINE and the key).\n\n" +
+                         reference_text(tool_mode::backtest));
         if (const int rc = example::parse_command_line(app, argc, argv); rc >= 0)
             return rc;
+        if (backtest->parsed()) {
+            if (backtest_help_config || backtest_markdown) {
+                std::fputs((backtest_markdown ? reference_markdown(tool_mode::backtest)
+                                              : reference_text(tool_mode::backtest))
+                               .c_str(),
+                           stdout);
+                return 0;
+            }
+            if (backtest_file.empty()) {
+                std::fprintf(stderr, "spiral-stress backtest: no CONFIG file given\nRun with "
+                                     "spiral-stress backtest --help for the flags and keys.\n");
+                return example::exit_usage;
+            }
+            config cfg = config::read(backtest_file, tool_mode::backtest);
+            if (backtest_output)
+                cfg.override_value("output.directory", *backtest_output);
+            return run_backtest_mode(cfg, utc_now(), backtest_quiet);
+        }
         if (help_config || help_config_markdown) {
             std::fputs((help_config_markdown ? reference_markdown() : reference_text()).c_str(),
                        stdout);
