@@ -67,6 +67,7 @@ def test_one_position_along_a_path_by_hand():
     path = cascade.price_path(np.array([1000.0, 960.0, 930.0, 990.0]), step_days=1 / 144)
     lam = 0.2
     r, c, d = run_with_book(b, path, impact.linear(lam))
+    assert isinstance(r, cascade.path_result)
     s = r.steps
     assert len(r.records()) == 3 and len(s["price"]) == 3 and len(path) == 3
     # step 1 at 960: health 960 * 0.85 / 800 = 1.02, nothing
@@ -400,3 +401,80 @@ def test_bad_input_names_the_field():
     with pytest.raises(ValueError, match=r"impact::linear: lambda = -1"):
         cascade.run(b, good, impact.linear(-1.0))
 
+
+
+def reference_path(collateral, debt, threshold, prices, curve, debt_prices=None, close_factor=0.5,
+                   full_close_below=0.95, bonus=0.05):
+    """docs/cascade.md's step, written out for the default rules and a curve that does not
+    recover: the market price is prices[k] times the curve's price_factor of all that has been
+    sold, both oracles show the market at the start of the step, every due position (health < 1
+    at their ratio) is liquidated once, the step's seized collateral is sold in one sale."""
+    c, d = list(collateral), list(debt)
+    debt_prices = np.ones(len(prices)) if debt_prices is None else debt_prices
+    sold = 0.0
+    out = {name: [] for name in ["oracle_price", "price", "liquidations", "collateral_sold", "debt_repaid",
+                                 "bad_debt", "proceeds", "repaid_value"]}
+    for k in range(1, len(prices)):
+        oracle = prices[k] * curve.price_factor(sold)
+        ratio = oracle / debt_prices[k]
+        seized = repaid = bad = 0.0
+        count = 0
+        for i in range(len(c)):
+            if not d[i] > 0:
+                continue
+            h = c[i] * ratio * threshold[i] / d[i]
+            if not h < 1:
+                continue
+            want = (1.0 if h <= full_close_below else close_factor) * d[i]
+            take = want * (1 + bonus) / ratio
+            if not take <= c[i]:
+                take, want = c[i], min(c[i] * ratio / (1 + bonus), want)
+            c[i] -= take
+            d[i] -= want
+            if c[i] == 0 and d[i] > 0:
+                bad += d[i]
+                d[i] = 0.0
+            seized, repaid, count = seized + take, repaid + want, count + 1
+        proceeds = prices[k] * (curve.proceeds(sold + seized) - curve.proceeds(sold))
+        sold += seized
+        for name, value in [("oracle_price", oracle), ("price", prices[k] * curve.price_factor(sold)),
+                            ("liquidations", count), ("collateral_sold", seized), ("debt_repaid", repaid),
+                            ("bad_debt", bad), ("proceeds", proceeds), ("repaid_value", repaid * debt_prices[k])]:
+            out[name].append(value)
+    return out, np.array(c), np.array(d)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    steps=st.integers(1, 40),
+    vol=st.floats(0.0, 0.08),
+    depeg=st.booleans(),
+    close_factor=st.floats(0.05, 1.0),
+    bonus=st.floats(0.0, 0.2),
+    kind=st.sampled_from(["linear", "exponential", "constant_product"]),
+)
+def test_run_is_the_step_written_out(seed, steps, vol, depeg, close_factor, bonus, kind):
+    rng = np.random.default_rng(seed)
+    b = random_book(rng, 50)
+    prices = 100.0 * np.exp(np.concatenate([[0.0], np.cumsum(rng.normal(-vol / 3, vol, steps))]))
+    debt_prices = np.exp(0.03 * rng.standard_normal(steps + 1)) if depeg else None
+    depth = float(np.sum(b.collateral))
+    curve = {"linear": impact.linear(0.3 / depth), "exponential": impact.exponential(1.0 / depth),
+             "constant_product": impact.constant_product(base_reserve=depth, quote_reserve=depth, fee=0.003)}[kind]
+    rules = cascade.path_rules(liquidation=cascade.rules(close_factor=close_factor, bonus=bonus))
+    r, c, d = run_with_book(b, cascade.price_path(prices, debt_prices=debt_prices), curve, rules)
+    want, c_ref, d_ref = reference_path(b.collateral, b.debt, b.threshold, prices, curve, debt_prices,
+                                        close_factor=close_factor, bonus=bonus)
+    s = r.steps
+    np.testing.assert_array_equal(s["liquidations"], want["liquidations"])
+    for name in ["oracle_price", "price"]:
+        np.testing.assert_allclose(s[name], want[name], rtol=1e-12)
+    for name in ["collateral_sold", "debt_repaid", "bad_debt", "proceeds", "repaid_value"]:
+        scale = max(float(np.sum(want[name])), 1e-300)
+        np.testing.assert_allclose(s[name], want[name], rtol=0, atol=1e-12 * scale, err_msg=name)
+    np.testing.assert_allclose(c, c_ref, rtol=1e-12, atol=1e-12 * depth)
+    np.testing.assert_allclose(d, d_ref, rtol=1e-12, atol=1e-12 * float(np.sum(b.debt)))
+    if debt_prices is not None:
+        np.testing.assert_allclose(s["debt_oracle_price"], debt_prices[1:], rtol=1e-15)
+    check_accounts(b, r, c, d)
