@@ -364,8 +364,8 @@ the observation is the median of the rest. The feed publishes it when heartbeat_
 >= 0) have passed since it last published, or when it is more than deviation (relative, >= 0,
 may be inf) away from the last published price (Chainlink); a price below floor (quote, >= 0)
 is published as floor (minAnswer). The protocol reads the price published delay_steps steps
-earlier (Maker's OSM). sources: a list of oracle_source (empty: one source, the market, every
-step). The defaults show the market price at the start of every step.)doc");
+earlier (Maker's OSM). sources: a sequence of oracle_source, held as a tuple (empty: one
+source, the market, every step). The defaults show the market price at the start of every step.)doc");
     const cs::oracle_rules od{};
     orc.def(py::init([](double heartbeat, double deviation, std::size_t delay, double floor,
                         double max_age, double max_spread, std::vector<owned_source> sources) {
@@ -401,9 +401,12 @@ step). The defaults show the market price at the start of every step.)doc");
         .def_property(
             "max_spread", [](const owned_oracle& o) { return o.rules.max_spread; },
             [](owned_oracle& o, double v) { o.rules.max_spread = v; }, "relative, >= 0, may be inf")
-        .def_readwrite("sources", &owned_oracle::sources,
-                       "The sources (a list of oracle_source; a copy: assign a new list to "
-                       "change them).")
+        .def_property(
+            "sources", [](const owned_oracle& o) { return py::tuple(py::cast(o.sources)); },
+            [](owned_oracle& o, std::vector<owned_source> sources) {
+                o.sources = std::move(sources);
+            },
+            "The sources, a tuple of oracle_source (assign a new sequence to change them).")
         .def(
             "validate",
             [](const owned_oracle& o, std::size_t points) {
@@ -616,7 +619,7 @@ bonus, per-step caps; its max_rounds and round_days are not used and its oracle_
 keepers (keeper_rules), design (liquidation_design) and the parameters of the designs that use
 them: absorb (absorb_rules), clipper (clipper_rules), flipper (flipper_rules). The defaults
 reproduce simulate's reference rules, one round per step. Fields are writable in place
-(r.liquidation.bonus = 0.1); oracle sources are a list (assign a new one to change it).)doc");
+(r.liquidation.bonus = 0.1); oracle sources are a tuple (assign a new sequence to change it).)doc");
     const owned_path_rules prd{};
     pr.def(py::init([](const cs::rules& liquidation, const owned_oracle& oracle,
                        const owned_oracle& debt_oracle, const cs::liquidation_terms& terms,

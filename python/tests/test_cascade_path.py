@@ -272,6 +272,7 @@ def test_oracle_sources_and_a_delay():
     median = cascade.oracle_rules(sources=[cascade.oracle_source(), cascade.oracle_source(spike),
                                            cascade.oracle_source(steady)])
     assert len(median.sources) == 3 and median.sources[0].prices is None
+    assert isinstance(median.sources, tuple)  # not a list whose append would change nothing
     np.testing.assert_array_equal(median.sources[1].prices, spike)
     quiet = cascade.run(b, cascade.price_path(prices), impact.linear(0.0), cascade.path_rules(oracle=median))
     assert quiet.liquidations == 0
@@ -289,6 +290,10 @@ def test_oracle_sources_and_a_delay():
     # sources are owned: the caller's list and arrays can go
     rules = cascade.path_rules(oracle=cascade.oracle_rules(sources=[cascade.oracle_source(np.array(spike))]))
     del spike
+    assert rules.oracle.sources[0].prices[2] == 80.0
+    replaced = cascade.path_rules()
+    replaced.oracle.sources = rules.oracle.sources  # written in place through the path rules
+    assert len(replaced.oracle.sources) == 1
     assert cascade.run(b, cascade.price_path(prices), impact.linear(0.0), rules).liquidations == 1
 
 
