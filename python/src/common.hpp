@@ -242,6 +242,7 @@ void bind_haircut(py::module_& m);
 void bind_margin(py::module_& m);
 void bind_risk(py::module_& m);
 void bind_cascade(py::module_& m);
+void bind_cascade_path(py::module_& m); // spiral.cascade: run along a price path, venues
 void bind_stress(py::module_& m);
 
 } // namespace spiral::python

@@ -125,6 +125,7 @@ PYBIND11_MODULE(_core, m) {
     bind_risk(risk);
     auto cascade = m.def_submodule("cascade", "Liquidation cascades.");
     bind_cascade(cascade);
+    bind_cascade_path(cascade);
     auto stress = m.def_submodule(
         "stress", "Stress runs: Monte Carlo over price paths (scenario models, the path cascade, "
                   "VaR, ES, LaR).");

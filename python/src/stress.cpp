@@ -262,7 +262,9 @@ is compensated so that E[S_T] = S_0 e^{drift T}.)doc");
         .def_readwrite("jump_intensity", &st::merton::jump_intensity)
         .def_readwrite("jump_mean", &st::merton::jump_mean)
         .def_readwrite("jump_vol", &st::merton::jump_vol)
-        .def("validate", &st::merton::validate);
+        .def(
+            "validate", [](const st::merton& model) { model.validate(); },
+            "Raises spiral.invalid_argument naming the first bad field.");
     dataclass_like(me, {"drift", "vol", "jump_intensity", "jump_mean", "jump_vol"});
 
     py::class_<st::student_t> stt(m, "student_t", R"doc(
