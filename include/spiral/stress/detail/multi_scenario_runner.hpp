@@ -123,22 +123,18 @@ public:
             low = r.oracle_price[0] < low ? r.oracle_price[0] : low;
             low = r.price[0] < low ? r.price[0] : low;
         }
-        const auto put = [s](std::span<double> c, double v) {
-            if (!c.empty())
-                c[s] = v;
-        };
-        put(out.bad_debt, res.bad_debt);
-        put(out.liquidation_volume, volume);
-        put(out.liquidations, static_cast<double>(res.liquidations));
-        put(out.final_exogenous_price, prices[points - 1]);
-        put(out.final_price, res.final_price[0]);
-        put(out.min_price, low);
-        put(out.depth, least);
+        put(out.bad_debt, s, res.bad_debt);
+        put(out.liquidation_volume, s, volume);
+        put(out.liquidations, s, static_cast<double>(res.liquidations));
+        put(out.final_exogenous_price, s, prices[points - 1]);
+        put(out.final_price, s, res.final_price[0]);
+        put(out.min_price, s, low);
+        put(out.depth, s, least);
         if (!ctx_->positions)
             return;
 
         // One pass over the final positions at the final market prices (debt price 1).
-        double power = 0, available = 0, locked = 0, owed = 0, underwater = 0;
+        position_totals totals;
         for (std::size_t i = 0; i < n; ++i) {
             double value = 0, cap = 0;
             for (std::size_t a = 0; a < k; ++a) {
@@ -146,17 +142,9 @@ public:
                 value += v;
                 cap += v * assets[a].threshold;
             }
-            power += cap;
-            locked += value;
-            owed += debt_[i];
-            available += cap > debt_[i] ? cap - debt_[i] : 0.0;
-            underwater += debt_[i] > value ? debt_[i] - value : 0.0;
+            totals.add(value, cap, debt_[i]);
         }
-        put(out.insolvent_value, res.bad_debt + underwater);
-        put(out.borrowing_power, power);
-        put(out.debt_outstanding, owed);
-        put(out.borrowing_power_available, available);
-        put(out.collateral_locked, locked);
+        totals.write(out, s, res.bad_debt);
     }
 
 private:

@@ -73,6 +73,35 @@ inline scenario_columns sub_columns(const scenario_columns& out, std::size_t fir
             sub(out.depth)};
 }
 
+/// Writes v at entry s of column c when the column is wanted.
+inline void put(std::span<double> c, std::size_t s, double v) noexcept {
+    if (!c.empty())
+        c[s] = v;
+}
+
+/// The position columns of one scenario, summed over the final positions in one pass: each
+/// position adds its collateral value, its borrowing capacity (value x threshold) and its debt.
+struct position_totals {
+    double power = 0, available = 0, locked = 0, owed = 0, underwater = 0;
+
+    void add(double value, double cap, double debt) noexcept {
+        power += cap;
+        locked += value;
+        owed += debt;
+        available += cap > debt ? cap - debt : 0.0;
+        underwater += debt > value ? debt - value : 0.0;
+    }
+
+    /// Entry s of the position columns; insolvent_value = bad_debt + the positions' shortfall.
+    void write(const scenario_columns& out, std::size_t s, double bad_debt) const noexcept {
+        put(out.insolvent_value, s, bad_debt + underwater);
+        put(out.borrowing_power, s, power);
+        put(out.debt_outstanding, s, owed);
+        put(out.borrowing_power_available, s, available);
+        put(out.collateral_locked, s, locked);
+    }
+};
+
 /// What every worker of a run reads and nobody writes: the book, and its thresholds in book
 /// row order (cascade::run writes final positions in book row order; built once per run, and
 /// only when a column needs the final positions). The run goes through the public
@@ -174,17 +203,13 @@ public:
             low = k.market_price < low ? k.market_price : low;
             low = k.price < low ? k.price : low;
         }
-        const auto put = [s](std::span<double> c, double v) {
-            if (!c.empty())
-                c[s] = v;
-        };
-        put(out.bad_debt, res.bad_debt);
-        put(out.liquidation_volume, volume);
-        put(out.liquidations, static_cast<double>(res.liquidations));
-        put(out.final_exogenous_price, prices[spec.path.steps]);
-        put(out.final_price, res.final_price);
-        put(out.min_price, low);
-        put(out.depth, depth);
+        put(out.bad_debt, s, res.bad_debt);
+        put(out.liquidation_volume, s, volume);
+        put(out.liquidations, s, static_cast<double>(res.liquidations));
+        put(out.final_exogenous_price, s, prices[spec.path.steps]);
+        put(out.final_price, s, res.final_price);
+        put(out.min_price, s, low);
+        put(out.depth, s, depth);
         if (!ctx_->positions)
             return;
 
@@ -197,21 +222,12 @@ public:
         const double* c = collateral_.data();
         const double* d = debt_.data();
         const double* t = ctx_->threshold_by_row.data();
-        double power = 0, available = 0, locked = 0, owed = 0, underwater = 0;
+        position_totals totals;
         for (std::size_t i = 0; i < n; ++i) {
             const double value = c[i] * p;
-            const double cap = value * (t[i] * tm);
-            power += cap;
-            locked += value;
-            owed += d[i];
-            available += cap > d[i] ? cap - d[i] : 0.0;
-            underwater += d[i] > value ? d[i] - value : 0.0;
+            totals.add(value, value * (t[i] * tm), d[i]);
         }
-        put(out.insolvent_value, res.bad_debt + underwater);
-        put(out.borrowing_power, power);
-        put(out.debt_outstanding, owed);
-        put(out.borrowing_power_available, available);
-        put(out.collateral_locked, locked);
+        totals.write(out, s, res.bad_debt);
     }
 
 private:
