@@ -28,6 +28,7 @@
 #include <cstddef>
 #include <iterator>
 #include <span>
+#include <utility>
 #include <vector>
 
 namespace stress_tool {
@@ -46,6 +47,79 @@ struct step_data {
     std::size_t first_mismatch = 0;   ///< the first that differed
 };
 
+/// The bookkeeping both re-runs share: the per-step buffers, which scenarios finished, and
+/// whether each agreed with the engine's row.
+class step_collector {
+public:
+    step_collector(const spiral::stress::run_spec& spec, std::size_t count)
+        : done_(count, 0), same_(count, 1) {
+        d_.steps = spec.path.steps;
+        d_.step_days = spec.path.step_days;
+        d_.exogenous.assign(count * points(), 0);
+        d_.market.assign(count * points(), 0);
+        d_.liquidations.assign(count * d_.steps, 0);
+        d_.volume.assign(count * d_.steps, 0);
+    }
+
+    step_data& data() noexcept { return d_; }
+    std::size_t points() const noexcept { return d_.steps + 1; }
+
+    /// Scenario s is done; its totals are compared with the engine's row s when s < completed
+    /// (liquidation count exactly, volume and final price to 1e-9 relative).
+    void finish(std::size_t s, double liquidations, double volume, double final_price,
+                const spiral::stress::scenario_results& engine, std::size_t completed) {
+        const auto close = [](double a, double b) {
+            return std::abs(a - b) <= 1e-9 * std::max(std::abs(a), std::abs(b)) + 1e-300;
+        };
+        if (s < completed)
+            same_[s] = liquidations == engine.liquidations[s] &&
+                       close(volume, engine.liquidation_volume[s]) &&
+                       close(final_price, engine.final_price[s]);
+        done_[s] = 1;
+    }
+
+    /// one(s, local.local()) for s = 0, ..., count - 1 on `threads` threads (0: all), until
+    /// `stop` is set.
+    template <class Local, class One>
+    void run_all(std::size_t count, unsigned threads, const std::atomic<bool>& stop, Local& local,
+                 const One& one) {
+        tbb::task_arena arena(threads > 0 ? static_cast<int>(threads)
+                                          : int{tbb::task_arena::automatic});
+        arena.execute([&] {
+            tbb::parallel_for(tbb::blocked_range<std::size_t>(0, count, 8), [&](const auto& range) {
+                auto& scratch = local.local();
+                for (std::size_t s = range.begin(); s != range.end(); ++s) {
+                    if (stop.load(std::memory_order_relaxed))
+                        return;
+                    one(s, scratch);
+                }
+            });
+        });
+    }
+
+    /// The leading scenarios that finished, with the comparison with the engine's first
+    /// `completed` rows.
+    step_data take(std::size_t completed) {
+        const std::size_t count = done_.size();
+        while (d_.scenarios < count && done_[d_.scenarios])
+            ++d_.scenarios;
+        d_.exogenous.resize(d_.scenarios * points());
+        d_.market.resize(d_.scenarios * points());
+        d_.liquidations.resize(d_.scenarios * d_.steps);
+        d_.volume.resize(d_.scenarios * d_.steps);
+        for (std::size_t s = 0; s < std::min(d_.scenarios, completed); ++s) {
+            ++d_.compared;
+            if (!same_[s] && d_.mismatched++ == 0)
+                d_.first_mismatch = s;
+        }
+        return std::move(d_);
+    }
+
+private:
+    step_data d_;
+    std::vector<unsigned char> done_, same_;
+};
+
 /// Re-runs scenarios 0, ..., count - 1 of `spec` step by step, on `threads` threads (0: all;
 /// each scenario is written to its own slots, so the data do not depend on the thread count),
 /// and compares each with the first `completed` rows of `engine` (liquidation count exactly,
@@ -57,18 +131,9 @@ step_data rerun_steps(const spiral::cascade::prepared_book& book, const M& model
                       const spiral::stress::run_spec& spec, std::size_t count, unsigned threads,
                       const spiral::stress::scenario_results& engine, std::size_t completed,
                       const std::atomic<bool>& stop) {
-    step_data d;
-    d.steps = spec.path.steps;
-    d.step_days = spec.path.step_days;
+    step_collector collect(spec, count);
+    step_data& d = collect.data();
     const std::size_t points = d.steps + 1, steps = d.steps;
-    d.exogenous.assign(count * points, 0);
-    d.market.assign(count * points, 0);
-    d.liquidations.assign(count * steps, 0);
-    d.volume.assign(count * steps, 0);
-    std::vector<unsigned char> done(count, 0), same(count, 1);
-    const auto close = [](double a, double b) {
-        return std::abs(a - b) <= 1e-9 * std::max(std::abs(a), std::abs(b)) + 1e-300;
-    };
     struct scratch {
         spiral::cascade::path_workspace ws;
     };
@@ -91,36 +156,11 @@ step_data rerun_steps(const spiral::cascade::prepared_book& book, const M& model
             d.volume[s * steps + k] = step.collateral_seized * step.oracle_price;
             volume += d.volume[s * steps + k];
         }
-        if (s < completed)
-            same[s] = static_cast<double>(res.liquidations) == engine.liquidations[s] &&
-                      close(volume, engine.liquidation_volume[s]) &&
-                      close(res.final_price, engine.final_price[s]);
-        done[s] = 1;
+        collect.finish(s, static_cast<double>(res.liquidations), volume, res.final_price, engine,
+                       completed);
     };
-    tbb::task_arena arena(threads > 0 ? static_cast<int>(threads)
-                                      : int{tbb::task_arena::automatic});
-    arena.execute([&] {
-        tbb::parallel_for(tbb::blocked_range<std::size_t>(0, count, 8), [&](const auto& range) {
-            scratch& x = local.local();
-            for (std::size_t s = range.begin(); s != range.end(); ++s) {
-                if (stop.load(std::memory_order_relaxed))
-                    return;
-                one(s, x);
-            }
-        });
-    });
-    while (d.scenarios < count && done[d.scenarios])
-        ++d.scenarios;
-    d.exogenous.resize(d.scenarios * points);
-    d.market.resize(d.scenarios * points);
-    d.liquidations.resize(d.scenarios * steps);
-    d.volume.resize(d.scenarios * steps);
-    for (std::size_t s = 0; s < std::min(d.scenarios, completed); ++s) {
-        ++d.compared;
-        if (!same[s] && d.mismatched++ == 0)
-            d.first_mismatch = s;
-    }
-    return d;
+    collect.run_all(count, threads, stop, local, one);
+    return collect.take(completed);
 }
 
 /// rerun_steps for a multi-asset book: scenarios 0, ..., count - 1 re-run with the multi-asset
@@ -136,18 +176,9 @@ step_data rerun_steps_multi(const spiral::cascade::multi_book& book,
                             const spiral::stress::run_spec& spec, std::size_t count,
                             unsigned threads, const spiral::stress::scenario_results& engine,
                             std::size_t completed, const std::atomic<bool>& stop) {
-    step_data d;
-    d.steps = spec.path.steps;
-    d.step_days = spec.path.step_days;
+    step_collector collect(spec, count);
+    step_data& d = collect.data();
     const std::size_t points = d.steps + 1, steps = d.steps, k = book.assets;
-    d.exogenous.assign(count * points, 0);
-    d.market.assign(count * points, 0);
-    d.liquidations.assign(count * steps, 0);
-    d.volume.assign(count * steps, 0);
-    std::vector<unsigned char> done(count, 0), same(count, 1);
-    const auto close = [](double a, double b) {
-        return std::abs(a - b) <= 1e-9 * std::max(std::abs(a), std::abs(b)) + 1e-300;
-    };
     tbb::enumerable_thread_specific<std::vector<double>> local(
         [&] { return std::vector<double>(k * points); });
     const auto one = [&](std::size_t s, std::vector<double>& prices) {
@@ -177,36 +208,11 @@ step_data rerun_steps_multi(const spiral::cascade::multi_book& book,
             d.volume[s * steps + j] = v;
             volume += v;
         }
-        if (s < completed)
-            same[s] = static_cast<double>(res.liquidations) == engine.liquidations[s] &&
-                      close(volume, engine.liquidation_volume[s]) &&
-                      close(res.final_price[0], engine.final_price[s]);
-        done[s] = 1;
+        collect.finish(s, static_cast<double>(res.liquidations), volume, res.final_price[0], engine,
+                       completed);
     };
-    tbb::task_arena arena(threads > 0 ? static_cast<int>(threads)
-                                      : int{tbb::task_arena::automatic});
-    arena.execute([&] {
-        tbb::parallel_for(tbb::blocked_range<std::size_t>(0, count, 8), [&](const auto& range) {
-            std::vector<double>& prices = local.local();
-            for (std::size_t s = range.begin(); s != range.end(); ++s) {
-                if (stop.load(std::memory_order_relaxed))
-                    return;
-                one(s, prices);
-            }
-        });
-    });
-    while (d.scenarios < count && done[d.scenarios])
-        ++d.scenarios;
-    d.exogenous.resize(d.scenarios * points);
-    d.market.resize(d.scenarios * points);
-    d.liquidations.resize(d.scenarios * steps);
-    d.volume.resize(d.scenarios * steps);
-    for (std::size_t s = 0; s < std::min(d.scenarios, completed); ++s) {
-        ++d.compared;
-        if (!same[s] && d.mismatched++ == 0)
-            d.first_mismatch = s;
-    }
-    return d;
+    collect.run_all(count, threads, stop, local, one);
+    return collect.take(completed);
 }
 
 } // namespace stress_tool
