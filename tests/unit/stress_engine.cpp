@@ -25,6 +25,7 @@
 #include <tbb/global_control.h>
 #endif
 
+#include "support/stress_columns.hpp"
 #include "support/stress_gbm.hpp"
 #include "support/throws.hpp"
 
@@ -43,24 +44,9 @@ namespace impact = spiral::impact;
 namespace stress = spiral::stress;
 using spiral::test::gbm_paths;
 using spiral::test::require_throws_naming;
+using spiral::test::same_columns;
 
 namespace {
-
-// Every column of two results, compared as bytes over the first n entries.
-bool same_columns(const stress::scenario_results& a, const stress::scenario_results& b,
-                  std::size_t n) {
-    const auto eq = [n](const std::vector<double>& x, const std::vector<double>& y) {
-        return x.size() >= n && y.size() >= n &&
-               std::memcmp(x.data(), y.data(), n * sizeof(double)) == 0;
-    };
-    return eq(a.bad_debt, b.bad_debt) && eq(a.insolvent_value, b.insolvent_value) &&
-           eq(a.liquidation_volume, b.liquidation_volume) && eq(a.liquidations, b.liquidations) &&
-           eq(a.final_exogenous_price, b.final_exogenous_price) &&
-           eq(a.final_price, b.final_price) && eq(a.min_price, b.min_price) &&
-           eq(a.borrowing_power, b.borrowing_power) && eq(a.debt_outstanding, b.debt_outstanding) &&
-           eq(a.borrowing_power_available, b.borrowing_power_available) &&
-           eq(a.collateral_locked, b.collateral_locked) && eq(a.depth, b.depth);
-}
 
 // A stressed synthetic book and spec: a typical scenario liquidates some positions, some end
 // with bad debt (impact on a thin curve).

@@ -22,6 +22,7 @@
 #include <tbb/global_control.h>
 #endif
 
+#include "support/stress_columns.hpp"
 #include "support/throws.hpp"
 
 #include <catch2/catch.hpp>
@@ -38,6 +39,7 @@ namespace cascade = spiral::cascade;
 namespace impact = spiral::impact;
 namespace stress = spiral::stress;
 using spiral::test::require_throws_naming;
+using spiral::test::same_columns;
 
 namespace {
 
@@ -91,22 +93,6 @@ struct multi_setup {
                                  control);
     }
 };
-
-// Every column of two results, compared as bytes over entries [first, first + n).
-bool same_columns(const stress::scenario_results& a, const stress::scenario_results& b,
-                  std::size_t n, std::size_t first = 0) {
-    const auto eq = [&](const std::vector<double>& x, const std::vector<double>& y) {
-        return x.size() >= first + n && y.size() >= first + n &&
-               std::memcmp(x.data() + first, y.data() + first, n * sizeof(double)) == 0;
-    };
-    return eq(a.bad_debt, b.bad_debt) && eq(a.insolvent_value, b.insolvent_value) &&
-           eq(a.liquidation_volume, b.liquidation_volume) && eq(a.liquidations, b.liquidations) &&
-           eq(a.final_exogenous_price, b.final_exogenous_price) &&
-           eq(a.final_price, b.final_price) && eq(a.min_price, b.min_price) &&
-           eq(a.borrowing_power, b.borrowing_power) && eq(a.debt_outstanding, b.debt_outstanding) &&
-           eq(a.borrowing_power_available, b.borrowing_power_available) &&
-           eq(a.collateral_locked, b.collateral_locked) && eq(a.depth, b.depth);
-}
 
 bool same(std::span<const double> x, std::span<const double> y) {
     return x.size() == y.size() && std::memcmp(x.data(), y.data(), x.size() * sizeof(double)) == 0;
