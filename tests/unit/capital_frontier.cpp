@@ -26,6 +26,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
@@ -89,7 +91,7 @@ struct setup {
     std::vector<capital::parameter_set> sets;
 
     setup() {
-        spec.scenarios = 240;
+        spec.scenarios = 250; // not a multiple of the 16-scenario block
         spec.seed = 77;
         spec.path.steps = 48;
         spec.path.spot = 1;
@@ -231,6 +233,29 @@ TEST_CASE("capital::evaluate_frontier: re-levering adds the VaR of the extra deb
     CHECK(re.points[1].risk.var95.value > fx.points[1].risk.var95.value);
     CHECK(re.points[0].risk.var95.value <= fx.points[0].risk.var95.value);
     CHECK(re.points[1].debt > re.points[0].debt);
+}
+
+TEST_CASE("capital::evaluate_frontier: stop and progress", "[capital][frontier]") {
+    const setup t;
+    std::atomic<bool> stop{true};
+    stress::run_control c;
+    c.stop = &stop;
+    const auto none =
+        capital::evaluate_frontier(t.base, t.sets, {}, t.model, t.curve, t.rules, t.spec, c);
+    CHECK(none.scenarios == 0);
+    CHECK(none.points.empty());
+    std::vector<std::size_t> seen;
+    stress::run_control p;
+    p.progress = [&seen](std::size_t done, std::size_t total) {
+        CHECK(total == 250);
+        seen.push_back(done);
+    };
+    const auto all =
+        capital::evaluate_frontier(t.base, t.sets, {}, t.model, t.curve, t.rules, t.spec, p);
+    CHECK(all.scenarios == 250);
+    REQUIRE(!seen.empty());
+    CHECK(std::is_sorted(seen.begin(), seen.end()));
+    CHECK(seen.back() == 250);
 }
 
 #if defined(SPIRAL_TEST_TBB)

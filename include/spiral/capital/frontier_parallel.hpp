@@ -18,14 +18,15 @@
 namespace spiral::capital {
 
 /// capital::evaluate_frontier on `control.threads` threads (0: all the process may use). The
-/// scenarios are cut into chunks and handed out as stress::run_parallel does (same chunking,
-/// one worker per thread: a path buffer and one stress-engine runner per set); a worker
-/// generates scenario s's path once and runs every set on it, writing entry s of each set's
-/// columns. Scenario s depends only on s and the summaries are fixed-order functions of the
-/// columns, so the result is bit-identical to evaluate_frontier's for any thread count or
-/// chunk size. Stop: the points summarise the largest prefix of scenarios completed. Input
-/// checks as evaluate_frontier's (naming "capital::evaluate_frontier_parallel"), all before
-/// the first scenario.
+/// scenarios are cut into blocks of detail::frontier_block, handed out in chunks as
+/// stress::run_parallel hands out scenarios (one worker per thread: the block's paths and one
+/// stress-engine runner per set); a worker generates a block's paths once and runs every set
+/// on them, writing entry s of each set's columns for each scenario s of the block. Scenario s
+/// depends only on s and the summaries are fixed-order functions of the columns, so the result is
+/// bit-identical to evaluate_frontier's for any thread count or chunk size (control.chunk counts
+/// blocks). Stop: the points summarise the largest prefix of blocks completed; progress(done, N)
+/// counts scenarios. Input checks as evaluate_frontier's (naming
+/// "capital::evaluate_frontier_parallel"), all before the first scenario.
 template <stress::path_model M, impact_curve<double> C>
 frontier_result
 evaluate_frontier_parallel(const cascade::book& base, std::span<const parameter_set> sets,
@@ -35,9 +36,18 @@ evaluate_frontier_parallel(const cascade::book& base, std::span<const parameter_
     constexpr std::string_view what = "capital::evaluate_frontier_parallel";
     auto states = detail::prepare_frontier(what, base, sets, options, model, curve, rules, spec);
     using runner = detail::frontier_runner<M, C>;
+    // The parallel loop hands out blocks of scenarios: progress is reported in scenarios.
+    const std::size_t n = spec.scenarios;
+    stress::run_control blocks = control;
+    if (control.progress)
+        blocks.progress = [&control, n](std::size_t done, std::size_t) {
+            control.progress(detail::frontier_scenarios(done, n), n);
+        };
     const std::size_t completed =
-        stress::detail::run_chunks<runner>(spec.scenarios, stress::scenario_columns{}, control,
-                                           [&] { return runner(states, model, curve, spec); });
+        detail::frontier_scenarios(stress::detail::run_chunks<runner>(
+                                       detail::frontier_blocks(n), stress::scenario_columns{},
+                                       blocks, [&] { return runner(states, model, curve, spec); }),
+                                   n);
     return detail::finish_frontier(sets, states, options, spec, completed);
 }
 

@@ -32,8 +32,8 @@ struct parameter_set {
     /// Most total debt the book may hold (quote currency); > 0, +inf: no ceiling.
     double debt_ceiling = std::numeric_limits<double>::infinity();
 
-    /// Throws spiral::invalid_argument naming `what`, the field (as `<field>`, or
-    /// `sets.<field>[row]` with a row) and the value for a field out of its domain.
+    /// Throws spiral::invalid_argument naming `what`, the field (as its name, or
+    /// `sets.NAME[row]` with a row) and the value for a field out of its domain.
     void validate(std::string_view what = "capital::parameter_set",
                   std::size_t row = spiral::detail::no_row) const {
         using namespace spiral::detail;
