@@ -439,7 +439,7 @@ TEST_CASE("capital frontier: bad input names the function, field and value",
     bad = {{.threshold_scale = 1.5}}; // 0.85 x 1.5 > 1
     require_throws_naming(
         [&] { capital::evaluate_frontier(t.base, bad, {}, t.model, t.curve, t.rules, t.spec); },
-        {"capital::evaluate_frontier", "threshold_scale", "1.5"});
+        {"capital::evaluate_frontier", "sets.threshold_scale[0]", "1.5", "book row"});
     bad = {{.debt_ceiling = 0}};
     require_throws_naming(
         [&] { capital::evaluate_frontier(t.base, bad, {}, t.model, t.curve, t.rules, t.spec); },

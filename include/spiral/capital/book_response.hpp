@@ -52,12 +52,14 @@ struct book_response {
 ///     deposits it cannot lend against do not come; health factors are unchanged).
 /// Throws spiral::invalid_argument naming `what` for a bad base book (naming column and row),
 /// a bad set or response, or a threshold t'_i outside (0, 1] (naming set.threshold_scale and
-/// the book row in the message).
+/// the book row in the message). `set_row`: the set's index in a list of sets, named in the
+/// messages as sets.NAME[set_row] (no_row: a single set).
 inline cascade::book respond(const cascade::book& base, const parameter_set& set,
                              const book_response& response,
-                             std::string_view what = "capital::respond") {
+                             std::string_view what = "capital::respond",
+                             std::size_t set_row = spiral::detail::no_row) {
     cascade::detail::validate_book(what, base);
-    set.validate(what);
+    set.validate(what, set_row);
     response.validate(what);
     const std::size_t n = base.size();
     cascade::book b;
@@ -70,10 +72,12 @@ inline cascade::book respond(const cascade::book& base, const parameter_set& set
         const double t = base.threshold[i];
         const double tn = set.threshold > 0 ? set.threshold : set.threshold_scale * t;
         if (!(tn > 0 && tn <= 1)) [[unlikely]]
-            spiral::detail::throw_invalid(what, "set.threshold_scale", spiral::detail::no_row,
-                                          set.threshold_scale,
-                                          "takes the threshold of book row " + std::to_string(i) +
-                                              " (" + std::to_string(t) + ") outside (0, 1]");
+            spiral::detail::throw_invalid(
+                what,
+                set_row == spiral::detail::no_row ? "set.threshold_scale" : "sets.threshold_scale",
+                set_row, set.threshold_scale,
+                "takes the threshold of book row " + std::to_string(i) + " (" + std::to_string(t) +
+                    ") outside (0, 1]");
         const double ratio = (1 - share) + share * (tn / t);
         b.threshold[i] = tn;
         b.debt[i] = base.debt[i] * ratio;

@@ -123,7 +123,7 @@ prepare_frontier(std::string_view what, const cascade::book& base,
     const stored_path replay{&none};
     for (std::size_t i = 0; i < sets.size(); ++i) {
         auto st = std::make_unique<set_state>();
-        st->book = cascade::prepared_book(respond(base, sets[i], options.response, what));
+        st->book = cascade::prepared_book(respond(base, sets[i], options.response, what, i));
         st->rules = rules_for(rules, sets[i]);
         st->out = stress::scenario_results(spec.scenarios);
         st->cols = st->out.columns();
