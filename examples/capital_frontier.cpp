@@ -5,7 +5,10 @@
 // the recommendation at three risk appetites; and the SmartLTV closed form for the same
 // market.
 //
-//   capital_frontier [--positions N] [--scenarios N] [--seed N]
+// With --sensitivity: how the recommendations and SmartLTV move when the volatility and the
+// market depth move (the re-levered book on a 3 x 3 grid of vol and depth multipliers).
+//
+//   capital_frontier [--positions N] [--scenarios N] [--seed N] [--sensitivity]
 #include "example_support.hpp"
 
 #include <spiral/capital/book_response.hpp>
@@ -94,6 +97,10 @@ int run_frontier(int argc, char** argv) {
     app.add_option("--seed", seed, "Master seed of the scenarios")
         ->capture_default_str()
         ->check(example::count_in(0, 1'000'000'000'000ULL));
+    bool sensitivity = false;
+    app.add_flag("--sensitivity", sensitivity,
+                 "Also rerun the re-levered frontier with vol x {0.5, 1, 1.5} and depth x {0.5, "
+                 "1, 2} and print how the recommendations move");
     if (const int code = example::parse_command_line(app, argc, argv); code >= 0)
         return code;
 
@@ -150,6 +157,41 @@ int run_frontier(int argc, char** argv) {
         std::printf("  bonus %.2f: liquidity %.0f, LTV %.3f\n", beta, in.liquidity,
                     capital::smart_ltv(in));
     }
+    if (!sensitivity)
+        return 0;
+
+    // The recommendation at each appetite (the set's threshold scale; "-" when none qualifies)
+    // and SmartLTV (beta 5%, c = 2) as the stressed volatility and the depth move.
+    std::printf("\nsensitivity (re-levered book): recommended threshold scale at each appetite, "
+                "SmartLTV at bonus 0.05\n");
+    std::printf("%8s %8s %14s %10s %12s %9s\n", "vol x", "depth x", "conservative", "moderate",
+                "aggressive", "SmartLTV");
+    for (const double vol : {0.5, 1.0, 1.5})
+        for (const double depth : {0.5, 1.0, 2.0}) {
+            stress::run_spec sp = spec;
+            sp.path.vol_multiplier = spec.path.vol_multiplier * vol;
+            const spiral::impact::exponential thinner{curve.alpha / depth};
+            const auto f = capital::evaluate_frontier(
+                book, sets, {capital::book_response::relever()}, model, thinner, {}, sp);
+            std::printf("%8.2f %8.2f", vol, depth);
+            for (const capital::appetite a :
+                 {capital::appetite::conservative, capital::appetite::moderate,
+                  capital::appetite::aggressive}) {
+                const capital::recommendation r = capital::recommend(f, a);
+                if (r.index == capital::recommendation::no_point)
+                    std::printf(" %*s", a == capital::appetite::conservative ? 14 : 10, "-");
+                else
+                    std::printf(" %*.2f", a == capital::appetite::conservative ? 14 : 10,
+                                f.points[r.index].set.threshold_scale);
+            }
+            const double s_vol = 0.8 * sp.path.vol_multiplier * std::sqrt(1.0 / 365);
+            const double q = -std::log(1 - 0.05) * collateral * depth;
+            std::printf(" %9.3f\n", capital::smart_ltv({.volatility = s_vol,
+                                                        .liquidity = q * params.price,
+                                                        .debt_cap = debt,
+                                                        .confidence = 2,
+                                                        .bonus = 0.05}));
+        }
     return 0;
 }
 
