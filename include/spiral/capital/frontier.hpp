@@ -134,10 +134,12 @@ prepare_frontier(std::string_view what, const cascade::book& base,
     return states;
 }
 
-/// One worker of a frontier: the block's paths, and one stress-engine runner per set reading
-/// them. run(b) generates the paths of block b (scenarios [b B, b B + B), B = frontier_block)
-/// once with the real model, then runs every set on every scenario of the block, exactly as
-/// stress::run would for that set's book and rules. Internal.
+/// One worker of a frontier: the block's paths and one stress-engine runner. run(b) generates
+/// the paths of block b (scenarios [b B, b B + B), B = frontier_block) once with the real
+/// model, then runs every set on every scenario of the block, rebinding the runner to each
+/// set's context and rules in turn (its buffers, the size of one book, are reused: a worker's
+/// memory does not grow with the number of sets), exactly as stress::run would for that set's
+/// book and rules. Internal.
 template <stress::path_model M, impact_curve<double> C>
 class frontier_runner {
 public:
@@ -146,12 +148,10 @@ public:
     frontier_runner(const std::vector<std::unique_ptr<set_state>>& states, const M& model,
                     const C& curve, const stress::run_spec& spec)
         : states_(&states), model_(&model), spec_(&spec), paths_(std::make_unique<stored_paths>()),
-          replay_(std::make_unique<stored_path>(stored_path{paths_.get()})) {
+          replay_(std::make_unique<stored_path>(stored_path{paths_.get()})),
+          runner_(*states.front()->ctx, *replay_, curve, states.front()->rules, spec) {
         paths_->points = spec.path.steps + 1;
         paths_->prices.resize(frontier_block * paths_->points);
-        runners_.reserve(states.size());
-        for (const auto& st : states)
-            runners_.emplace_back(*st->ctx, *replay_, curve, st->rules, spec);
     }
 
     /// Block b of the spec's scenarios for every set (the columns argument is not used: each
@@ -163,11 +163,13 @@ public:
             splitmix64 g = risk::scenario_generator(spec_->seed, spec_->first_scenario + s);
             model_->generate(g, spec_->path, paths_->prices.data() + (s - lo) * paths_->points);
         }
-        for (std::size_t i = 0; i < runners_.size(); ++i)
+        for (const auto& st : *states_) {
+            runner_.rebind(*st->ctx, st->rules);
             for (std::size_t s = lo; s < hi; ++s) {
                 paths_->current = s - lo;
-                runners_[i].run(s, (*states_)[i]->cols);
+                runner_.run(s, st->cols);
             }
+        }
     }
 
 private:
@@ -176,7 +178,7 @@ private:
     const stress::run_spec* spec_;
     std::unique_ptr<stored_paths> paths_; // heap: stable when the runner moves
     std::unique_ptr<stored_path> replay_;
-    std::vector<runner> runners_;
+    runner runner_;
 };
 
 /// Blocks of frontier_block scenarios in n scenarios. Internal.
@@ -236,6 +238,9 @@ inline frontier_result finish_frontier(std::span<const parameter_set> sets,
 /// efficiency used by pareto_front and recommend is the borrowing power) and its
 /// stress::summarise of the scenarios (VaR95 / ES95 of the net insolvent value, P(bad debt),
 /// LaR95, each with its Monte Carlo error). var95_share = VaR95 / the set's debt.
+///
+/// Memory: every set's prepared book and columns are held at once (about 44 bytes per
+/// position and 96 bytes per scenario, per set), and each worker one book's worth of buffers.
 ///
 /// The scenarios are run in blocks of detail::frontier_block (16): the block's paths are
 /// generated, then every set runs on the whole block (each set's book stays in cache across
