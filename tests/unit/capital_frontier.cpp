@@ -281,6 +281,28 @@ TEST_CASE("capital::evaluate_frontier_parallel is bit-identical to the serial fr
                                 serial.points[i].risk.es95.standard_error));
             }
         }
+    // Stop before the first block: no points. Progress counts scenarios, up to N.
+    std::atomic<bool> stop{true};
+    stress::run_control c;
+    c.stop = &stop;
+    c.threads = 2;
+    const auto none = capital::evaluate_frontier_parallel(t.base, t.sets, opt, t.model, t.curve,
+                                                          t.rules, t.spec, c);
+    CHECK(none.scenarios == 0);
+    CHECK(none.points.empty());
+    std::size_t last = 0;
+    stress::run_control p;
+    p.threads = 2;
+    p.progress = [&last](std::size_t done, std::size_t total) {
+        CHECK(total == 250);
+        CHECK(done >= last);
+        CHECK(done <= total);
+        last = done;
+    };
+    const auto all = capital::evaluate_frontier_parallel(t.base, t.sets, opt, t.model, t.curve,
+                                                         t.rules, t.spec, p);
+    CHECK(all.scenarios == 250);
+    CHECK(last == 250);
 }
 #endif
 
