@@ -181,6 +181,18 @@ public:
         }
     }
 
+    /// Points the runner at another run's context and rules (the same model, curve and spec),
+    /// keeping its buffers: one worker can serve many books in turn (the capital frontier runs
+    /// every parameter set's book on each block of scenarios) with one book's worth of memory.
+    void rebind(const run_context& ctx, const cascade::path_rules& rules) {
+        ctx_ = &ctx;
+        rules_ = &rules;
+        if (ctx.positions) {
+            collateral_.resize(ctx.book->size());
+            debt_.resize(ctx.book->size());
+        }
+    }
+
     /// Runs scenario first_scenario + s of the spec and writes entry s of every wanted column.
     void run(std::size_t s, const scenario_columns& out) {
         const run_spec& spec = *spec_;
