@@ -1,0 +1,381 @@
+// Parameter policies (capital::apply_policy) and their replay through the path cascade
+// (capital::run_threshold_schedule, capital::compare_policy): the rate limits hold on random
+// histories, the policy is the target without limits and still on a constant-volatility
+// history, the schedule run equals cascade::run when nothing changes, and bad input names its
+// function, field and value.
+#include <spiral/capital/parameter_policy.hpp>
+#include <spiral/capital/policy_replay.hpp>
+#include <spiral/cascade/book.hpp>
+#include <spiral/cascade/path.hpp>
+#include <spiral/cascade/synthetic.hpp>
+#include <spiral/core/random.hpp>
+#include <spiral/impact/exponential.hpp>
+#include <spiral/impact/linear.hpp>
+
+#include "support/throws.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <cstddef>
+#include <cstring>
+#include <limits>
+#include <vector>
+
+namespace capital = spiral::capital;
+namespace cascade = spiral::cascade;
+namespace impact = spiral::impact;
+using spiral::test::require_throws_naming;
+
+namespace {
+
+/// A random history: log-normal steps whose volatility switches between regimes.
+std::vector<double> random_prices(std::uint64_t seed, std::size_t n, double step_days) {
+    spiral::splitmix64 rng{seed};
+    std::vector<double> p{1000};
+    double vol = 0.5;
+    for (std::size_t k = 1; k < n; ++k) {
+        if (spiral::uniform_open(rng) < 0.05)
+            vol = 0.2 + 2.5 * spiral::uniform_open(rng);
+        p.push_back(p.back() *
+                    std::exp(vol * std::sqrt(step_days / 365) * spiral::standard_normal(rng)));
+    }
+    return p;
+}
+
+bool same_bits(double a, double b) {
+    return std::memcmp(&a, &b, sizeof a) == 0;
+}
+
+void require_same(const cascade::path_result& a, const cascade::path_result& b) {
+    REQUIRE(a.steps.size() == b.steps.size());
+    CHECK(same_bits(a.bad_debt, b.bad_debt));
+    CHECK(same_bits(a.collateral_seized, b.collateral_seized));
+    CHECK(same_bits(a.debt_repaid, b.debt_repaid));
+    CHECK(same_bits(a.final_price, b.final_price));
+    CHECK(a.liquidations == b.liquidations);
+    for (std::size_t k = 0; k < a.steps.size(); ++k) {
+        INFO("step " << k);
+        CHECK(same_bits(a.steps[k].time, b.steps[k].time));
+        CHECK(same_bits(a.steps[k].price, b.steps[k].price));
+        CHECK(same_bits(a.steps[k].collateral_seized, b.steps[k].collateral_seized));
+        CHECK(same_bits(a.steps[k].bad_debt, b.steps[k].bad_debt));
+        CHECK(a.steps[k].liquidations == b.steps[k].liquidations);
+    }
+}
+
+} // namespace
+
+TEST_CASE("apply_policy: rate limits, interval and bounds hold on random histories",
+          "[capital][policy]") {
+    spiral::splitmix64 rng{7};
+    for (int trial = 0; trial < 200; ++trial) {
+        const double step_days = trial % 2 == 0 ? 1.0 : 1.0 / 24;
+        const std::vector<double> prices =
+            random_prices(static_cast<std::uint64_t>(trial) + 1, 400, step_days);
+        const cascade::price_path path{prices, step_days};
+        capital::parameter_policy p;
+        p.target.vol_slope = 0.3 * spiral::uniform_open(rng);
+        p.target.lambda = 0.8 + 0.19 * spiral::uniform_open(rng);
+        p.limits.max_absolute_change = trial % 3 == 0 ? std::numeric_limits<double>::infinity()
+                                                      : 0.001 + 0.05 * spiral::uniform_open(rng);
+        p.limits.max_relative_change = trial % 5 == 0 ? std::numeric_limits<double>::infinity()
+                                                      : 0.001 + 0.1 * spiral::uniform_open(rng);
+        p.limits.min_interval_days = std::floor(5 * spiral::uniform_open(rng)) * step_days * 3;
+        p.limits.lower = 0.5 + 0.2 * spiral::uniform_open(rng);
+        p.limits.upper = p.limits.lower + 0.25 * spiral::uniform_open(rng);
+        p.limits.resolution = trial % 4 == 0 ? 0.0 : 1e-4;
+        p.initial = 0.5 * (p.limits.lower + p.limits.upper);
+        std::vector<double> util(prices.size());
+        for (double& u : util)
+            u = spiral::uniform_open(rng);
+        p.target.utilisation_slope = 0.2 * spiral::uniform_open(rng);
+        const capital::policy_path r = capital::apply_policy(p, path, {util});
+        INFO("trial " << trial);
+        REQUIRE(r.applied.size() == prices.size());
+        std::size_t u = 0;
+        double before = p.initial;
+        for (std::size_t k = 0; k < prices.size(); ++k) {
+            CHECK(r.applied[k] >= p.limits.lower);
+            CHECK(r.applied[k] <= p.limits.upper);
+            CHECK(r.target[k] >= p.limits.lower);
+            CHECK(r.target[k] <= p.limits.upper);
+            if (u < r.updates.size() && r.updates[u].point == k) {
+                const capital::parameter_update& up = r.updates[u];
+                CHECK(up.from == before);
+                CHECK(up.to == r.applied[k]);
+                CHECK(up.to != up.from);
+                const double change = std::abs(up.to - up.from);
+                CHECK(change <= p.limits.max_absolute_change * (1 + 1e-12));
+                CHECK(change <= p.limits.max_relative_change * up.from * (1 + 1e-12));
+                // Toward the target, never past it.
+                CHECK(std::abs(up.target - up.to) <= std::abs(up.target - up.from));
+                if (u > 0)
+                    CHECK(up.time - r.updates[u - 1].time >= p.limits.min_interval_days - 1e-9);
+                ++u;
+            } else {
+                CHECK(r.applied[k] == before);
+            }
+            before = r.applied[k];
+        }
+        CHECK(u == r.updates.size());
+    }
+}
+
+TEST_CASE("apply_policy: without limits the applied value is the target", "[capital][policy]") {
+    const std::vector<double> prices = random_prices(3, 300, 1.0);
+    capital::parameter_policy p;
+    p.limits.resolution = 0;
+    p.limits.lower = 0.01;
+    p.target.vol_slope = 0.2;
+    const capital::policy_path r = capital::apply_policy(p, {prices, 1.0}, {{}, 0.9});
+    for (std::size_t k = 0; k < prices.size(); ++k) {
+        const double expected = std::min(1.0, std::max(0.01, p.target(r.volatility[k], 0.9)));
+        CHECK(r.target[k] == expected);
+        CHECK(r.applied[k] == r.target[k]);
+    }
+    // The EWMA of squared log returns, annualised, written out.
+    double v = p.target.initial_vol * p.target.initial_vol;
+    for (std::size_t k = 1; k < prices.size(); ++k) {
+        const double ret = std::log(prices[k] / prices[k - 1]);
+        v = p.target.lambda * v + (1 - p.target.lambda) * ret * ret * 365;
+        CHECK(r.volatility[k] == Approx(std::sqrt(v)).epsilon(1e-12));
+    }
+}
+
+TEST_CASE("apply_policy: a constant-volatility history never moves the threshold",
+          "[capital][policy]") {
+    // Returns of +/- sigma sqrt(dt): every squared return is the variance the EWMA starts at.
+    const double sigma = 0.8, dt = 1.0 / 24;
+    std::vector<double> prices{1500};
+    for (int k = 1; k < 500; ++k)
+        prices.push_back(prices.back() * std::exp((k % 2 ? 1 : -1) * sigma * std::sqrt(dt / 365)));
+    capital::parameter_policy p; // reference_vol = initial_vol = 0.8, resolution 1 bp
+    p.target.vol_slope = 0.5;
+    p.limits.max_absolute_change = 0.005;
+    p.limits.min_interval_days = 1;
+    const capital::policy_path r = capital::apply_policy(p, {prices, dt});
+    CHECK(r.updates.empty());
+    for (double a : r.applied)
+        CHECK(a == p.initial);
+    for (double v : r.volatility)
+        CHECK(v == Approx(sigma).epsilon(1e-12));
+}
+
+TEST_CASE("apply_policy: the minimum interval and the largest step on a known history",
+          "[capital][policy]") {
+    // Calm, then a crash: the target falls far; the applied value walks down 50 bp per day.
+    std::vector<double> prices(30, 100.0);
+    for (std::size_t k = 10; k < 30; ++k)
+        prices[k] = (k % 2 ? 60.0 : 100.0);
+    capital::parameter_policy p;
+    p.target.initial_vol = 0;
+    p.target.reference_vol = 0;
+    p.target.vol_slope = 0.1;
+    p.initial = 0.825;
+    p.limits.max_absolute_change = 0.005;
+    p.limits.min_interval_days = 2;
+    p.limits.lower = 0.6;
+    const capital::policy_path r = capital::apply_policy(p, {prices, 1.0});
+    REQUIRE(r.updates.size() >= 5);
+    CHECK(r.updates[0].point == 11); // the first fall, 100 -> 60
+    for (std::size_t i = 1; i < r.updates.size(); ++i) {
+        CHECK(r.updates[i].point - r.updates[i - 1].point == 2);
+        CHECK(r.updates[i].to == Approx(r.updates[i].from - 0.005).margin(1e-12));
+    }
+    CHECK(r.limited_by_step == r.updates.size());
+    CHECK(r.held_by_interval > 0);
+}
+
+TEST_CASE("run_threshold_schedule: a constant schedule is one plain cascade::run",
+          "[capital][policy]") {
+    cascade::synthetic_book_params bp;
+    bp.positions = 3000;
+    bp.price = 1000;
+    bp.threshold_spread = 0;
+    bp.threshold = 0.8;
+    const cascade::book b = cascade::synthetic_book(bp);
+    const std::vector<double> prices = random_prices(11, 200, 1.0 / 24);
+    const cascade::price_path path{prices, 1.0 / 24};
+    const impact::exponential curve{1.0 / 20000};
+    const cascade::path_result plain = cascade::run(b, path, curve);
+    const std::vector<double> flat(prices.size(), 0.8);
+    const capital::schedule_run s = capital::run_threshold_schedule(b, path, curve, {}, flat);
+    CHECK(s.segments == 1);
+    CHECK(s.changes == 0);
+    require_same(s.result, plain);
+    CHECK(s.average_threshold == Approx(0.8).epsilon(1e-14));
+
+    // The book's own thresholds are replaced by the schedule's.
+    cascade::book other = b;
+    for (double& t : other.threshold)
+        t = 0.5;
+    require_same(capital::run_threshold_schedule(other, path, curve, {}, flat).result, plain);
+}
+
+TEST_CASE("run_threshold_schedule: cuts carry the book over exactly where the market has no "
+          "memory",
+          "[capital][policy]") {
+    // Without impact nothing but the book carries from one step to the next, so cutting the
+    // path anywhere changes nothing.
+    cascade::synthetic_book_params bp;
+    bp.positions = 2000;
+    bp.price = 1000;
+    const cascade::book b = cascade::synthetic_book(bp);
+    const std::vector<double> prices = random_prices(5, 300, 1.0 / 24);
+    const cascade::price_path path{prices, 1.0 / 24};
+    const impact::linear curve{0.0};
+    const std::vector<double> flat(prices.size(), 0.8);
+    const capital::schedule_run whole = capital::run_threshold_schedule(b, path, curve, {}, flat);
+    const std::vector<std::size_t> cuts{1, 50, 51, 120, 298};
+    const capital::schedule_run cut =
+        capital::run_threshold_schedule(b, path, curve, {}, flat, cuts);
+    CHECK(cut.segments == 6);
+    REQUIRE(whole.result.liquidations > 0);
+    CHECK(cut.result.liquidations == whole.result.liquidations);
+    CHECK(cut.result.bad_debt == Approx(whole.result.bad_debt).epsilon(1e-12));
+    CHECK(cut.result.collateral_seized == Approx(whole.result.collateral_seized).epsilon(1e-12));
+    CHECK(cut.result.steps.size() == whole.result.steps.size());
+    for (std::size_t k = 0; k < whole.result.steps.size(); ++k)
+        CHECK(cut.result.steps[k].time == Approx(whole.result.steps[k].time).epsilon(1e-12));
+
+    // A schedule: step k + 1 uses schedule[k]; a tighter threshold liquidates at least as much.
+    std::vector<double> tight = flat;
+    for (std::size_t k = 100; k < tight.size(); ++k)
+        tight[k] = 0.7;
+    const capital::schedule_run t = capital::run_threshold_schedule(b, path, curve, {}, tight);
+    CHECK(t.segments == 2);
+    CHECK(t.changes == 1);
+    CHECK(t.result.collateral_seized >= whole.result.collateral_seized);
+    CHECK(t.average_threshold < 0.8);
+    CHECK(t.average_borrowing_power < whole.average_borrowing_power);
+}
+
+TEST_CASE("compare_policy: a policy that never moves equals the static run", "[capital][policy]") {
+    cascade::synthetic_book_params bp;
+    bp.positions = 2000;
+    bp.price = 1000;
+    const cascade::book b = cascade::synthetic_book(bp);
+    const std::vector<double> prices = random_prices(9, 200, 1.0 / 24);
+    const cascade::price_path path{prices, 1.0 / 24};
+    const impact::exponential curve{1.0 / 10000};
+    capital::parameter_policy p;
+    p.target.vol_slope = 0; // the target is the base all along
+    p.target.base = 0.8;
+    p.initial = 0.8;
+    const capital::policy_comparison c = capital::compare_policy(p, 0.8, b, path, curve);
+    CHECK(c.policy.updates.empty());
+    require_same(c.with_policy.result, c.fixed.result);
+    require_same(c.fixed.result, cascade::run(cascade::book{b.collateral, b.debt,
+                                                            std::vector<double>(b.size(), 0.8)},
+                                              path, curve));
+
+    // A moving policy: both runs are cut at its updates.
+    p.target.vol_slope = 0.2;
+    p.limits.max_absolute_change = 0.01;
+    p.limits.min_interval_days = 0.25;
+    const capital::policy_comparison m = capital::compare_policy(p, 0.8, b, path, curve);
+    REQUIRE(!m.policy.updates.empty());
+    CHECK(m.with_policy.segments == m.fixed.segments);
+    CHECK(m.with_policy.changes > 0);
+    CHECK(m.fixed.changes == 0);
+}
+
+TEST_CASE("parameter policies: bad input names the function, field and value",
+          "[capital][policy]") {
+    const std::vector<double> prices{100, 90, 95};
+    const cascade::price_path path{prices, 1.0};
+    capital::parameter_policy p;
+    require_throws_naming(
+        [&] {
+            auto q = p;
+            q.limits.max_absolute_change = 0;
+            (void)capital::apply_policy(q, path);
+        },
+        {"capital::rate_limits", "max_absolute_change", "= 0"});
+    require_throws_naming(
+        [&] {
+            auto q = p;
+            q.limits.max_relative_change = -0.1;
+            (void)capital::apply_policy(q, path);
+        },
+        {"capital::rate_limits", "max_relative_change", "-0.1"});
+    require_throws_naming(
+        [&] {
+            auto q = p;
+            q.limits.min_interval_days = -1;
+            (void)capital::apply_policy(q, path);
+        },
+        {"capital::rate_limits", "min_interval_days", "-1"});
+    require_throws_naming(
+        [&] {
+            auto q = p;
+            q.limits.lower = 0.9;
+            q.limits.upper = 0.8;
+            (void)capital::apply_policy(q, path);
+        },
+        {"capital::rate_limits", "upper", "0.8"});
+    require_throws_naming(
+        [&] {
+            auto q = p;
+            q.initial = 0.005;
+            (void)capital::apply_policy(q, path);
+        },
+        {"capital::parameter_policy", "initial", "0.005"});
+    require_throws_naming(
+        [&] {
+            auto q = p;
+            q.target.lambda = 1;
+            (void)capital::apply_policy(q, path);
+        },
+        {"capital::policy_target", "lambda", "1"});
+    require_throws_naming(
+        [&] {
+            const std::vector<double> bad{100, -1, 95};
+            (void)capital::apply_policy(p, {bad, 1.0});
+        },
+        {"capital::apply_policy", "prices[1]", "-1"});
+    require_throws_naming(
+        [&] {
+            const std::vector<double> u{0.5, 1.5, 0.5};
+            (void)capital::apply_policy(p, path, {u});
+        },
+        {"capital::apply_policy", "utilisation.values[1]", "1.5"});
+    require_throws_naming(
+        [&] {
+            const std::vector<double> u{0.5, 0.5};
+            (void)capital::apply_policy(p, path, {u});
+        },
+        {"capital::apply_policy", "utilisation.values.size()", "2"});
+    const cascade::book b{{1, 1}, {50, 60}, {0.8, 0.8}};
+    const impact::linear curve{0.001};
+    require_throws_naming(
+        [&] {
+            const std::vector<double> s{0.8, 0, 0.8};
+            (void)capital::run_threshold_schedule(b, path, curve, {}, s);
+        },
+        {"capital::run_threshold_schedule", "schedule[1]", "= 0"});
+    require_throws_naming(
+        [&] {
+            const std::vector<double> s{0.8, 0.8};
+            (void)capital::run_threshold_schedule(b, path, curve, {}, s);
+        },
+        {"capital::run_threshold_schedule", "schedule.size()", "2"});
+    require_throws_naming(
+        [&] {
+            const std::vector<double> s{0.8, 0.8, 0.8};
+            const std::vector<std::size_t> cuts{2};
+            (void)capital::run_threshold_schedule(b, path, curve, {}, s, cuts);
+        },
+        {"capital::run_threshold_schedule", "cuts[0]", "2"});
+    require_throws_naming(
+        [&] {
+            cascade::path_rules pr;
+            pr.design = cascade::liquidation_design::dutch_auction;
+            const std::vector<double> s{0.8, 0.8, 0.8};
+            (void)capital::run_threshold_schedule(b, path, curve, pr, s);
+        },
+        {"capital::run_threshold_schedule", "rules.design"});
+    require_throws_naming([&] { (void)capital::compare_policy(p, 1.2, b, path, curve); },
+                          {"capital::compare_policy", "static_threshold", "1.2"});
+}
