@@ -31,8 +31,9 @@ struct schedule_run {
     std::size_t segments = 0;     ///< engine runs (1 for a constant schedule without cuts)
     std::size_t changes = 0;      ///< steps whose threshold differs from the previous step's
     double average_threshold = 0; ///< mean over steps of the threshold in force
-    /// Mean over steps of the borrowing power after the step: the book's collateral left times
-    /// the market price times the threshold in force (quote).
+    /// Mean over steps of the deposits' borrowing power after the step: the book's collateral
+    /// at the start times the market price times the threshold in force (quote). The collateral
+    /// is the start's, so that the figure measures the parameter, not what liquidations took.
     double average_borrowing_power = 0;
     double initial_borrowing_power = 0; ///< collateral times prices[0] times schedule[0]
 };
@@ -44,11 +45,14 @@ struct schedule_run {
 /// The engine takes one threshold per position for a whole run, so the path is cut into
 /// segments where the schedule changes (and at the points in `cuts`, 1 .. n - 2): each
 /// segment is one cascade::run from the book the previous one left (its final_positions),
-/// with the thresholds of the segment. Everything else the venue holds restarts at a cut:
-/// the curve's displaced volume (the market has recovered), the oracle (it starts from the
-/// segment's first price), keepers' queues. So compare schedules cut at the same points
-/// (compare_policy does): a constant schedule without cuts is one plain cascade::run, bit for
-/// bit (tested). Requires `pr.design == keepers` (auctions would be cut mid-flight) and no
+/// with the thresholds of the segment. A recovering curve (impact::resilient) carries its
+/// displaced volume across a cut, decayed as in one run; what the engine keeps inside restarts
+/// at a cut: until the segment's first sale the market reads the exogenous price (the engine
+/// applies impact only once it has sold), a curve that does not recover forgets what was sold,
+/// the oracle starts from the segment's first price, keepers' queues empty. So compare
+/// schedules cut at the same points (compare_policy does): a constant schedule without cuts is
+/// one plain cascade::run, bit for bit, and with a curve of no impact any cuts give the uncut
+/// run (tested). Requires `pr.design == keepers` (auctions would be cut mid-flight) and no
 /// oracle sources (they are indexed by the whole path). Throws spiral::invalid_argument naming
 /// "capital::run_threshold_schedule", the field, the index and the value.
 template <impact_curve<double> C>
@@ -97,6 +101,10 @@ schedule_run run_threshold_schedule(const cascade::book& b, const cascade::price
     cascade::path_workspace ws;
     std::vector<double> c_out(book.size()), d_out(book.size());
     double threshold_sum = 0, power_sum = 0;
+    // A recovering curve carries its displaced volume across cuts, decayed as one run would.
+    C start_curve = curve;
+    bool traded = false;
+    const double deposits = collateral;
     for (std::size_t s = 0; s < starts.size(); ++s) {
         const std::size_t a = starts[s];
         const std::size_t last = s + 1 < starts.size() ? starts[s + 1] : n - 1;
@@ -109,21 +117,33 @@ schedule_run run_threshold_schedule(const cascade::book& b, const cascade::price
                                 path.debt_prices.empty() ? std::span<const double>{}
                                                          : path.debt_prices.subspan(a, len)};
         std::fill(book.threshold.begin(), book.threshold.end(), schedule[a]);
+        if constexpr (cascade::detail::recovering_curve<C>) {
+            if (a > 0 && traded)
+                start_curve.decay(path.step_length(a + 1));
+        }
         const cascade::path_result part =
-            cascade::run(book, sub, curve, pr, cascade::position_columns{c_out, d_out}, ws);
+            cascade::run(book, sub, start_curve, pr, cascade::position_columns{c_out, d_out}, ws);
         ++out.segments;
         if (s == 0) {
             res.initial_collateral = part.initial_collateral;
             res.initial_debt = part.initial_debt;
         }
         const double t0 = path.time(a);
-        for (cascade::step_record rec : part.steps) {
+        for (std::size_t j = 0; j < part.steps.size(); ++j) {
+            cascade::step_record rec = part.steps[j];
+            if constexpr (cascade::detail::recovering_curve<C>) {
+                if (j > 0 && traded)
+                    start_curve.decay(path.step_length(a + j + 1));
+                if (rec.collateral_sold > 0) {
+                    start_curve.displaced += rec.collateral_sold;
+                    traded = true;
+                }
+            }
             if (a > 0)
                 rec.time += t0;
             cascade::detail::add_step(res, rec);
-            collateral -= rec.collateral_seized;
             threshold_sum += schedule[a];
-            power_sum += collateral * rec.price * schedule[a];
+            power_sum += deposits * rec.price * schedule[a];
             res.steps.push_back(rec);
         }
         res.final_price = part.final_price;
