@@ -11,6 +11,7 @@
 #include <spiral/core/random.hpp>
 #include <spiral/impact/exponential.hpp>
 #include <spiral/impact/linear.hpp>
+#include <spiral/impact/resilient.hpp>
 
 #include "support/throws.hpp"
 
@@ -249,6 +250,32 @@ TEST_CASE("run_threshold_schedule: cuts carry the book over exactly where the ma
     CHECK(t.result.collateral_seized >= whole.result.collateral_seized);
     CHECK(t.average_threshold < 0.8);
     CHECK(t.average_borrowing_power < whole.average_borrowing_power);
+}
+
+TEST_CASE("run_threshold_schedule: a recovering curve, cut before its first sale, is the uncut "
+          "run",
+          "[capital][policy]") {
+    // Flat, then a fall: nothing is sold before the fall, so cuts there restart nothing that
+    // one run would have kept; the curve's displaced volume is carried (zero) across them.
+    std::vector<double> prices(120, 1000.0);
+    for (std::size_t k = 60; k < prices.size(); ++k)
+        prices[k] = 1000.0 * std::exp(-0.004 * static_cast<double>(k - 59));
+    cascade::synthetic_book_params bp;
+    bp.positions = 2000;
+    bp.price = 1000;
+    bp.threshold_spread = 0;
+    const cascade::book b = cascade::synthetic_book(bp);
+    const cascade::price_path path{prices, 1.0 / 24};
+    const impact::resilient curve{impact::exponential{1.0 / 5000}, 2.0};
+    const std::vector<double> flat(prices.size(), bp.threshold);
+    const capital::schedule_run whole = capital::run_threshold_schedule(b, path, curve, {}, flat);
+    REQUIRE(whole.result.steps[58].liquidations == 0);
+    REQUIRE(whole.result.liquidations > 0);
+    const std::vector<std::size_t> cuts{10, 30, 59};
+    const capital::schedule_run cut =
+        capital::run_threshold_schedule(b, path, curve, {}, flat, cuts);
+    CHECK(cut.segments == 4);
+    require_same(cut.result, whole.result);
 }
 
 TEST_CASE("compare_policy: a policy that never moves equals the static run", "[capital][policy]") {

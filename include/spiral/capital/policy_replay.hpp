@@ -47,8 +47,9 @@ struct schedule_run {
 /// segment is one cascade::run from the book the previous one left (its final_positions),
 /// with the thresholds of the segment. A recovering curve (impact::resilient) carries its
 /// displaced volume across a cut, decayed as in one run; what the engine keeps inside restarts
-/// at a cut: until the segment's first sale the market reads the exogenous price (the engine
-/// applies impact only once it has sold), a curve that does not recover forgets what was sold,
+/// at a cut: until the segment's first sale the market reads the exogenous price and the
+/// carried volume does not decay (the engine applies and decays impact only once it has sold
+/// itself), a curve that does not recover forgets what was sold,
 /// the oracle starts from the segment's first price, keepers' queues empty. So compare
 /// schedules cut at the same points (compare_policy does): a constant schedule without cuts is
 /// one plain cascade::run, bit for bit, and with a curve of no impact any cuts give the uncut
@@ -128,7 +129,6 @@ schedule_run run_threshold_schedule(const cascade::book& b, const cascade::price
             res.initial_collateral = part.initial_collateral;
             res.initial_debt = part.initial_debt;
         }
-        const double t0 = path.time(a);
         for (std::size_t j = 0; j < part.steps.size(); ++j) {
             cascade::step_record rec = part.steps[j];
             if constexpr (cascade::detail::recovering_curve<C>) {
@@ -139,8 +139,7 @@ schedule_run run_threshold_schedule(const cascade::book& b, const cascade::price
                     traded = true;
                 }
             }
-            if (a > 0)
-                rec.time += t0;
+            rec.time = path.time(a + j + 1); // from the path's start, not the segment's
             cascade::detail::add_step(res, rec);
             threshold_sum += schedule[a];
             power_sum += deposits * rec.price * schedule[a];
