@@ -243,7 +243,9 @@ TEST_CASE("stress::run_multi_parallel: stopping returns a prefix of the serial r
     const std::size_t got =
         stress::run_multi_parallel(m.book, terms_span(m.terms), m.model, curves_span(m.curves), {},
                                    m.spec, par.columns(), control);
-    CHECK(got >= 40);
+    // Not got >= 40: 40 scenarios done need not be the first 40 (another thread's chunk may
+    // still be running when the stop comes; the run returns the completed prefix). Seen under
+    // ASan: 20.
     CHECK(got < m.spec.scenarios);
     CHECK(same_columns(serial, par, got));
     stop = true;
