@@ -1030,9 +1030,20 @@ private:
         const std::string section(section_of(name));
         if (!k) {
             const std::string where = table.empty() ? "[" + section + "]" : "[[asset]]";
+            // A frontier's parameter sets replace three of the rules: say which key sets them.
+            std::string hint;
+            if (is_frontier_mode(mode_))
+                for (const auto& [rule, axis] :
+                     {std::pair<std::string_view, std::string_view>{"rules.bonus",
+                                                                    "frontier.bonuses"},
+                      {"rules.close_factor", "frontier.close_factors"},
+                      {"rules.max_collateral_per_step", "frontier.max_collateral_per_step"}})
+                    if (name == rule)
+                        hint = "; each parameter set gives it: list its values in " +
+                               std::string(axis);
             fail(line, "unknown key '" + name + "'" + (table.empty() ? "" : " in " + table) +
                            " (the keys of " + where + " are: " + keys_of(section) + "; see " +
-                           help_command() + ")");
+                           help_command() + ")" + hint);
         }
         lines[name] = line;
         const std::string label = "key '" + name + "'" + (table.empty() ? "" : " of " + table);
