@@ -632,11 +632,11 @@ inline std::string conditions_text(const key_spec& k) {
 /// The reference printed by --help-config: every section and key of `mode`.
 inline std::string reference_text(tool_mode mode = tool_mode::stress) {
     std::ostringstream out;
-    out << "Configuration file (TOML). Every key is optional ("
-        << (mode == tool_mode::backtest ? "but history.file"
-            : is_frontier_mode(mode)    ? "and has a default"
-                                        : "but asset.name and asset.spot")
-        << ");\nits default is shown. Unknown keys, wrong types and values outside the domain "
+    out << "Configuration file (TOML). Every key is optional"
+        << (mode == tool_mode::backtest ? " (but history.file)"
+            : is_frontier_mode(mode)    ? ""
+                                        : " (but asset.name and asset.spot)")
+        << ";\nits default is shown. Unknown keys, wrong types and values outside the domain "
            "are\nerrors (exit 2).\n";
     std::string_view section;
     for (const key_spec& k : keys(mode)) {

@@ -279,6 +279,11 @@ inline void write_frontier_plot(const std::filesystem::path& dir, frontier_recor
        << r.result.scenarios << " scenarios'\n"
        << "set xlabel 'VaR95 of the net insolvent value (quote)'\n"
        << "set ylabel 'efficiency: borrowing power (quote)'\nset grid\nset key bottom right\n";
+    double widest = 0;
+    for (const auto& p : r.result.points)
+        widest = std::max(widest, p.risk.var95.value);
+    if (widest == 0) // every VaR95 is 0: a range gnuplot need not widen (and warn about)
+        gp << "set xrange [-1:1]\n";
     gp << "$all << EOD\n";
     for (const auto& p : r.result.points)
         gp << p.risk.var95.value << ' ' << p.efficiency << '\n';
