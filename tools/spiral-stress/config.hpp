@@ -834,6 +834,11 @@ public:
     bool used(const key_spec& k) const {
         if (mode_ == tool_mode::backtest)
             return true;
+        // A frontier's alternatives: the one given, not the other's default (both is an error).
+        if (k.name == "frontier.threshold_scales")
+            return reals("frontier.thresholds").empty();
+        if (k.name == "frontier.appetites")
+            return reals("frontier.budgets").empty();
         if (k.type == key_type::reals) // [] is not a TOML list it reads back
             return !reals(k.name).empty();
         if (text("model.kind") != "garch")
