@@ -13,6 +13,7 @@
 #include <spiral/stress/merton.hpp>
 #include <spiral/stress/run_spec.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
