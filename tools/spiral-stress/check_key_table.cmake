@@ -2,9 +2,15 @@
 # the markers below) is what `spiral-stress --help-config-markdown` prints, so the documentation
 # and the program's one key table cannot drift apart.
 # With -DMODE=backtest: the table of `spiral-stress backtest --help-config-markdown`, between
-# the backtest markers (ctest spiral_stress_backtest_docs_key_table).
-#   cmake -DPROGRAM=<spiral-stress> -DDOC=<docs/stress.md> [-DMODE=backtest] -P check_key_table.cmake
-if(MODE STREQUAL "backtest")
+# the backtest markers (ctest spiral_stress_backtest_docs_key_table); with -DMODE=frontier, of
+# `spiral-stress frontier --help-config-markdown` (the keys of frontier and recommend) between
+# the frontier markers (ctest spiral_stress_frontier_docs_key_table).
+#   cmake -DPROGRAM=<spiral-stress> -DDOC=<docs/stress.md> [-DMODE=backtest|frontier] -P check_key_table.cmake
+if(MODE STREQUAL "frontier")
+    set(_begin "<!-- spiral-stress frontier keys: begin (spiral-stress frontier --help-config-markdown) -->\n")
+    set(_end "<!-- spiral-stress frontier keys: end -->")
+    set(_command "${PROGRAM}" frontier --help-config-markdown)
+elseif(MODE STREQUAL "backtest")
     set(_begin "<!-- spiral-stress backtest keys: begin (spiral-stress backtest --help-config-markdown) -->\n")
     set(_end "<!-- spiral-stress backtest keys: end -->")
     set(_command "${PROGRAM}" backtest --help-config-markdown)

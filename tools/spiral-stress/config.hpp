@@ -100,9 +100,21 @@ inline std::vector<std::string_view> split(std::string_view s, char sep = '|') {
 
 } // namespace detail
 
-/// What the command runs: a stress test (spiral-stress CONFIG) or a margin backtest
-/// (spiral-stress backtest CONFIG); each reads its own table of keys.
-enum class tool_mode { stress, backtest };
+/// What the command runs: a stress test (spiral-stress CONFIG), a margin backtest
+/// (spiral-stress backtest CONFIG), a capital-efficiency frontier (spiral-stress frontier
+/// CONFIG) or its recommendations (spiral-stress recommend CONFIG); each reads its own table of
+/// keys (frontier and recommend read the same one).
+enum class tool_mode { stress, backtest, frontier, recommend };
+
+/// True for the modes that evaluate a frontier of parameter sets.
+inline bool is_frontier_mode(tool_mode m) {
+    return m == tool_mode::frontier || m == tool_mode::recommend;
+}
+
+/// The section of a key ("book" of "book.kind").
+inline std::string_view section_of(std::string_view name) {
+    return name.substr(0, name.find('.'));
+}
 
 /// The table: every key spiral-stress reads. Paths are relative to the config file.
 inline const std::vector<key_spec>& stress_keys() {
@@ -385,8 +397,98 @@ inline const std::vector<key_spec>& backtest_keys() {
     return table;
 }
 
+/// The table of spiral-stress frontier and recommend: the single-asset keys of the stress
+/// table (the same definitions) but those a parameter set replaces (rules.bonus,
+/// rules.close_factor, rules.max_collateral_per_step) and the stress run's outputs, then the
+/// [frontier] grid and its [output].
+inline const std::vector<key_spec>& frontier_keys() {
+    using V = std::vector<double>;
+    using S = std::vector<std::string>;
+    static const std::vector<key_spec> table = [] {
+        std::vector<key_spec> t;
+        for (key_spec k : stress_keys()) {
+            const std::string_view section = section_of(k.name);
+            if (section == "asset" || section == "output" || k.books == multi_asset_books ||
+                k.only_for == "correlated_gbm" || k.name == "rules.bonus" ||
+                k.name == "rules.close_factor" || k.name == "rules.max_collateral_per_step" ||
+                k.name == "run.confidence")
+                continue;
+            k.books = {}; // every book of a frontier holds one collateral asset
+            if (k.name == "book.kind") {
+                k.choices = single_asset_books;
+                k.doc = "where the positions come from: a synthetic book (cascade::synthetic_book) "
+                        "or a CSV file";
+            } else if (k.name == "book.file") {
+                k.only_for = "csv";
+                k.doc = "CSV with the columns collateral (asset units), debt (quote), threshold "
+                        "(in (0, 1]), in any order; other columns are read past";
+            } else if (k.name == "model.kind") {
+                k.choices = "gbm|merton|student_t|garch|bootstrap|replay";
+                k.doc = "the scenario generator (spiral::stress models)";
+            } else if (k.name == "model.degrees_of_freedom") {
+                k.only_for = "student_t|garch";
+                k.doc = "nu of the Student-t returns (garch: of its innovations when innovations = "
+                        "\"student_t\"); scaled to unit variance";
+            } else if (k.name == "run.threads") {
+                k.doc = "worker threads of capital::evaluate_frontier_parallel";
+            } else if (k.name == "run.scenarios") {
+                k.doc = "number of scenarios N (the same ones for every parameter set)";
+            }
+            t.push_back(k);
+        }
+        // clang-format off
+        const std::vector<key_spec> own = {
+            // [frontier]: the grid is every combination of the five lists
+            {"frontier.threshold_scales", key_type::reals, V{1.0}, positive, {}, {},
+             "grid axis: multipliers of each position's liquidation threshold (t' = scale x t)"},
+            {"frontier.thresholds", key_type::reals, V{}, unit_left_open, {}, {},
+             "grid axis: absolute liquidation thresholds given to every position, instead of "
+             "threshold_scales", "[]: use threshold_scales"},
+            {"frontier.bonuses", key_type::reals, V{0.05}, non_negative, {}, {},
+             "grid axis: liquidation bonuses"},
+            {"frontier.close_factors", key_type::reals, V{0.5}, unit_left_open, {}, {},
+             "grid axis: shares of the debt one liquidation repays"},
+            {"frontier.max_collateral_per_step", key_type::reals, V{inf},
+             {0, inf, true, false, true}, {}, {},
+             "grid axis: most collateral liquidated per step (asset units)", "inf: no cap"},
+            {"frontier.debt_ceilings", key_type::reals, V{inf}, {0, inf, true, false, true}, {}, {},
+             "grid axis: most total debt the book may hold (quote; the book is scaled down to it)",
+             "inf: no ceiling"},
+            {"frontier.book_response", key_type::text, std::string("relever"), {},
+             "relever|fixed|share", {},
+             "how borrowers answer a new threshold (capital::book_response): keep their health "
+             "factors, keep their debt, or a share of the debt follows the threshold"},
+            {"frontier.response_share", key_type::real, 0.5, unit_closed, {}, "share",
+             "share of the debt that follows the threshold: d' = d ((1 - share) + share t' / t)"},
+            {"frontier.appetites", key_type::texts, S{"conservative", "moderate", "aggressive"}, {},
+             "conservative|moderate|aggressive", {},
+             "named risk appetites to recommend at (VaR95 <= 0.1%, 0.5%, 2% of the debt)"},
+            {"frontier.budgets", key_type::reals, V{}, unit_open, {}, {},
+             "VaR budgets to recommend at, as shares of the debt (VaR95 / debt <= budget), "
+             "instead of the appetites", "[]: the appetites"},
+            {"frontier.smart_ltv_confidence", key_type::real, 2.0, positive, {}, {},
+             "c of the SmartLTV baseline (standard deviations of the price fall)"},
+            {"frontier.smart_ltv_volatility", key_type::real, 0.0, non_negative, {}, {},
+             "sigma of the SmartLTV baseline: the collateral's volatility over the run's horizon",
+             "0: the standard deviation of log(final / spot) over the run's scenarios"},
+            // [output]
+            {"output.directory", key_type::text, std::string("frontier-report"), {}, {}, {},
+             "where report.md, frontier.csv (recommend: recommendations.csv) and the plot go "
+             "(created)"},
+            {"output.plots", key_type::boolean, true, {}, {}, {},
+             "draw frontier.png with gnuplot (skipped when gnuplot is missing)"},
+        };
+        // clang-format on
+        t.insert(t.end(), own.begin(), own.end());
+        return t;
+    }();
+    return table;
+}
+
 /// The keys of `mode`.
 inline const std::vector<key_spec>& keys(tool_mode mode = tool_mode::stress) {
+    if (is_frontier_mode(mode))
+        return frontier_keys();
     return mode == tool_mode::backtest ? backtest_keys() : stress_keys();
 }
 
@@ -398,13 +500,11 @@ inline const key_spec* find_key(std::string_view name, tool_mode mode = tool_mod
     return nullptr;
 }
 
-inline std::string_view section_of(std::string_view name) {
-    return name.substr(0, name.find('.'));
-}
-
 /// The key whose value selects the keys of `section` that apply (only_for): <section>.kind,
 /// or for an [[asset]] table its impact curve.
 inline std::string kind_key(std::string_view section) {
+    if (section == "frontier")
+        return "frontier.book_response";
     return section == "asset" ? std::string("asset.impact") : std::string(section) + ".kind";
 }
 
@@ -532,9 +632,11 @@ inline std::string conditions_text(const key_spec& k) {
 /// The reference printed by --help-config: every section and key of `mode`.
 inline std::string reference_text(tool_mode mode = tool_mode::stress) {
     std::ostringstream out;
-    out << "Configuration file (TOML). Every key is optional ("
-        << (mode == tool_mode::backtest ? "but history.file" : "but asset.name and asset.spot")
-        << ");\nits default is shown. Unknown keys, wrong types and values outside the domain "
+    out << "Configuration file (TOML). Every key is optional"
+        << (mode == tool_mode::backtest ? " (but history.file)"
+            : is_frontier_mode(mode)    ? ""
+                                        : " (but asset.name and asset.spot)")
+        << ";\nits default is shown. Unknown keys, wrong types and values outside the domain "
            "are\nerrors (exit 2).\n";
     std::string_view section;
     for (const key_spec& k : keys(mode)) {
@@ -578,6 +680,11 @@ public:
     explicit config(tool_mode mode = tool_mode::stress) : mode_(mode) {
         for (const key_spec& k : table())
             values_[std::string(k.name)] = k.fallback;
+        // A frontier reuses the stress builders: the stress keys it does not read from the
+        // file (those a parameter set replaces) keep their defaults here, out of its table.
+        if (is_frontier_mode(mode))
+            for (const key_spec& k : stress_keys())
+                values_.try_emplace(std::string(k.name), k.fallback);
     }
 
     /// Reads `path` as a configuration of `mode`: throws input_error "FILE:LINE: ..." on the
@@ -612,6 +719,9 @@ public:
                     hint = "; [" + section + "] is a section of " +
                            (backtest ? "a stress run: spiral-stress CONFIG"
                                      : "a margin backtest: spiral-stress backtest CONFIG");
+                else if (section == "frontier")
+                    hint = "; [frontier] is a section of spiral-stress frontier CONFIG and "
+                           "spiral-stress recommend CONFIG";
                 c.fail(line, "unknown section '[" + section + "]' (the sections are " +
                                  c.sections() + "; see " + c.help_command() + ")" + hint);
             }
@@ -722,10 +832,15 @@ public:
     /// the file; one that is not has no garch_start): the echo leaves them out so that it can be
     /// run again.
     bool used(const key_spec& k) const {
-        if (mode_ != tool_mode::stress)
+        if (mode_ == tool_mode::backtest)
             return true;
-        if (k.name == "model.correlation")
-            return !reals("model.correlation").empty(); // [] is not a TOML list it reads back
+        // A frontier's alternatives: the one given, not the other's default (both is an error).
+        if (k.name == "frontier.threshold_scales")
+            return reals("frontier.thresholds").empty();
+        if (k.name == "frontier.appetites")
+            return reals("frontier.budgets").empty();
+        if (k.type == key_type::reals) // [] is not a TOML list it reads back
+            return !reals(k.name).empty();
         if (text("model.kind") != "garch")
             return true;
         const bool fitted = !text("model.history").empty();
@@ -864,8 +979,16 @@ private:
 
     /// The command that lists this mode's keys.
     std::string help_command() const {
-        return mode_ == tool_mode::backtest ? "spiral-stress backtest --help-config"
-                                            : "spiral-stress --help-config";
+        switch (mode_) {
+        case tool_mode::backtest:
+            return "spiral-stress backtest --help-config";
+        case tool_mode::frontier:
+        case tool_mode::recommend:
+            return "spiral-stress frontier --help-config";
+        case tool_mode::stress:
+            break;
+        }
+        return "spiral-stress --help-config";
     }
 
     [[noreturn]] void fail(std::size_t line, const std::string& what) const {
@@ -912,9 +1035,20 @@ private:
         const std::string section(section_of(name));
         if (!k) {
             const std::string where = table.empty() ? "[" + section + "]" : "[[asset]]";
+            // A frontier's parameter sets replace three of the rules: say which key sets them.
+            std::string hint;
+            if (is_frontier_mode(mode_))
+                for (const auto& [rule, axis] :
+                     {std::pair<std::string_view, std::string_view>{"rules.bonus",
+                                                                    "frontier.bonuses"},
+                      {"rules.close_factor", "frontier.close_factors"},
+                      {"rules.max_collateral_per_step", "frontier.max_collateral_per_step"}})
+                    if (name == rule)
+                        hint = "; each parameter set gives it: list its values in " +
+                               std::string(axis);
             fail(line, "unknown key '" + name + "'" + (table.empty() ? "" : " in " + table) +
                            " (the keys of " + where + " are: " + keys_of(section) + "; see " +
-                           help_command() + ")");
+                           help_command() + ")" + hint);
         }
         lines[name] = line;
         const std::string label = "key '" + name + "'" + (table.empty() ? "" : " of " + table);

@@ -2,6 +2,8 @@
 //
 //   spiral-stress [options] CONFIG
 //   spiral-stress backtest [options] CONFIG
+//   spiral-stress frontier [options] CONFIG
+//   spiral-stress recommend [options] CONFIG
 //
 // Reads CONFIG (every key: spiral-stress --help-config), runs the scenarios on every core
 // (stress::run_parallel, oneTBB; a multi-asset book: stress::run_multi_parallel), and writes
@@ -11,12 +13,20 @@
 //
 // spiral-stress backtest reads a configuration of its own keys (spiral-stress backtest
 // --help-config): margin models backtested on a price history (backtest.hpp).
+//
+// spiral-stress frontier and spiral-stress recommend read the stress keys of a single-asset
+// book and a [frontier] grid of parameter sets (spiral-stress frontier --help-config): every
+// set on the same scenarios (capital::evaluate_frontier_parallel), the efficient set and, for
+// recommend, the most efficient set within each VaR budget and the SmartLTV baseline
+// (frontier.hpp).
 #include "backtest.hpp"
 #include "choices.hpp"
 #include "config.hpp"
+#include "frontier.hpp"
 #include "report.hpp"
 #include "steps.hpp"
 
+#include <spiral/capital/frontier_parallel.hpp>
 #include <spiral/stress/engine_multi.hpp>
 #include <spiral/stress/metrics.hpp>
 #include <spiral/stress/parallel.hpp>
@@ -113,7 +123,7 @@ auto in_section(const config& cfg, const std::string& section, Build&& build) {
             field = field.substr(0, field.find('['));
             for (const std::string& s : {section, std::string("stress"), std::string("run")}) {
                 const std::string key = s + "." + field;
-                if (find_key(key) && cfg.given(key))
+                if (cfg.has_key(key) && cfg.given(key))
                     cfg.fail_key(key, message);
             }
         }
@@ -267,6 +277,161 @@ int run_multi_asset(const config& cfg, run_record& rec, bool quiet) {
         });
 }
 
+/// The [frontier] key a parameter set's field comes from ("sets.bonus" -> frontier.bonuses).
+std::string frontier_key(const config& cfg, const std::string& field) {
+    if (field == "sets.threshold_scale")
+        return cfg.reals("frontier.thresholds").empty() ? "frontier.threshold_scales"
+                                                        : "frontier.thresholds";
+    if (field == "sets.threshold")
+        return "frontier.thresholds";
+    if (field == "sets.bonus")
+        return "frontier.bonuses";
+    if (field == "sets.close_factor")
+        return "frontier.close_factors";
+    if (field == "sets.max_collateral_per_step")
+        return "frontier.max_collateral_per_step";
+    if (field == "sets.debt_ceiling")
+        return "frontier.debt_ceilings";
+    if (field == "response.share")
+        return "frontier.response_share";
+    return {};
+}
+
+std::string response_text(const config& cfg) {
+    const std::string& r = cfg.text("frontier.book_response");
+    if (r == "fixed")
+        return "fixed (the book stays as it is)";
+    if (r == "share")
+        return "share " + fmt(cfg.real("frontier.response_share")) +
+               " (that share of the debt follows the threshold)";
+    return "relever (every borrower keeps their health factor: debt follows the threshold)";
+}
+
+/// spiral-stress frontier / recommend CONFIG: every parameter set of the [frontier] grid on the
+/// same scenarios, the efficient set, the recommendations and (recommend) SmartLTV.
+int run_frontier_mode(const options& opt, tool_mode mode) {
+    config cfg = config::read(opt.config_file, mode);
+    if (opt.scenarios)
+        cfg.override_value("run.scenarios", *opt.scenarios);
+    if (opt.seed)
+        cfg.override_value("run.seed", *opt.seed);
+    if (opt.threads)
+        cfg.override_value("run.threads", *opt.threads);
+    if (opt.output)
+        cfg.override_value("output.directory", *opt.output);
+    const bool quiet = opt.quiet;
+    const char* name = mode == tool_mode::recommend ? "recommend" : "frontier";
+
+    frontier_record rec;
+    rec.cfg = &cfg;
+    rec.mode = mode;
+    rec.started = utc_now();
+    const cascade::book book = in_section(cfg, "book", [&] { return build_book(cfg, rec.book); });
+    rec.positions = book.size();
+    const cascade::path_rules rules = in_section(cfg, "rules", [&] { return build_rules(cfg); });
+    const any_curve curve = in_section(cfg, "impact", [&] { return build_curve(cfg, rec.curve); });
+    model_choice model;
+    in_section(cfg, "model", [&] {
+        build_model(cfg, model);
+        return 0;
+    });
+    rec.model = model.description;
+    const stress::run_spec spec = in_section(cfg, "run", [&] { return build_spec(cfg); });
+    rec.sets = build_sets(cfg);
+    const capital::frontier_options frontier_opts = build_frontier_options(cfg);
+    rec.response = response_text(cfg);
+    rec.budgets = build_budgets(cfg);
+    for (std::size_t i = 0; i < book.size(); ++i) {
+        rec.base_debt += book.debt[i];
+        rec.base_collateral_value += book.collateral[i] * spec.path.spot;
+    }
+    const std::filesystem::path dir = example::output_directory(cfg.text("output.directory"));
+
+    progress_printer progress(quiet);
+    stress::run_control control;
+    control.stop = &stop_requested;
+    control.threads = static_cast<unsigned>(cfg.integer("run.threads"));
+    control.progress = [&progress](std::size_t done, std::size_t total) { progress(done, total); };
+    rec.threads =
+        control.threads > 0 ? control.threads : std::max(1u, std::thread::hardware_concurrency());
+    rec.requested = spec.scenarios;
+    if (!quiet)
+        std::fprintf(stderr,
+                     "spiral-stress %s: %zu parameter sets x %zu scenarios of %zu steps, %zu "
+                     "positions, %u threads\n",
+                     name, rec.sets.size(), spec.scenarios, spec.path.steps, book.size(),
+                     rec.threads);
+    std::signal(SIGINT, on_interrupt);
+    const auto t0 = std::chrono::steady_clock::now();
+    try {
+        rec.result = capital::evaluate_frontier_parallel(book, rec.sets, frontier_opts, model.model,
+                                                         curve, rules, spec, control);
+    } catch (const spiral::invalid_argument& e) {
+        // A set the library rejects (a threshold scale that takes a book row's threshold
+        // past 1, ...): named by its [frontier] key when the message names the set's field.
+        const std::string message = e.what();
+        const std::size_t equals = message.find(" = ");
+        const std::size_t colon =
+            equals == std::string::npos ? std::string::npos : message.rfind(": ", equals);
+        if (colon != std::string::npos) {
+            std::string field = message.substr(colon + 2, equals - colon - 2);
+            field = field.substr(0, field.find('['));
+            const std::string key = frontier_key(cfg, field);
+            if (!key.empty())
+                cfg.fail_key(key, message);
+        }
+        throw input_error(cfg.file() + ": [frontier]: " + message);
+    }
+    rec.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    const std::size_t completed = rec.result.scenarios;
+    rec.interrupted = stop_requested.load() || completed < spec.scenarios;
+    if (completed == 0) {
+        std::fprintf(stderr,
+                     "spiral-stress: interrupted before any scenario completed; no report\n");
+        return exit_interrupted;
+    }
+    if (rec.interrupted)
+        std::fprintf(stderr,
+                     "spiral-stress: interrupted after %zu of %zu scenarios; writing the "
+                     "report for those\n",
+                     completed, spec.scenarios);
+
+    rec.pareto = capital::pareto_front(rec.result);
+    for (const budget_choice& b : rec.budgets)
+        rec.recommendations.push_back(capital::recommend(rec.result, b.budget));
+    if (mode == tool_mode::recommend)
+        rec.smart = smart_ltv_for(cfg, model.model, curve, spec, rec.base_debt,
+                                  cfg.reals("frontier.bonuses"));
+
+    write_frontier_csv(dir, rec);
+    if (mode == tool_mode::recommend)
+        write_recommendations_csv(dir, rec);
+    if (cfg.flag("output.plots")) {
+        if (example::has_gnuplot())
+            write_frontier_plot(dir, rec, quiet);
+        else
+            std::fprintf(stderr,
+                         "spiral-stress: gnuplot not found (Debian: gnuplot-nox): no plots\n");
+    }
+    write_frontier_report(dir, rec);
+
+    std::printf("%zu parameter sets on %zu scenarios: %zu on the efficient set\n", rec.sets.size(),
+                completed, rec.pareto.size());
+    for (std::size_t k = 0; k < rec.budgets.size(); ++k) {
+        const capital::recommendation& x = rec.recommendations[k];
+        if (x.index == capital::recommendation::no_point)
+            std::printf("%s (VaR95 <= %g%% of debt): no set qualifies\n",
+                        rec.budgets[k].name.c_str(), 100 * x.budget);
+        else
+            std::printf("%s (VaR95 <= %g%% of debt): set %zu, efficiency %.6g, VaR95 %.4g%% of "
+                        "debt, bound by %s\n",
+                        rec.budgets[k].name.c_str(), 100 * x.budget, x.index, x.efficiency,
+                        100 * x.var95_share, binding_text(x.binding));
+    }
+    std::printf("wrote %s\n", (dir / "report.md").string().c_str());
+    return rec.interrupted || stop_requested.load() ? exit_interrupted : 0;
+}
+
 int run(const options& opt) {
     config cfg = config::read(opt.config_file);
     if (opt.scenarios)
@@ -333,7 +498,9 @@ int main(int argc, char** argv) {
                    "--help-config.\nSections: [book] [[asset]] [rules] [impact] [model] [stress] "
                    "[run] [output]; a multi-asset book (book.kind = \"multi_asset\") has one "
                    "[[asset]] table per collateral asset.\nMargin backtests: spiral-stress "
-                   "backtest CONFIG (its keys: spiral-stress backtest --help).\nExit codes: 0 "
+                   "backtest CONFIG (its keys: spiral-stress backtest --help).\nCapital-efficiency "
+                   "frontier and recommendations: spiral-stress frontier CONFIG, spiral-stress "
+                   "recommend CONFIG (their keys: spiral-stress frontier --help).\nExit codes: 0 "
                    "done, 1 unexpected "
                    "failure, 2 bad input (the message "
                    "says FILE:LINE and the key), 130 interrupted (Ctrl-C; the report covers the "
@@ -369,8 +536,65 @@ int main(int argc, char** argv) {
         backtest->footer("Exit codes: 0 done, 1 unexpected failure, 2 bad input (the message "
                          "says FILE:LINE and the key).\n\n" +
                          reference_text(tool_mode::backtest));
+        // spiral-stress frontier|recommend [options] CONFIG: the frontier's keys, the run's
+        // overrides.
+        struct frontier_command {
+            CLI::App* app = nullptr;
+            tool_mode mode;
+            options opt;
+            bool help_config = false, markdown = false;
+        };
+        frontier_command frontier_cmds[2] = {{nullptr, tool_mode::frontier, {}},
+                                             {nullptr, tool_mode::recommend, {}}};
+        for (frontier_command& f : frontier_cmds) {
+            const bool rec = f.mode == tool_mode::recommend;
+            f.app = app.add_subcommand(
+                rec ? "recommend" : "frontier",
+                rec ? "The most capital-efficient parameter set within each VaR budget (named "
+                      "appetites or budgets), with the constraint that binds and the SmartLTV "
+                      "baseline: spiral-stress recommend CONFIG"
+                    : "Capital-efficiency frontier: a grid of liquidation parameter sets on the "
+                      "same scenarios, the efficient set, the recommendations marked: "
+                      "spiral-stress frontier CONFIG");
+            f.app->add_option("CONFIG", f.opt.config_file, "The TOML configuration file");
+            f.app->add_flag("--help-config", f.help_config,
+                            "List every configuration key (type, default, domain) and exit");
+            f.app->add_flag("--help-config-markdown", f.markdown,
+                            "The same as a Markdown table (docs/stress.md) and exit");
+            f.app->add_option("--scenarios,-n", f.opt.scenarios, "Override run.scenarios")
+                ->check(CLI::Range(std::int64_t(1), std::int64_t(2147483647)));
+            f.app->add_option("--seed", f.opt.seed, "Override run.seed")
+                ->check(CLI::NonNegativeNumber);
+            f.app->add_option("--threads,-j", f.opt.threads, "Override run.threads (0: every core)")
+                ->check(CLI::Range(std::int64_t(0), std::int64_t(4096)));
+            f.app->add_option("--output,-o", f.opt.output, "Override output.directory");
+            f.app->add_flag("--quiet,-q", f.opt.quiet, "No progress lines on stderr");
+            f.app->footer("Exit codes: 0 done, 1 unexpected failure, 2 bad input (the message "
+                          "says FILE:LINE and the key), 130 interrupted (Ctrl-C; the report "
+                          "covers the scenarios completed).\nfrontier and recommend read the "
+                          "same keys.\n\n" +
+                          reference_text(f.mode));
+        }
         if (const int rc = example::parse_command_line(app, argc, argv); rc >= 0)
             return rc;
+        for (frontier_command& f : frontier_cmds) {
+            if (!f.app->parsed())
+                continue;
+            if (f.help_config || f.markdown) {
+                std::fputs(
+                    (f.markdown ? reference_markdown(f.mode) : reference_text(f.mode)).c_str(),
+                    stdout);
+                return 0;
+            }
+            if (f.opt.config_file.empty()) {
+                std::fprintf(stderr,
+                             "spiral-stress %s: no CONFIG file given\nRun with spiral-stress %s "
+                             "--help for the flags and keys.\n",
+                             f.app->get_name().c_str(), f.app->get_name().c_str());
+                return example::exit_usage;
+            }
+            return run_frontier_mode(f.opt, f.mode);
+        }
         if (backtest->parsed()) {
             if (backtest_help_config || backtest_markdown) {
                 std::fputs((backtest_markdown ? reference_markdown(tool_mode::backtest)

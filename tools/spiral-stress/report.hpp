@@ -171,8 +171,10 @@ inline double sorted_quantile(const std::vector<double>& sorted, double level) {
     return sorted[k - 1];
 }
 
-inline void gnuplot(const std::filesystem::path& dir, const std::string& name,
-                    const std::string& script, run_record& r, bool quiet) {
+/// Writes `script` to dir/name.gp and runs gnuplot on it; adds name.png to `plots` when it
+/// worked.
+inline void gnuplot_script(const std::filesystem::path& dir, const std::string& name,
+                           const std::string& script, std::vector<std::string>& plots, bool quiet) {
     const auto gp = dir / (name + ".gp");
     {
         auto out = open_out(gp);
@@ -183,9 +185,14 @@ inline void gnuplot(const std::filesystem::path& dir, const std::string& name,
         std::fprintf(stderr, "spiral-stress: gnuplot failed on %s\n", gp.string().c_str());
         return;
     }
-    r.plots.push_back(name + ".png");
+    plots.push_back(name + ".png");
     if (!quiet)
         std::fprintf(stderr, "spiral-stress: wrote %s\n", (dir / (name + ".png")).string().c_str());
+}
+
+inline void gnuplot(const std::filesystem::path& dir, const std::string& name,
+                    const std::string& script, run_record& r, bool quiet) {
+    gnuplot_script(dir, name, script, r.plots, quiet);
 }
 
 } // namespace detail
