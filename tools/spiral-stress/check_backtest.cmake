@@ -3,6 +3,7 @@
 # directly), then the configuration its report.md echoes (the same metrics.csv).
 #   cmake -DPROGRAM=<spiral-stress> -DCHECKER=<backtest_check> -DCONFIG=<toml> -DDATA=<csv>
 #         -DWORK_DIR=<dir> -P check_backtest.cmake
+include("${CMAKE_CURRENT_LIST_DIR}/echoed_config.cmake")
 file(REMOVE_RECURSE "${WORK_DIR}")
 file(MAKE_DIRECTORY "${WORK_DIR}")
 execute_process(COMMAND "${PROGRAM}" backtest "${CONFIG}" --output out --quiet
@@ -18,15 +19,7 @@ endif()
 message(STATUS "${_out}")
 # The configuration report.md echoes (every key, defaults included) runs again to the same
 # metrics.csv; its history.file, relative to the example, is pointed at DATA.
-file(READ "${WORK_DIR}/out/report.md" _report)
-string(FIND "${_report}" "```toml\n" _begin)
-if(_begin EQUAL -1)
-    message(FATAL_ERROR "report.md has no ```toml block")
-endif()
-math(EXPR _begin "${_begin} + 8")
-string(SUBSTRING "${_report}" ${_begin} -1 _rest)
-string(FIND "${_rest}" "```" _end)
-string(SUBSTRING "${_rest}" 0 ${_end} _echo)
+spiral_echoed_config("${WORK_DIR}/out/report.md" _echo)
 string(REGEX REPLACE "\nfile = \"[^\"]*\"" "\nfile = \"${DATA}\"" _echo "\n${_echo}")
 file(WRITE "${WORK_DIR}/echo.toml" "${_echo}")
 execute_process(COMMAND "${PROGRAM}" backtest "${WORK_DIR}/echo.toml" --output echo --quiet
