@@ -166,12 +166,7 @@ auto backtest_call(const config& cfg, Call&& call) {
         return call();
     } catch (const spiral::invalid_argument& e) {
         const std::string message = e.what();
-        const std::size_t equals = message.find(" = ");
-        const std::size_t colon =
-            equals == std::string::npos ? std::string::npos : message.rfind(": ", equals);
-        if (colon != std::string::npos) {
-            std::string field = message.substr(colon + 2, equals - colon - 2);
-            field = field.substr(0, field.find('['));
+        if (std::string field = message_field(message); !field.empty()) {
             if (field.rfind("options.", 0) == 0)
                 field = field.substr(8);
             static const std::map<std::string, std::string> renamed = {

@@ -293,19 +293,25 @@ inline cascade::book build_book(const config& c, std::string& description) {
     return cascade::synthetic_book(p);
 }
 
+/// The sizing keys every rule set shares: rules.sizing, close_factor, full_close_below,
+/// target_health, bonus_slope and max_bonus.
+inline void read_sizing(const config& c, cascade::rules& r) {
+    const std::string& sizing = c.text("rules.sizing");
+    r.size_by = sizing == "full"            ? cascade::sizing::full
+                : sizing == "target_health" ? cascade::sizing::target_health
+                                            : cascade::sizing::close_factor;
+    r.close_factor = c.real("rules.close_factor");
+    r.full_close_below = c.real("rules.full_close_below");
+    r.target_health = c.real("rules.target_health");
+    r.bonus_slope = c.real("rules.bonus_slope");
+    r.max_bonus = c.real("rules.max_bonus");
+}
+
 /// The liquidation rules the configuration names.
 inline cascade::path_rules build_rules(const config& c) {
     cascade::path_rules r;
-    const std::string& sizing = c.text("rules.sizing");
-    r.liquidation.size_by = sizing == "full"            ? cascade::sizing::full
-                            : sizing == "target_health" ? cascade::sizing::target_health
-                                                        : cascade::sizing::close_factor;
-    r.liquidation.close_factor = c.real("rules.close_factor");
-    r.liquidation.full_close_below = c.real("rules.full_close_below");
-    r.liquidation.target_health = c.real("rules.target_health");
+    read_sizing(c, r.liquidation);
     r.liquidation.bonus = c.real("rules.bonus");
-    r.liquidation.bonus_slope = c.real("rules.bonus_slope");
-    r.liquidation.max_bonus = c.real("rules.max_bonus");
     if (!(r.liquidation.max_bonus >= r.liquidation.bonus))
         c.fail_key(c.given("rules.max_bonus") ? "rules.max_bonus" : "rules.bonus",
                    "max_bonus must be >= bonus (got max_bonus " + fmt(r.liquidation.max_bonus) +
@@ -499,16 +505,8 @@ inline stress::correlated_gbm build_multi_model(const config& c, const asset_cho
 /// multi-asset engine), plus rules.collateral_choice.
 inline cascade::multi_path_rules build_multi_rules(const config& c) {
     cascade::multi_path_rules r;
-    const std::string& sizing = c.text("rules.sizing");
-    r.liquidation.size_by = sizing == "full"            ? cascade::sizing::full
-                            : sizing == "target_health" ? cascade::sizing::target_health
-                                                        : cascade::sizing::close_factor;
-    r.liquidation.close_factor = c.real("rules.close_factor");
-    r.liquidation.full_close_below = c.real("rules.full_close_below");
-    r.liquidation.target_health = c.real("rules.target_health");
+    read_sizing(c, r.liquidation);
     r.liquidation.bonus = 0; // each seizure takes the seized asset's asset.bonus
-    r.liquidation.bonus_slope = c.real("rules.bonus_slope");
-    r.liquidation.max_bonus = c.real("rules.max_bonus");
     if (c.integer("rules.max_liquidations_per_step") > 0)
         r.liquidation.max_liquidations_per_round =
             static_cast<std::size_t>(c.integer("rules.max_liquidations_per_step"));

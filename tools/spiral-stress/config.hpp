@@ -50,6 +50,19 @@ struct range {
     }
 };
 
+/// The field a spiral::invalid_argument message names, without its row ("spiral: <what>:
+/// <field>[row] = value (why)" -> "field": the last ": "-separated part before " = "), or ""
+/// when the message names none. The tool maps it back to the configuration key it came from.
+inline std::string message_field(const std::string& message) {
+    const std::size_t equals = message.find(" = ");
+    const std::size_t colon =
+        equals == std::string::npos ? std::string::npos : message.rfind(": ", equals);
+    if (colon == std::string::npos)
+        return {};
+    const std::string field = message.substr(colon + 2, equals - colon - 2);
+    return field.substr(0, field.find('['));
+}
+
 inline constexpr double inf = std::numeric_limits<double>::infinity();
 inline constexpr range any_real{};
 inline constexpr range positive{0, inf, true, false};

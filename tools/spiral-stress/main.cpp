@@ -113,14 +113,7 @@ auto in_section(const config& cfg, const std::string& section, Build&& build) {
         return build();
     } catch (const spiral::invalid_argument& e) {
         const std::string message = e.what();
-        // "spiral: <what>: <field>[row] = value (why)": the field is the last ": "-separated
-        // part before " = ".
-        const std::size_t equals = message.find(" = ");
-        const std::size_t colon =
-            equals == std::string::npos ? std::string::npos : message.rfind(": ", equals);
-        if (colon != std::string::npos) {
-            std::string field = message.substr(colon + 2, equals - colon - 2);
-            field = field.substr(0, field.find('['));
+        if (const std::string field = message_field(message); !field.empty()) {
             for (const std::string& s : {section, std::string("stress"), std::string("run")}) {
                 const std::string key = s + "." + field;
                 if (cfg.has_key(key) && cfg.given(key))
@@ -370,12 +363,7 @@ int run_frontier_mode(const options& opt, tool_mode mode) {
         // A set the library rejects (a threshold scale that takes a book row's threshold
         // past 1, ...): named by its [frontier] key when the message names the set's field.
         const std::string message = e.what();
-        const std::size_t equals = message.find(" = ");
-        const std::size_t colon =
-            equals == std::string::npos ? std::string::npos : message.rfind(": ", equals);
-        if (colon != std::string::npos) {
-            std::string field = message.substr(colon + 2, equals - colon - 2);
-            field = field.substr(0, field.find('['));
+        if (const std::string field = message_field(message); !field.empty()) {
             const std::string key = frontier_key(cfg, field);
             if (!key.empty())
                 cfg.fail_key(key, message);
