@@ -21,6 +21,7 @@
 #include <spiral/core/random.hpp>
 #include <spiral/impact/exponential.hpp>
 #include <spiral/stress/engine.hpp>
+#include <spiral/stress/gbm.hpp>
 
 #include <benchmark/benchmark.h>
 
@@ -44,21 +45,8 @@ bool full() {
     return v != nullptr && std::strcmp(v, "1") == 0;
 }
 
-// GBM: log-price steps of -sigma^2 dt / 2 and sigma sqrt(dt).
-struct gbm {
-    double vol = 1.0;
-    void validate() const {}
-    void generate(spiral::splitmix64& g, const stress::path_spec& s, double* p) const noexcept {
-        const double sigma = vol * s.vol_multiplier, dt = s.step_years();
-        const double mean = -0.5 * sigma * sigma * dt, sd = sigma * std::sqrt(dt);
-        double x = std::log(s.spot);
-        p[0] = s.spot;
-        for (std::size_t k = 1; k <= s.steps; ++k) {
-            x += mean + sd * spiral::standard_normal(g);
-            p[k] = std::exp(x);
-        }
-    }
-};
+// Annual vol 1.0, no drift: the library's own GBM (exact log-normal steps).
+constexpr stress::gbm gbm_paths{.drift = 0, .vol = 1.0};
 
 struct setup {
     cascade::book book;
@@ -109,12 +97,12 @@ double frontier_once(unsigned threads, capital::frontier_result& out) {
     const setup& d = data();
     const auto start = std::chrono::steady_clock::now();
     if (threads == 0) {
-        out = capital::evaluate_frontier(d.book, d.sets, {}, gbm{}, d.curve, {}, d.spec);
+        out = capital::evaluate_frontier(d.book, d.sets, {}, gbm_paths, d.curve, {}, d.spec);
     } else {
         stress::run_control c;
         c.threads = threads;
-        out =
-            capital::evaluate_frontier_parallel(d.book, d.sets, {}, gbm{}, d.curve, {}, d.spec, c);
+        out = capital::evaluate_frontier_parallel(d.book, d.sets, {}, gbm_paths, d.curve, {},
+                                                  d.spec, c);
     }
     const std::chrono::duration<double> took = std::chrono::steady_clock::now() - start;
     return took.count();
@@ -146,7 +134,7 @@ void set_by_set(benchmark::State& state) {
     for (auto _ : state) {
         const auto start = std::chrono::steady_clock::now();
         for (std::size_t i = 0; i < books.size(); ++i)
-            stress::run(books[i], gbm{}, d.curve, rules[i], d.spec, r.columns());
+            stress::run(books[i], gbm_paths, d.curve, rules[i], d.spec, r.columns());
         const std::chrono::duration<double> took = std::chrono::steady_clock::now() - start;
         seconds += took.count();
         ++runs;

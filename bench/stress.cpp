@@ -17,6 +17,7 @@
 #include <spiral/core/random.hpp>
 #include <spiral/impact/exponential.hpp>
 #include <spiral/stress/engine.hpp>
+#include <spiral/stress/gbm.hpp>
 #include <spiral/stress/parallel.hpp>
 
 #include <benchmark/benchmark.h>
@@ -44,21 +45,8 @@ std::size_t scenarios() {
     return full() ? 10'000 : 64;
 }
 
-// GBM: log-price steps of -sigma^2 dt / 2 and sigma sqrt(dt).
-struct gbm {
-    double vol = 1.0;
-    void validate() const {}
-    void generate(spiral::splitmix64& g, const stress::path_spec& s, double* p) const noexcept {
-        const double sigma = vol * s.vol_multiplier, dt = s.step_years();
-        const double mean = -0.5 * sigma * sigma * dt, sd = sigma * std::sqrt(dt);
-        double x = std::log(s.spot);
-        p[0] = s.spot;
-        for (std::size_t k = 1; k <= s.steps; ++k) {
-            x += mean + sd * spiral::standard_normal(g);
-            p[k] = std::exp(x);
-        }
-    }
-};
+// Annual vol 1.0, no drift: the library's own GBM (exact log-normal steps).
+constexpr stress::gbm gbm_paths{.drift = 0, .vol = 1.0};
 
 struct setup {
     cascade::synthetic_book_params params;
@@ -126,11 +114,11 @@ double run_once(unsigned threads, stress::scenario_results& r, double vol_multip
         spec.path.vol_multiplier = vol_multiplier;
     const auto start = std::chrono::steady_clock::now();
     if (threads == 0) {
-        stress::run(d.book, gbm{}, d.curve, {}, spec, r.columns());
+        stress::run(d.book, gbm_paths, d.curve, {}, spec, r.columns());
     } else {
         stress::run_control control;
         control.threads = threads;
-        stress::run_parallel(d.book, gbm{}, d.curve, {}, spec, r.columns(), control);
+        stress::run_parallel(d.book, gbm_paths, d.curve, {}, spec, r.columns(), control);
     }
     const std::chrono::duration<double> took = std::chrono::steady_clock::now() - start;
     return took.count();
