@@ -3,19 +3,29 @@
 // histories, the policy is the target without limits and still on a constant-volatility
 // history, the schedule run equals cascade::run when nothing changes, and bad input names its
 // function, field and value.
+// The three collateral designs (capital::run_design): hand-worked close-outs and margin calls
+// under the static rule, the volatility designs' opening capacity against haircut::volatility
+// and risk::pool_haircut fed by risk's own EWMA, cross-margin never locking more than per-asset
+// haircuts, the accounting identities on random books and histories, and bad input.
+#include <spiral/capital/collateral_design.hpp>
 #include <spiral/capital/parameter_policy.hpp>
 #include <spiral/capital/policy_replay.hpp>
 #include <spiral/cascade/book.hpp>
 #include <spiral/cascade/path.hpp>
 #include <spiral/cascade/synthetic.hpp>
 #include <spiral/core/random.hpp>
+#include <spiral/haircut/volatility.hpp>
 #include <spiral/impact/exponential.hpp>
 #include <spiral/impact/linear.hpp>
 #include <spiral/impact/resilient.hpp>
+#include <spiral/risk/estimation.hpp>
+#include <spiral/risk/pool.hpp>
 
 #include "support/throws.hpp"
 
 #include <catch2/catch.hpp>
+
+#include <Eigen/Dense>
 
 #include <cmath>
 #include <cstddef>
@@ -405,4 +415,296 @@ TEST_CASE("parameter policies: bad input names the function, field and value",
         {"capital::run_threshold_schedule", "rules.design"});
     require_throws_naming([&] { (void)capital::compare_policy(p, 1.2, b, path, curve); },
                           {"capital::compare_policy", "static_threshold", "1.2"});
+}
+
+// ---------------------------------------------------------------------------------------------
+// capital::run_design
+// ---------------------------------------------------------------------------------------------
+
+namespace {
+
+capital::design_book one_asset_book(std::vector<double> debt, std::vector<double> buffer,
+                                    std::vector<double> reserve) {
+    capital::design_book b;
+    b.assets = 1;
+    b.weights.assign(debt.size(), 1.0);
+    b.debt = std::move(debt);
+    b.buffer = std::move(buffer);
+    b.reserve = std::move(reserve);
+    return b;
+}
+
+// (1 - exp(-alpha q)) / alpha: the exponential curve's proceeds, written out here.
+double fetched(double alpha, double q) {
+    return (1 - std::exp(-alpha * q)) / alpha;
+}
+
+} // namespace
+
+TEST_CASE("run_design: a static close-out worked by hand", "[capital][design]") {
+    // 150%: debt 100 with buffer 0.2 opens at 100 x 1.2 x 1.5 = 180 (1.8 units at 100). At 60
+    // the capacity is 108 / 1.5 = 72 < 100; the call (restore 120) is 72 and the reserve is 0,
+    // so all 1.8 units are sold along exp(-0.1 q).
+    const std::vector<double> prices{100, 100, 100, 60};
+    const std::vector<impact::exponential> curves{{0.1}};
+    const auto out = capital::run_design(capital::collateral_design::static_ratio, {},
+                                         one_asset_book({100}, {0.2}, {0}), prices, 1, 3, curves);
+    const double proceeds = 60 * fetched(0.1, 1.8);
+    CHECK(out.collateral_opened == Approx(1.8).epsilon(1e-14));
+    CHECK(out.liquidations == 1);
+    CHECK(out.margin_calls == 0);
+    CHECK(out.forced_sales == Approx(108).epsilon(1e-14));
+    CHECK(out.proceeds == Approx(proceeds).epsilon(1e-14));
+    CHECK(out.repaid == Approx(proceeds).epsilon(1e-14));
+    CHECK(out.bad_debt == Approx(100 - proceeds).epsilon(1e-12));
+    const double low = 60 * std::exp(-0.18);
+    CHECK(out.amplification == Approx((100 - low) / (100 - 60)).epsilon(1e-14));
+    REQUIRE(out.locked.size() == 3);
+    CHECK(out.locked[1] == Approx(1.8).epsilon(1e-14));
+    CHECK(out.locked[2] == 0); // nobody left open
+    CHECK(out.price[2] == Approx(low).epsilon(1e-14));
+}
+
+TEST_CASE("run_design: a static margin call met from the reserve", "[capital][design]") {
+    // The same fall with a reserve of 100: the call of 72 is posted, the holding grows by
+    // 120 / 72 to 3 units, worth 180 = 1.5 x 120 at 60; nothing is sold.
+    const std::vector<double> prices{100, 100, 100, 60};
+    const std::vector<impact::exponential> curves{{0.1}};
+    const auto out = capital::run_design(capital::collateral_design::static_ratio, {},
+                                         one_asset_book({100}, {0.2}, {100}), prices, 1, 3, curves);
+    CHECK(out.margin_calls == 1);
+    CHECK(out.margin_posted == Approx(72).epsilon(1e-14));
+    CHECK(out.liquidations == 0);
+    CHECK(out.forced_sales == 0);
+    CHECK(out.bad_debt == 0);
+    CHECK(out.locked[2] == Approx(1.8).epsilon(1e-14));
+    CHECK(out.amplification == Approx(1).epsilon(1e-14)); // no sales: the history's fall
+}
+
+TEST_CASE("run_design: one close-out's impact reaches another account the same day",
+          "[capital][design]") {
+    // Account 0 (buffer 0.5: 2.25 units) survives 70 alone (capacity 105); account 1 (buffer
+    // 0.2: 1.8 units) does not (84) and is sold first; its sale takes the price to
+    // 70 exp(-0.18), where account 0's capacity is 2.25 x 70 exp(-0.18) / 1.5 = 87.7 < 100:
+    // it is closed in the next round, selling after account 1 on the same curve.
+    const std::vector<double> prices{100, 100, 100, 70};
+    const std::vector<impact::exponential> curves{{0.1}};
+    const auto out =
+        capital::run_design(capital::collateral_design::static_ratio, {},
+                            one_asset_book({100, 100}, {0.5, 0.2}, {0, 0}), prices, 1, 3, curves);
+    const double first = 70 * fetched(0.1, 1.8);
+    const double second = 70 * (fetched(0.1, 4.05) - fetched(0.1, 1.8));
+    CHECK(out.liquidations == 2);
+    CHECK(out.proceeds == Approx(first + second).epsilon(1e-14));
+    CHECK(out.forced_sales == Approx(1.8 * 70 + 2.25 * 70 * std::exp(-0.18)).epsilon(1e-14));
+    // Both sales fetch more than the debt of 100 (115.3 and 117.8): all repaid, none bad.
+    REQUIRE(first > 100);
+    REQUIRE(second > 100);
+    CHECK(out.repaid == Approx(200).epsilon(1e-15));
+    CHECK(out.bad_debt == 0);
+    CHECK(out.price[2] == Approx(70 * std::exp(-0.405)).epsilon(1e-14));
+}
+
+TEST_CASE("run_design: impact recovers overnight by the resilience share", "[capital][design]") {
+    // Day 3 closes at 60 exp(-0.18) after the sale; with resilience 0.25 the next day opens at
+    // its history price times 1 - (1 - exp(-0.18)) x 0.75.
+    const std::vector<double> prices{100, 100, 100, 60, 60};
+    const std::vector<impact::exponential> curves{{0.1}};
+    capital::design_rules rules;
+    rules.resilience = 0.25;
+    const auto out = capital::run_design(capital::collateral_design::static_ratio, rules,
+                                         one_asset_book({100}, {0.2}, {0}), prices, 1, 4, curves);
+    CHECK(out.price[3] == Approx(60 * (1 - (1 - std::exp(-0.18)) * 0.75)).epsilon(1e-14));
+}
+
+TEST_CASE("run_design: the volatility designs open at haircut::volatility and pool_haircut",
+          "[capital][design]") {
+    // Three assets over 80 days of random returns (the third, a treasury-like asset, barely
+    // moves); the window opens on day 60. The opening capacity per unit of value is
+    // recomputed here from risk::ewma_covariance / ewma_correlation and the haircut and pool
+    // functions, none of which run_design calls.
+    spiral::splitmix64 rng{7};
+    const std::size_t n = 3, days = 80, first = 60;
+    const double vol[n] = {0.05, 0.04, 0.0005};
+    std::vector<double> prices(days * n);
+    for (std::size_t j = 0; j < n; ++j)
+        prices[j] = 100;
+    for (std::size_t t = 1; t < days; ++t) {
+        const double common = spiral::standard_normal(rng);
+        for (std::size_t j = 0; j < n; ++j) {
+            const double own = spiral::standard_normal(rng);
+            const double z = j < 2 ? 0.8 * common + 0.6 * own : own;
+            prices[t * n + j] = prices[(t - 1) * n + j] * std::exp(vol[j] * z);
+        }
+    }
+    std::vector<double> returns;
+    for (std::size_t t = 1; t <= first; ++t)
+        for (std::size_t j = 0; j < n; ++j)
+            returns.push_back(std::log(prices[t * n + j] / prices[(t - 1) * n + j]));
+    const Eigen::MatrixXd cov = spiral::risk::ewma_covariance(returns, n, {0.94});
+    const Eigen::MatrixXd rho = spiral::risk::ewma_correlation(returns, n, {0.94});
+    capital::design_rules rules;
+    rules.vol_floor = 0; // the treasury's own vol is tiny but not zero: no floor needed
+    std::vector<double> sigma(n);
+    for (std::size_t j = 0; j < n; ++j)
+        sigma[j] = std::sqrt(365 * cov(Eigen::Index(j), Eigen::Index(j)));
+
+    const std::vector<double> w{0.5, 0.3, 0.2};
+    capital::design_book b;
+    b.assets = n;
+    b.debt = {100};
+    b.buffer = {0.1};
+    b.reserve = {0};
+    b.weights = w;
+    const std::vector<impact::exponential> curves(n, impact::exponential{0.01});
+
+    const spiral::haircut::volatility hv{rules.confidence, rules.horizon_days, rules.days_per_year};
+    double per_asset = 0;
+    for (std::size_t j = 0; j < n; ++j)
+        per_asset += w[j] * (1 - hv(spiral::collateral<double>{w[j], 1, sigma[j]}));
+    const auto v = capital::run_design(capital::collateral_design::volatility, rules, b, prices,
+                                       first, days - 1, curves);
+    CHECK(v.collateral_opened == Approx(1.1 / per_asset).epsilon(1e-12));
+
+    const auto pool = spiral::risk::pool_haircut(
+        w, sigma, rho, {rules.confidence, 0.5, rules.horizon_days, rules.days_per_year});
+    const auto c = capital::run_design(capital::collateral_design::cross_margin, rules, b, prices,
+                                       first, days - 1, curves);
+    CHECK(c.collateral_opened == Approx(1.1 / (1 - pool.requirement)).epsilon(1e-12));
+    CHECK(c.collateral_opened < v.collateral_opened); // correlation below 1 saves collateral
+}
+
+TEST_CASE("run_design: accounting and ordering on random books and histories",
+          "[capital][design]") {
+    spiral::splitmix64 rng{2024};
+    for (int trial = 0; trial < 60; ++trial) {
+        const std::size_t n = 1 + trial % 3, accounts = 40, days = 50, first = 20;
+        std::vector<double> prices(days * n);
+        for (std::size_t j = 0; j < n; ++j)
+            prices[j] = 50 + 100 * spiral::uniform_open(rng);
+        const double crash = 0.02 + 0.08 * spiral::uniform_open(rng);
+        for (std::size_t t = 1; t < days; ++t) {
+            const double common = spiral::standard_normal(rng);
+            for (std::size_t j = 0; j < n; ++j) {
+                const double drift = t > 30 && t < 36 ? -crash : 0.0;
+                prices[t * n + j] =
+                    prices[(t - 1) * n + j] *
+                    std::exp(drift + 0.03 * (0.7 * common + 0.7 * spiral::standard_normal(rng)));
+            }
+        }
+        capital::design_book b;
+        b.assets = n;
+        for (std::size_t i = 0; i < accounts; ++i) {
+            b.debt.push_back(1 + 99 * spiral::uniform_open(rng));
+            b.buffer.push_back(0.3 * spiral::uniform_open(rng));
+            b.reserve.push_back(b.debt.back() * 0.4 * spiral::uniform_open(rng));
+            double sum = 0;
+            std::vector<double> w(n);
+            for (double& x : w)
+                sum += x = spiral::uniform_open(rng);
+            for (const double x : w)
+                b.weights.push_back(x / sum);
+            // rows that do not sum to exactly 1 in floating point are still accepted (1e-9)
+        }
+        std::vector<impact::exponential> curves;
+        for (std::size_t j = 0; j < n; ++j)
+            curves.push_back({1e-3 * spiral::uniform_open(rng) / prices[j]});
+        capital::design_rules rules;
+        rules.resilience = spiral::uniform_open(rng);
+        double opened[3];
+        for (int d = 0; d < 3; ++d) {
+            const auto design = static_cast<capital::collateral_design>(d);
+            const auto out = capital::run_design(design, rules, b, prices, first, days - 1, curves);
+            INFO("trial " << trial << ", " << capital::design_name(design));
+            opened[d] = out.collateral_opened;
+            // Debt: every closed account's debt is repaid or bad; open accounts keep theirs.
+            double debt = 0;
+            for (std::size_t i = 0; i < accounts; ++i)
+                debt += b.debt[i];
+            CHECK(out.debt == Approx(debt).epsilon(1e-15));
+            CHECK(out.repaid + out.bad_debt + out.open_debt == Approx(debt).epsilon(1e-13));
+            CHECK(out.repaid <= out.proceeds * (1 + 1e-12));
+            CHECK(out.proceeds <= out.forced_sales * (1 + 1e-12)); // impact only lowers a sale
+            CHECK(out.liquidations <= accounts);
+            CHECK(out.locked.size() == days - first);
+            CHECK(out.locked_peak >= out.locked_mean);
+            if (out.liquidations == 0) {
+                CHECK(out.forced_sales == 0);
+                CHECK(out.bad_debt == 0);
+            }
+            if (!std::isnan(out.amplification))
+                CHECK(out.amplification >= 1 - 1e-12); // sales never lift the price
+        }
+        // Pooled capacity >= per-asset capacity (Cauchy-Schwarz): cross-margin never opens
+        // with more collateral than per-asset haircuts; equal for one asset.
+        CHECK(opened[2] <= opened[1] * (1 + 1e-12));
+        if (n == 1)
+            CHECK(opened[2] == Approx(opened[1]).epsilon(1e-12));
+    }
+}
+
+TEST_CASE("run_design: a flat history calls nobody", "[capital][design]") {
+    const std::vector<double> prices(40, 100.0);
+    const std::vector<impact::exponential> curves{{0.01}};
+    for (int d = 0; d < 3; ++d) {
+        const auto out = capital::run_design(static_cast<capital::collateral_design>(d), {},
+                                             one_asset_book({10, 20}, {0.1, 0.3}, {0, 0}), prices,
+                                             5, 39, curves);
+        CHECK(out.margin_calls == 0);
+        CHECK(out.liquidations == 0);
+        CHECK(std::isnan(out.amplification));
+        for (const double x : out.locked)
+            CHECK(x == Approx(out.collateral_opened).epsilon(1e-14));
+    }
+    // Flat prices, no variance: the volatility designs haircut at the floor alone,
+    // z sigma_floor sqrt(h / year).
+    const auto out = capital::run_design(capital::collateral_design::volatility, {},
+                                         one_asset_book({10}, {0}, {0}), prices, 5, 39, curves);
+    const double haircut = spiral::norm_quantile(0.99) * 0.02 * std::sqrt(5.0 / 365);
+    CHECK(out.collateral_opened == Approx(1 / (1 - haircut)).epsilon(1e-14));
+}
+
+TEST_CASE("run_design: bad input names the field", "[capital][design]") {
+    const std::vector<double> prices{100, 100, 100, 60};
+    const std::vector<impact::exponential> curves{{0.1}};
+    const auto book = one_asset_book({100}, {0.2}, {0});
+    const auto run = [&](const capital::design_rules& r, const capital::design_book& b,
+                         std::span<const double> p, std::size_t first, std::size_t last) {
+        (void)capital::run_design(capital::collateral_design::static_ratio, r, b, p, first, last,
+                                  curves);
+    };
+    capital::design_rules r;
+    r.static_ratio = 1;
+    require_throws_naming([&] { run(r, book, prices, 1, 3); },
+                          {"capital::run_design", "rules.static_ratio", "1"});
+    r = {};
+    r.confidence = 0.4;
+    require_throws_naming([&] { run(r, book, prices, 1, 3); },
+                          {"capital::run_design", "rules.confidence", "0.4"});
+    require_throws_naming([&] { run({}, book, prices, 0, 3); }, {"capital::run_design", "first"});
+    require_throws_naming([&] { run({}, book, prices, 1, 4); },
+                          {"capital::run_design", "last", "4"});
+    const std::vector<double> bad{100, 100, -1, 60};
+    require_throws_naming([&] { run({}, book, bad, 1, 3); },
+                          {"capital::run_design", "prices[2]", "-1"});
+    auto b = book;
+    b.debt[0] = 0;
+    require_throws_naming([&] { run({}, b, prices, 1, 3); },
+                          {"capital::run_design", "book.debt[0]"});
+    b = book;
+    b.assets = 2;
+    b.weights = {0.5, 0.4};
+    const std::vector<double> two{100, 1, 100, 1, 100, 1, 60, 1};
+    const std::vector<impact::exponential> curves2{{0.1}, {0.1}};
+    require_throws_naming(
+        [&] {
+            (void)capital::run_design(capital::collateral_design::static_ratio, {}, b, two, 1, 3,
+                                      curves2);
+        },
+        {"capital::run_design", "book.weights (row sum)[0]", "0.9"});
+    b.weights = {0.5, 0.5};
+    require_throws_naming([&] { run({}, b, two, 1, 3); }, {"capital::run_design", "curves.size()"});
+    b.weights = {0.5};
+    require_throws_naming([&] { run({}, b, two, 1, 3); },
+                          {"capital::run_design", "book.weights.size()", "1"});
 }
