@@ -13,7 +13,9 @@
 //   frontier_parallel/threads:T  capital::evaluate_frontier_parallel on T threads; full_bar_s
 //                            at that rate
 // Default: 4 sets x 16 scenarios (CI runs every benchmark briefly); SPIRAL_BENCH_FULL=1 runs
-// 20 sets x 200 scenarios (one iteration each; minutes).
+// 20 sets x 200 scenarios (one iteration each; minutes); SPIRAL_BENCH_FULL=bar runs the issue's
+// bar itself, 200 sets (10 threshold scales x 5 bonuses x 4 close factors) x 5,000 scenarios
+// (run only frontier_parallel with --benchmark_filter: about half an hour on 2 cores).
 #include <spiral/capital/frontier.hpp>
 #include <spiral/capital/frontier_parallel.hpp>
 #include <spiral/cascade/prepared_book.hpp>
@@ -45,6 +47,11 @@ bool full() {
     return v != nullptr && std::strcmp(v, "1") == 0;
 }
 
+bool bar() {
+    const char* v = std::getenv("SPIRAL_BENCH_FULL");
+    return v != nullptr && std::strcmp(v, "bar") == 0;
+}
+
 // Annual vol 1.0, no drift: the library's own GBM (exact log-normal steps).
 constexpr stress::gbm gbm_paths{.drift = 0, .vol = 1.0};
 
@@ -65,7 +72,7 @@ const setup& data() {
         for (const double c : s.book.collateral)
             collateral += c;
         s.curve = {1.0 / (2.0 * collateral)};
-        s.spec.scenarios = full() ? 200 : 16;
+        s.spec.scenarios = bar() ? 5000 : full() ? 200 : 16;
         s.spec.seed = 42;
         s.spec.path.spot = params.price;
         s.spec.path.steps = 96;
@@ -74,6 +81,15 @@ const setup& data() {
                                                   : std::vector<double>{0.95, 1.05};
         const std::vector<double> bonuses =
             full() ? std::vector<double>{0.03, 0.05, 0.08, 0.12} : std::vector<double>{0.05, 0.1};
+        if (bar()) {
+            for (int k = 0; k < 10; ++k)
+                for (const double bonus : {0.03, 0.05, 0.075, 0.1, 0.125})
+                    for (const double close : {0.25, 0.5, 0.75, 1.0})
+                        s.sets.push_back({.threshold_scale = 0.88 + 0.02 * k,
+                                          .bonus = bonus,
+                                          .close_factor = close});
+            return s;
+        }
         for (const double scale : scales)
             for (const double bonus : bonuses)
                 s.sets.push_back({.threshold_scale = scale, .bonus = bonus});
