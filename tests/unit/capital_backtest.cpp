@@ -404,6 +404,13 @@ TEST_CASE("capital: bad input names the function, field, row and value", "[capit
             cap::garch_margin{{1.5, 1}, {1e-6, 0.1, 0.8}}.apply(r, m);
         },
         {"capital::garch_margin::apply", "confidence = 1.5"});
+    // Below the median a normal quantile is negative: a margin that would pay the holder
+    // (found by fuzz_capital: a GARCH margin of -2e119 at confidence 5e-324).
+    require_throws_naming(
+        [&] {
+            cap::garch_margin{{0.3, 1}, {1e-6, 0.1, 0.8}}.apply(r, m);
+        },
+        {"capital::garch_margin::apply", "confidence = 0.3", "[0.5, 1)"});
     require_throws_naming([&] { cap::ewma_margin{}.apply(r, short_m); },
                           {"margin.size() = 200", "201"});
     require_throws_naming([&] { cap::static_margin{0.1}.apply({}, m); },
@@ -433,6 +440,14 @@ TEST_CASE("capital: bad input names the function, field, row and value", "[capit
             cap::filtered_historical_simulation{{0.99, 1}, 50}.apply(r, v, m);
         },
         {"variance[40] = 0"});
+    // A ratio of variances past double (1e300 / 1e-300) against a zero return made a NaN
+    // margin (found by fuzz_capital): the variances are bounded.
+    v[40] = 1e-300;
+    require_throws_naming(
+        [&] {
+            cap::filtered_historical_simulation{{0.99, 1}, 50}.apply(r, v, m);
+        },
+        {"variance[40] = 1e-300", "[1e-150, 1e+150]"});
     require_throws_naming(
         [&] {
             cap::har_margin{{0.99, 1}, 40}.apply(r, m);

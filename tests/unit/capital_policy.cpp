@@ -664,6 +664,22 @@ TEST_CASE("run_design: a flat history calls nobody", "[capital][design]") {
     CHECK(out.collateral_opened == Approx(1 / (1 - haircut)).epsilon(1e-14));
 }
 
+TEST_CASE("run_design: a sale that exhausts its curve leaves the price at the floor",
+          "[capital][design]") {
+    // exp(-1e6 x 1.8) underflows to 0: the close stays at 1e-300 (so the EWMA's log return is
+    // finite, found by fuzz_capital), and half the impact is gone the next morning: 60 x 0.5.
+    const std::vector<double> prices{100, 100, 100, 60, 60};
+    const std::vector<impact::exponential> curves{{1e6}};
+    const auto out = capital::run_design(capital::collateral_design::volatility, {},
+                                         one_asset_book({100}, {0.2}, {0}), prices, 1, 4, curves);
+    CHECK(out.liquidations == 1);
+    CHECK(out.price[2] == 1e-300);
+    CHECK(out.price[3] == Approx(30).epsilon(1e-15));
+    CHECK(std::isfinite(out.amplification));
+    for (const double x : out.locked)
+        CHECK(std::isfinite(x));
+}
+
 TEST_CASE("run_design: bad input names the field", "[capital][design]") {
     const std::vector<double> prices{100, 100, 100, 60};
     const std::vector<impact::exponential> curves{{0.1}};
@@ -707,4 +723,16 @@ TEST_CASE("run_design: bad input names the field", "[capital][design]") {
     b.weights = {0.5};
     require_throws_naming([&] { run({}, b, two, 1, 3); },
                           {"capital::run_design", "book.weights.size()", "1"});
+    // Found by fuzz_capital: an infinite curve parameter made NaN proceeds; holdings bought at
+    // 1e-100 and valued at 1e100 the next day overflowed.
+    const std::vector<impact::exponential> infinite{{std::numeric_limits<double>::infinity()}};
+    require_throws_naming(
+        [&] {
+            (void)capital::run_design(capital::collateral_design::static_ratio, {}, book, prices, 1,
+                                      3, infinite);
+        },
+        {"alpha", "inf"});
+    const std::vector<double> jump{1e-100, 1e-100, 1e100};
+    require_throws_naming([&] { run({}, one_asset_book({1e100}, {0.2}, {0}), jump, 1, 2); },
+                          {"capital::run_design", "book.debt[0]", "day 2", "1e200"});
 }

@@ -70,6 +70,7 @@ inline constexpr range non_negative{0, inf, false, false};
 inline constexpr range unit_closed{0, 1, false, false};
 inline constexpr range unit_open{0, 1, true, true};
 inline constexpr range unit_left_open{0, 1, true, false};
+inline constexpr range upper_half{0.5, 1, false, true}; ///< [0.5, 1): a margin's confidence
 
 /// One key of the configuration.
 struct key_spec {
@@ -372,8 +373,8 @@ inline const std::vector<key_spec>& backtest_keys() {
            "har+apc", "hs+apc", "fhs+apc"}, {}, backtest_models, {},
          "the margin models (capital/margin_forecast.hpp), each once; +apc: through the [apc] "
          "tools"},
-        {"backtest.confidence", key_type::real, 0.99, unit_open, {}, {},
-         "confidence of the margins"},
+        {"backtest.confidence", key_type::real, 0.99, upper_half, {}, {},
+         "confidence of the margins (below 0.5 a margin would be negative)"},
         {"backtest.horizon_days", key_type::integer, std::int64_t(2), {1, 10000}, {}, {},
          "k, the days a margin covers (margin period of risk)"},
         {"backtest.train_days", key_type::integer, std::int64_t(730), {1, 1e7}, {}, {},

@@ -39,6 +39,7 @@
 /// sales, amplification and bad debt.
 #pragma once
 
+#include <spiral/cascade/market.hpp>
 #include <spiral/core/checks.hpp>
 #include <spiral/core/error.hpp>
 #include <spiral/core/normal.hpp>
@@ -77,7 +78,7 @@ inline constexpr std::string_view design_name(collateral_design d) noexcept {
 
 /// The designs' parameters and the market's recovery.
 struct design_rules {
-    double static_ratio = 1.5;   ///< static: collateral value per unit of debt, > 1
+    double static_ratio = 1.5;   ///< static: collateral value per unit of debt, in (1, 1e6]
     double confidence = 0.99;    ///< volatility designs: quantile of the loss, in (0.5, 1)
     double horizon_days = 5;     ///< volatility designs: liquidation horizon in days, > 0
     double days_per_year = 365;  ///< annualises the daily variance (crypto trades every day), > 0
@@ -90,7 +91,7 @@ struct design_rules {
     void validate() const {
         using namespace spiral::detail;
         constexpr std::string_view what = "capital::run_design";
-        require(above(1), what, "rules.static_ratio", static_ratio);
+        require(in_left_open(1, 1e6), what, "rules.static_ratio", static_ratio);
         require(in_open(0.5, 1), what, "rules.confidence", confidence);
         require(positive, what, "rules.horizon_days", horizon_days);
         require(positive, what, "rules.days_per_year", days_per_year);
@@ -103,7 +104,7 @@ struct design_rules {
 /// Accounts as columns; weights row-major, accounts x assets.
 struct design_book {
     std::size_t assets = 1;      ///< collateral assets per account, in [1, 64]
-    std::vector<double> debt;    ///< quote currency, > 0
+    std::vector<double> debt;    ///< quote currency, in [1e-100, 1e100]
     std::vector<double> buffer;  ///< capacity kept above the debt at opening and after a call, >= 0
     std::vector<double> reserve; ///< quote currency the account can post on calls, >= 0
     std::vector<double> weights; ///< each account's collateral split by value, >= 0, rows sum to 1
@@ -124,7 +125,7 @@ struct design_book {
                           "must equal book.debt.size() x book.assets = " +
                               std::to_string(debt.size() * assets));
         for (std::size_t i = 0; i < debt.size(); ++i) {
-            require(in_open(0, 1e100), what, "book.debt", debt[i], i);
+            require(in_closed(1e-100, 1e100), what, "book.debt", debt[i], i);
             require(in_closed(0, 1e6), what, "book.buffer", buffer[i], i);
             require(in_closed(0, 1e100), what, "book.reserve", reserve[i], i);
             double sum = 0;
@@ -247,6 +248,21 @@ inline double design_capacity(collateral_design design, std::span<const double> 
     return 0;
 }
 
+/// Collateral worth more than this is refused: sums over accounts and days stay finite.
+inline constexpr double largest_value = 1e200;
+
+/// Market prices are kept at or above this: a sale that would take a price to 0 (an impact
+/// curve exhausted) leaves it here, so that the margin model's log returns stay finite.
+inline constexpr double smallest_price = 1e-300;
+
+/// Throws for an account whose collateral would be worth more than largest_value.
+[[noreturn]] inline void throw_value_too_large(std::size_t account, std::size_t day, double value) {
+    spiral::detail::throw_invalid("capital::run_design", "book.debt", account, value,
+                                  "is the collateral value the account needs on day " +
+                                      std::to_string(day) +
+                                      "; must be <= 1e200: scale the debt or the prices");
+}
+
 inline void check_prices(std::span<const double> prices, std::size_t assets, std::size_t first,
                          std::size_t last) {
     using namespace spiral::detail;
@@ -263,7 +279,7 @@ inline void check_prices(std::span<const double> prices, std::size_t assets, std
                       "must be in (first, days) with first = " + std::to_string(first) +
                           ", days = " + std::to_string(days));
     for (std::size_t i = 0; i < (last + 1) * assets; ++i)
-        require(in_open(0, 1e100), what, "prices", prices[i], i);
+        require(in_closed(1e-100, 1e100), what, "prices", prices[i], i);
 }
 
 } // namespace detail
@@ -273,9 +289,11 @@ inline void check_prices(std::span<const double> prices, std::size_t assets, std
 /// `curves[j]` (quantities in asset units, relative to the day's pre-sale price). See the file
 /// comment for the mechanics.
 ///
-/// Throws spiral::invalid_argument for rules or a book out of their domain, prices that are
-/// not positive and finite (naming the flat index), a window outside the history, a curve
-/// count that is not book.assets, or an account the design gives no capacity at opening.
+/// Throws spiral::invalid_argument for rules or a book out of their domain, prices outside
+/// [1e-100, 1e100] (naming the flat index), a window outside the history, a curve count that is
+/// not book.assets, a curve its own validate() rejects, an account the design gives no capacity at
+/// opening, or one whose collateral would be worth more than 1e200 on some day (naming the
+/// account).
 template <class Curve>
 requires spiral::impact_curve<Curve, double>
     design_outcome run_design(collateral_design design, const design_rules& rules,
@@ -288,6 +306,8 @@ requires spiral::impact_curve<Curve, double>
     book.validate();
     const std::size_t n = book.assets, accounts = book.accounts();
     require_size(what, "curves", curves.size(), n, "book.assets");
+    for (const Curve& curve : curves)
+        cascade::detail::validate_curve(curve);
     detail::check_prices(prices, n, first, last);
     const auto price = [&](std::size_t day, std::size_t j) { return prices[day * n + j]; };
 
@@ -321,6 +341,8 @@ requires spiral::impact_curve<Curve, double>
                           std::string("the ") + std::string(design_name(design)) +
                               " design gives this account no capacity at opening");
         const double value = book.debt[i] * (1 + book.buffer[i]) / per_value;
+        if (!(value <= detail::largest_value))
+            detail::throw_value_too_large(i, first, value);
         for (std::size_t j = 0; j < n; ++j)
             quantity[i * n + j] = value * w[j] / price(first, j);
         opened_value += value;
@@ -353,7 +375,7 @@ requires spiral::impact_curve<Curve, double>
     std::vector<double> pre(n), market(n);
     for (std::size_t t = first + 1; t <= last; ++t) {
         for (std::size_t j = 0; j < n; ++j) {
-            pre[j] = price(t, j) * level[j];
+            pre[j] = std::max(price(t, j) * level[j], detail::smallest_price);
             market[j] = pre[j];
             sold[j] = 0;
         }
@@ -363,6 +385,8 @@ requires spiral::impact_curve<Curve, double>
                 if (!open[i])
                     continue;
                 const double value = account_values(i, market);
+                if (!(value <= detail::largest_value))
+                    detail::throw_value_too_large(i, t, value);
                 const double capacity = detail::design_capacity(design, values, risk, rules);
                 if (book.debt[i] <= capacity)
                     continue;
@@ -386,7 +410,8 @@ requires spiral::impact_curve<Curve, double>
                     fetched +=
                         pre[j] * (curves[j].proceeds(sold[j] + q) - curves[j].proceeds(sold[j]));
                     sold[j] += q;
-                    market[j] = pre[j] * curves[j].price_factor(sold[j]);
+                    market[j] =
+                        std::max(pre[j] * curves[j].price_factor(sold[j]), detail::smallest_price);
                     quantity[i * n + j] = 0;
                 }
                 out.proceeds += fetched;

@@ -65,13 +65,16 @@ namespace spiral::capital {
 
 /// Confidence and horizon of a margin forecast.
 struct forecast_spec {
-    double confidence = 0.99; ///< Confidence of the margin, in (0, 1).
+    /// Confidence of the margin, in [0.5, 1): below the median a normal quantile is negative,
+    /// and a margin that pays the holder is not a margin.
+    double confidence = 0.99;
     /// k, the days the margin covers (margin period of risk), in [1, 10000].
     std::size_t horizon_days = 2;
 
     /// Throws spiral::invalid_argument naming `what` and the field out of its domain.
     void validate(std::string_view what) const {
-        spiral::detail::require(spiral::detail::in_open(0, 1), what, "confidence", confidence);
+        spiral::detail::require(spiral::detail::in_right_open(0.5, 1), what, "confidence",
+                                confidence);
         spiral::detail::require_count(what, "horizon_days", horizon_days, 1, 10000);
     }
 };
@@ -311,7 +314,8 @@ struct filtered_historical_simulation {
     std::size_t window_days = 500; ///< Returns in the look-back window, >= horizon_days.
 
     /// margin[t] for t = 0..n from `returns` and the filtered variances `variance` (v_i the
-    /// forecast of r_i, one per price as margin::ewma::variance writes them; finite and > 0).
+    /// forecast of r_i, one per price as margin::ewma::variance writes them; in
+    /// [1e-150, 1e150]).
     /// Throws spiral::invalid_argument for an invalid spec, a window below the horizon or
     /// above returns.size(), bad returns or variances (naming the index), or wrong lengths.
     void apply(std::span<const double> returns, std::span<const double> variance,
@@ -320,8 +324,11 @@ struct filtered_historical_simulation {
         spec.validate(what);
         detail::check_history(what, returns, margin);
         detail::require_one_per_price(what, "variance", variance.size(), returns.size());
+        // Bounded so that every ratio v_t / v_i and rescaled return stays finite (a ratio of
+        // 1e300 / 1e-300 would be inf, and 0 x inf a NaN margin).
         for (std::size_t i = 0; i < variance.size(); ++i)
-            spiral::detail::require(spiral::detail::positive, what, "variance", variance[i], i);
+            spiral::detail::require(spiral::detail::in_closed(1e-150, 1e150), what, "variance",
+                                    variance[i], i);
         spiral::detail::require_count(what, "window_days", window_days, spec.horizon_days,
                                       returns.size());
         const std::size_t k = spec.horizon_days;
