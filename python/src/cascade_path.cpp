@@ -6,6 +6,7 @@
 // objects own theirs (a NumPy array each, the caller's own when it is already a C-contiguous
 // float64 array) and the spans are taken when the run starts.
 #include "curves.hpp"
+#include "path_rules.hpp"
 
 #include <spiral/cascade/book.hpp>
 #include <spiral/cascade/path.hpp>
@@ -56,63 +57,12 @@ struct owned_price_path {
     }
 };
 
-/// cascade::oracle_source owning its prices.
-struct owned_source {
-    py::array_t<double> prices{0};
-    double heartbeat_days = 0;
-    double deviation = 0;
-};
-
-/// cascade::oracle_rules owning its sources.
-struct owned_oracle {
-    cs::oracle_rules rules{}; // its `sources` stays empty here
-    std::vector<owned_source> sources;
-
-    /// The rules with their sources as spans into `storage` (which must outlive the result).
-    cs::oracle_rules view(std::vector<cs::oracle_source>& storage) const {
-        storage.clear();
-        for (const owned_source& s : sources)
-            storage.push_back(cs::oracle_source{span_of(s.prices), s.heartbeat_days, s.deviation});
-        cs::oracle_rules r = rules;
-        r.sources = storage;
-        return r;
-    }
-};
-
 owned_oracle owned_of(const cs::oracle_rules& r) {
     owned_oracle o;
     o.rules = r;
     o.rules.sources = {};
     return o;
 }
-
-/// cascade::path_rules owning its oracles' sources.
-struct owned_path_rules {
-    cs::rules liquidation{};
-    owned_oracle oracle{}, debt_oracle{};
-    cs::liquidation_terms terms{};
-    cs::keeper_rules keepers{};
-    cs::liquidation_design design = cs::liquidation_design::keepers;
-    cs::absorb_rules absorb{};
-    cs::clipper_rules clipper{};
-    cs::flipper_rules flipper{};
-
-    /// The C++ rules; the oracles' sources are spans into the two storages.
-    cs::path_rules view(std::vector<cs::oracle_source>& oracle_storage,
-                        std::vector<cs::oracle_source>& debt_storage) const {
-        cs::path_rules p;
-        p.liquidation = liquidation;
-        p.oracle = oracle.view(oracle_storage);
-        p.debt_oracle = debt_oracle.view(debt_storage);
-        p.terms = terms;
-        p.keepers = keepers;
-        p.design = design;
-        p.absorb = absorb;
-        p.clipper = clipper;
-        p.flipper = flipper;
-        return p;
-    }
-};
 
 owned_path_rules owned_of(const cs::path_rules& p) {
     owned_path_rules o;
@@ -206,18 +156,6 @@ owned_price_path path_of(py::handle path) {
     return p;
 }
 
-owned_path_rules rules_of(py::handle rules) {
-    if (py::isinstance<owned_path_rules>(rules))
-        return rules.cast<owned_path_rules>();
-    if (py::isinstance<cs::rules>(rules)) {
-        owned_path_rules p;
-        p.liquidation = rules.cast<cs::rules>();
-        return p;
-    }
-    fail("cascade::run", "rules", std::string(py::str(py::type::of(rules).attr("__name__"))),
-         "must be a spiral.cascade.path_rules or rules");
-}
-
 template <class Book, class C>
 cs::path_result run_on(const Book& b, const cs::price_path& path, const C& curve,
                        const cs::path_rules& pr, const cs::position_columns& out) {
@@ -242,7 +180,7 @@ cs::path_result run(py::handle book, py::handle path, py::handle curve, py::hand
         fail(what, "book", std::string(py::str(py::type::of(book).attr("__name__"))),
              "must be a spiral.cascade.book or prepared_book");
     const owned_price_path p = path_of(path);
-    const owned_path_rules r = rules_of(rules);
+    const owned_path_rules r = rules_of(rules, what);
     const any_curve c = curve_of(curve, what, "curve");
     const std::size_t n = prepared ? book.cast<const cs::prepared_book&>().size()
                                    : book.cast<const cs::book&>().size();
@@ -266,6 +204,18 @@ cs::path_result run(py::handle book, py::handle path, py::handle curve, py::hand
 }
 
 } // namespace cascade_path_part
+
+owned_path_rules rules_of(py::handle rules, std::string_view what) {
+    if (py::isinstance<owned_path_rules>(rules))
+        return rules.cast<owned_path_rules>();
+    if (py::isinstance<cascade::rules>(rules)) {
+        owned_path_rules p;
+        p.liquidation = rules.cast<cascade::rules>();
+        return p;
+    }
+    fail(what, "rules", std::string(py::str(py::type::of(rules).attr("__name__"))),
+         "must be a spiral.cascade.path_rules or rules");
+}
 
 void bind_cascade_path(py::module_& m) {
     using namespace cascade_path_part;

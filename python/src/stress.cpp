@@ -4,6 +4,7 @@
 // any_model and curve_ref. bootstrap and replay view their data through spans in C++: their
 // Python objects own a copy (a shared std::vector) that the span points into.
 #include "curves.hpp"
+#include "path_rules.hpp"
 
 #include <spiral/cascade/path_rules.hpp>
 #include <spiral/cascade/prepared_book.hpp>
@@ -33,6 +34,8 @@
 #include <cmath>
 #include <limits>
 #include <memory>
+#include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
@@ -119,22 +122,42 @@ struct run_result {
     double spot = 1;
 };
 
+/// The oracle sources' prices are one per point of every scenario's path: checked here, naming
+/// the argument and the grid (the engine's own check names the cascade's `prices`, which a
+/// stress run's caller never passes).
+void check_sources(std::string_view what, std::string_view name, const owned_oracle& oracle,
+                   const st::path_spec& path) {
+    const std::size_t points = path.steps + 1;
+    for (std::size_t s = 0; s < oracle.sources.size(); ++s) {
+        const auto size = static_cast<std::size_t>(oracle.sources[s].prices.size());
+        if (size != 0 && size != points)
+            fail(what,
+                 "rules." + std::string(name) + ".sources[" + std::to_string(s) + "].prices.size()",
+                 size,
+                 "must equal spec.path.steps + 1 = " + std::to_string(points) +
+                     ": one price per point of every scenario's path");
+    }
+}
+
 std::shared_ptr<run_result> run(const std::shared_ptr<cs::prepared_book>& book, py::handle model,
-                                py::handle curve, const cs::rules& rules, const st::run_spec& spec,
+                                py::handle curve, py::handle rules, const st::run_spec& spec,
                                 unsigned threads) {
     constexpr std::string_view what = "stress::run";
     if (!book)
         fail(what, "book", "None", "must be a spiral.cascade.prepared_book");
     const any_model m = model_of(model);
     const curve_ref c = ref_of(curve, what, "curve");
-    cs::path_rules r;
-    r.liquidation = rules;
+    const owned_path_rules owned = rules_of(rules, what);
+    spec.validate(what); // a valid grid before the sources are checked against it
+    check_sources(what, "oracle", owned.oracle, spec.path);
+    check_sources(what, "debt_oracle", owned.debt_oracle, spec.path);
+    std::vector<cs::oracle_source> oracle_storage, debt_storage; // what r's sources view
+    const cs::path_rules r = owned.view(oracle_storage, debt_storage);
     auto out = std::make_shared<run_result>();
     out->book = book;
     out->spot = spec.path.spot;
     {
         py::gil_scoped_release release;
-        spec.validate(what);
         st::validate_model(m, spec.path);
         out->results = st::scenario_results(spec.scenarios);
         st::run_control control;
@@ -508,12 +531,19 @@ multiplier). completed: the scenarios run; summary(): their stress.summary.)doc"
           py::arg("threads") = 0u, R"doc(
 A stress run: for each of spec.scenarios scenarios, `model` (gbm, merton, student_t,
 garch_paths, bootstrap or replay) draws a price path on the grid spec.path from the scenario's
-own stream, and the book (a spiral.cascade.prepared_book) is run along it (cascade path engine),
-selling seized collateral into `curve` (any spiral.impact curve, its depth times the scenario's
-liquidity response) under `rules` (spiral.cascade.rules, the liquidation rules of each step).
-threads: threads of the run (0: all; oneTBB builds, see stress.parallel, else serial); the
-results are identical for any thread count. Returns a run_result. Raises
-spiral.invalid_argument (a ValueError) naming the field for bad input. The GIL is released.)doc");
+own stream, and the book (a spiral.cascade.prepared_book) is run along it by the cascade path
+engine, exactly as spiral.cascade.run would run it along that path (steps of
+spec.path.step_days, debt price 1), selling seized collateral into `curve` (any spiral.impact
+curve, its depth times the scenario's liquidity response) under `rules`: a
+spiral.cascade.path_rules (oracle and debt_oracle feeds, terms, keepers, design with its absorb,
+clipper or flipper parameters: all four designs are allowed), or a spiral.cascade.rules that
+becomes its liquidation (the rest at their defaults). The same rules hold in every scenario:
+an oracle source's prices, when given, must have spec.path.steps + 1 entries (one per point of
+every scenario's path; None: the market, the scenario's price for oracle, 1 for debt_oracle),
+and liquidation.oracle_delay must be 0 (use oracle.delay_steps). threads: threads of the run
+(0: all; oneTBB builds, see stress.parallel, else serial); the results are identical for any
+thread count. Returns a run_result. Raises spiral.invalid_argument (a ValueError) naming the field for bad input
+(rules of another type, a bad rule, a source of the wrong length). The GIL is released.)doc");
 }
 
 } // namespace spiral::python

@@ -1,6 +1,7 @@
 """spiral.stress against closed forms and NumPy: the liquidation probability of a one-position book
 under a single-step GBM (log-normal), the summary's VaR against a sort-and-pick over the returned
-column, the depth multiplier against its formula, replay against the history it replays; thread
+column, the depth multiplier against its formula, replay against the history it replays; full path
+rules against cascade.run along each scenario's path (a replayed window, computed here); thread
 counts that agree bit for bit, models that own their data, and errors that name the field."""
 
 import gc
@@ -8,6 +9,8 @@ import math
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as hs
 
 from spiral import cascade, impact, margin, stress
 
@@ -49,7 +52,7 @@ def test_liquidation_probability_is_the_lognormal_closed_form():
     np.testing.assert_array_equal(result.depth, 1.0)
 
 
-def stressed_run(threads, scenarios=400, model=None):
+def stressed_run(threads, scenarios=400, model=None, rules=None):
     book = cascade.prepared_book(cascade.synthetic_book(cascade.synthetic_book_params(
         positions=200, price=SPOT, median_excess_health=0.2, health_dispersion=0.8, seed=5)))
     spec = stress.run_spec(scenarios=scenarios, seed=11,
@@ -57,7 +60,8 @@ def stressed_run(threads, scenarios=400, model=None):
     total = book.total_collateral()
     curve = impact.constant_product(base_reserve=2 * total, quote_reserve=2 * total * SPOT, fee=0.003)
     model = model or stress.merton(drift=0.0, vol=0.9, jump_intensity=20.0, jump_mean=-0.15, jump_vol=0.1)
-    return stress.run(book, model, curve, cascade.rules(bonus=0.08), spec=spec, threads=threads)
+    rules = rules if rules is not None else cascade.rules(bonus=0.08)
+    return stress.run(book, model, curve, rules, spec=spec, threads=threads)
 
 
 COLUMNS = ["bad_debt", "insolvent_value", "liquidation_volume", "liquidations", "final_exogenous_price",
@@ -216,3 +220,142 @@ def test_run_rejects_bad_input_with_the_library_message():
         stress.run(one_position(), "gbm", impact.linear(0.0), spec=single_step(10))
     with pytest.raises(ValueError, match="curve"):
         stress.run(one_position(), stress.gbm(vol=0.5), None, spec=single_step(10))
+
+
+# ---- full path rules
+
+
+def test_path_rules_holding_the_rules_give_the_same_columns():
+    plain = stressed_run(threads=0)
+    wrapped = stressed_run(threads=0, rules=cascade.path_rules(liquidation=cascade.rules(bonus=0.08)))
+    assert np.count_nonzero(plain.liquidations) > 0  # the check is not about empty runs
+    for name in COLUMNS:
+        assert np.array_equal(getattr(plain, name), getattr(wrapped, name)), name
+    assert plain.summary() == wrapped.summary()
+    # the default rules are the default path rules
+    book, spec = one_position(debt=85.0), single_step(200)
+    default = stress.run(book, stress.gbm(vol=0.8), impact.linear(0.01), spec=spec)
+    explicit = stress.run(book, stress.gbm(vol=0.8), impact.linear(0.01), cascade.path_rules(), spec=spec)
+    for name in COLUMNS:
+        assert np.array_equal(getattr(default, name), getattr(explicit, name)), name
+
+
+def test_unprofitable_keepers_liquidate_nothing_in_any_scenario():
+    # keepers that only liquidate at a profit, with gas worth more than any position: no
+    # liquidation pays, so none happens, while the same scenarios under the default keepers
+    # liquidate; the paths themselves do not depend on the rules.
+    costly = cascade.path_rules(liquidation=cascade.rules(bonus=0.08),
+                                keepers=cascade.keeper_rules(only_profitable=True, gas=1e12))
+    default, idle = stressed_run(threads=0), stressed_run(threads=0, rules=costly)
+    assert np.count_nonzero(default.liquidations) > 0
+    np.testing.assert_array_equal(idle.liquidations, 0.0)
+    np.testing.assert_array_equal(idle.liquidation_volume, 0.0)
+    np.testing.assert_array_equal(idle.final_price, idle.final_exogenous_price)  # nothing sold
+    np.testing.assert_array_equal(idle.final_exogenous_price, default.final_exogenous_price)
+
+
+HISTORY = SPOT * np.exp(np.cumsum(np.random.default_rng(20240613).normal(-0.006, 0.03, 121)))
+
+STRESS_DESIGNS = {
+    "keepers": lambda step_days: cascade.path_rules(),
+    "aave_v3_3": lambda step_days: cascade.venues.aave_v3_3(),
+    "morpho": lambda step_days: cascade.venues.morpho_blue(),
+    "compound": lambda step_days: cascade.venues.compound_v3_usdc_weth(),
+    "clipper": lambda step_days: cascade.venues.maker_clipper_2021(step_days),
+    "flipper": lambda step_days: cascade.venues.maker_flipper_march_2020(step_days),
+}
+
+
+def random_book(rng, n):
+    collateral = rng.lognormal(0.0, 1.0, n)
+    threshold = rng.uniform(0.7, 0.9, n)
+    health = 1 + rng.lognormal(-3.5, 1.0, n)  # most within a few percent of their threshold
+    debt = collateral * SPOT * threshold / health
+    return cascade.book(collateral, debt, threshold)
+
+
+@given(
+    seed=hs.integers(0, 2**32 - 1),
+    design=hs.sampled_from(sorted(STRESS_DESIGNS)),
+    start=hs.integers(0, 60),
+    steps=hs.integers(1, 60),
+    step_minutes=hs.sampled_from([1.0, 60.0, 1440.0]),
+    bonus=hs.floats(0.0, 0.2),
+    protocol_fee=hs.floats(0.0, 1.0),
+    gas=hs.floats(0.0, 20.0),
+    margin=hs.floats(0.0, 0.5),
+    latency=hs.integers(0, 2),
+    delay=hs.integers(0, 2),
+    feed=hs.booleans(),
+)
+def test_each_scenario_is_cascade_run_along_its_path(seed, design, start, steps, step_minutes, bonus,
+                                                     protocol_fee, gas, margin, latency, delay, feed):
+    # replay from a fixed start makes every scenario's path known here: spot x the history's
+    # window over its first price. Each scenario must be cascade.run along it, same rules.
+    rng = np.random.default_rng(seed)
+    b = random_book(rng, 40)
+    book = cascade.prepared_book(b)
+    step_days = step_minutes / 1440
+    spec = stress.run_spec(scenarios=3, seed=seed,
+                           path=stress.path_spec(spot=SPOT, steps=steps, step_days=step_days))
+    path = SPOT * (HISTORY[start:start + steps + 1] / HISTORY[start])
+    rules = STRESS_DESIGNS[design](step_days)
+    if design == "keepers":
+        rules.liquidation = cascade.rules(bonus=bonus)
+        rules.terms.protocol_fee = protocol_fee
+        rules.keepers = cascade.keeper_rules(only_profitable=True, gas=gas, margin=margin,
+                                             latency_steps=latency)
+        rules.oracle.delay_steps = delay
+    if feed:  # a feed of three sources, two of them fixed series (the same in every scenario)
+        rules.oracle.sources = [cascade.oracle_source(path * 1.01), cascade.oracle_source(),
+                                cascade.oracle_source(path * 0.97, heartbeat_days=step_days * 3)]
+    curve = impact.exponential(2.0 / float(np.sum(b.collateral)))
+
+    result = stress.run(book, stress.replay(HISTORY, start=start), curve, rules, spec=spec)
+
+    c, d = np.empty(len(b)), np.empty(len(b))
+    r = cascade.run(book, cascade.price_path(path, step_days=step_days), curve, rules,
+                    final_collateral=c, final_debt=d)
+    steps_of = r.steps
+    volume = 0.0
+    for seized, oracle in zip(steps_of["collateral_seized"], steps_of["oracle_price"]):
+        volume += seized * oracle
+    low = min(path[0], steps_of["market_price"].min(), steps_of["price"].min())
+    p = r.final_price
+    multiplier = steps_of["threshold_multiplier"][-1]
+    value = c * p
+    cap = value * (np.asarray(b.threshold) * multiplier)
+    exact = {"bad_debt": r.bad_debt, "liquidations": float(r.liquidations), "final_price": p,
+             "final_exogenous_price": path[-1], "min_price": low, "depth": 1.0}
+    summed = {"liquidation_volume": volume,
+              "insolvent_value": r.bad_debt + np.sum(np.maximum(d - value, 0.0)),
+              "borrowing_power": np.sum(cap),
+              "debt_outstanding": np.sum(d),
+              "borrowing_power_available": np.sum(np.maximum(cap - d, 0.0)),
+              "collateral_locked": np.sum(value)}
+    for name, expected in exact.items():
+        np.testing.assert_array_equal(getattr(result, name), expected, err_msg=name)
+    for name, expected in summed.items():  # sums in another order: to rounding
+        np.testing.assert_allclose(getattr(result, name), expected, rtol=1e-12, atol=1e-9, err_msg=name)
+
+
+def test_run_rejects_bad_rules_naming_the_field():
+    book, model, curve, spec = one_position(), stress.gbm(vol=0.5), impact.linear(0.0), single_step(10)
+    with pytest.raises(ValueError, match=r"spiral: stress::run: rules = float \(must be a "
+                                         r"spiral.cascade.path_rules or rules\)"):
+        stress.run(book, model, curve, 1.5, spec=spec)
+    with pytest.raises(ValueError, match=r"stress::run: rules = str"):
+        stress.run(book, model, curve, rules="rules", spec=spec)
+    short = cascade.path_rules(oracle=cascade.oracle_rules(sources=[cascade.oracle_source([100.0] * 5)]))
+    with pytest.raises(ValueError, match=r"spiral: stress::run: rules.oracle.sources\[0\].prices.size\(\) = 5 "
+                                         r"\(must equal spec.path.steps \+ 1 = 2"):
+        stress.run(book, model, curve, short, spec=spec)
+    depeg = cascade.path_rules(debt_oracle=cascade.oracle_rules(
+        sources=[cascade.oracle_source(), cascade.oracle_source([1.0, 0.9, 0.8])]))
+    with pytest.raises(ValueError, match=r"rules.debt_oracle.sources\[1\].prices.size\(\) = 3"):
+        stress.run(book, model, curve, depeg, spec=spec)
+    with pytest.raises(ValueError, match=r"keepers.max_liquidations"):
+        stress.run(book, model, curve, cascade.path_rules(keepers=cascade.keeper_rules(max_liquidations=0)),
+                   spec=spec)
+    with pytest.raises(ValueError, match=r"liquidation.oracle_delay"):
+        stress.run(book, model, curve, cascade.path_rules(liquidation=cascade.rules(oracle_delay=1)), spec=spec)
