@@ -12,6 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from path_designs import DESIGNS
 from spiral import cascade, impact
 
 SUMMED = ["liquidations", "collateral_seized", "collateral_sold", "protocol_fee", "debt_repaid",
@@ -201,16 +202,6 @@ def test_a_drop_then_flat_path_is_simulate_round_by_round(trial):
     np.testing.assert_allclose(c, c1, rtol=1e-12, atol=1e-300)
     np.testing.assert_allclose(d, d1, rtol=1e-12, atol=1e-300)
     check_accounts(b, along, c, d)
-
-
-DESIGNS = {
-    "keepers": lambda step_days: cascade.path_rules(),
-    "aave_v3_3": lambda step_days: cascade.venues.aave_v3_3(),
-    "morpho": lambda step_days: cascade.venues.morpho_blue(),
-    "compound": lambda step_days: cascade.venues.compound_v3_usdc_weth(),
-    "clipper": lambda step_days: cascade.venues.maker_clipper_2021(step_days),
-    "flipper": lambda step_days: cascade.venues.maker_flipper_march_2020(step_days),
-}
 
 
 @settings(max_examples=60, deadline=None)
@@ -405,7 +396,6 @@ def test_bad_input_names_the_field():
         run(good, final_debt=np.empty(3))
     with pytest.raises(ValueError, match=r"impact::linear: lambda = -1"):
         cascade.run(b, good, impact.linear(-1.0))
-
 
 
 def reference_path(collateral, debt, threshold, prices, curve, debt_prices=None, close_factor=0.5,

@@ -12,6 +12,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as hs
 
+from path_designs import DESIGNS
 from spiral import cascade, impact, margin, stress
 
 SPOT = 100.0
@@ -256,15 +257,6 @@ def test_unprofitable_keepers_liquidate_nothing_in_any_scenario():
 
 HISTORY = SPOT * np.exp(np.cumsum(np.random.default_rng(20240613).normal(-0.006, 0.03, 121)))
 
-STRESS_DESIGNS = {
-    "keepers": lambda step_days: cascade.path_rules(),
-    "aave_v3_3": lambda step_days: cascade.venues.aave_v3_3(),
-    "morpho": lambda step_days: cascade.venues.morpho_blue(),
-    "compound": lambda step_days: cascade.venues.compound_v3_usdc_weth(),
-    "clipper": lambda step_days: cascade.venues.maker_clipper_2021(step_days),
-    "flipper": lambda step_days: cascade.venues.maker_flipper_march_2020(step_days),
-}
-
 
 def random_book(rng, n):
     collateral = rng.lognormal(0.0, 1.0, n)
@@ -276,7 +268,7 @@ def random_book(rng, n):
 
 @given(
     seed=hs.integers(0, 2**32 - 1),
-    design=hs.sampled_from(sorted(STRESS_DESIGNS)),
+    design=hs.sampled_from(sorted(DESIGNS)),
     start=hs.integers(0, 60),
     steps=hs.integers(1, 60),
     step_minutes=hs.sampled_from([1.0, 60.0, 1440.0]),
@@ -299,7 +291,7 @@ def test_each_scenario_is_cascade_run_along_its_path(seed, design, start, steps,
     spec = stress.run_spec(scenarios=3, seed=seed,
                            path=stress.path_spec(spot=SPOT, steps=steps, step_days=step_days))
     path = SPOT * (HISTORY[start:start + steps + 1] / HISTORY[start])
-    rules = STRESS_DESIGNS[design](step_days)
+    rules = DESIGNS[design](step_days)
     if design == "keepers":
         rules.liquidation = cascade.rules(bonus=bonus)
         rules.terms.protocol_fee = protocol_fee
