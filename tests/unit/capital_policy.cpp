@@ -680,6 +680,23 @@ TEST_CASE("run_design: a sale that exhausts its curve leaves the price at the fl
         CHECK(std::isfinite(x));
 }
 
+TEST_CASE("run_design: a call at the price floor is not met by posting", "[capital][design]") {
+    // Account 0's sale takes the price to the 1e-300 floor; account 1 (1.8e6 units) would need
+    // 1e302 times its holding to answer its call, past double's range (found by fuzz_capital:
+    // an infinite holding and an infinite collateral ratio). It is closed out instead.
+    const std::vector<double> prices{100, 100, 100, 60};
+    const std::vector<impact::exponential> curves{{1e6}};
+    const auto out =
+        capital::run_design(capital::collateral_design::static_ratio, {},
+                            one_asset_book({100, 1e8}, {0.2, 0.2}, {0, 1e9}), prices, 1, 3, curves);
+    CHECK(out.liquidations == 2);
+    CHECK(out.margin_calls == 0);
+    CHECK(out.open_debt == 0);
+    CHECK(out.repaid + out.bad_debt == Approx(1e8 + 100).epsilon(1e-15));
+    for (const double x : out.locked)
+        CHECK(std::isfinite(x));
+}
+
 TEST_CASE("run_design: bad input names the field", "[capital][design]") {
     const std::vector<double> prices{100, 100, 100, 60};
     const std::vector<impact::exponential> curves{{0.1}};

@@ -19,7 +19,8 @@
 // at the previous close, so volatility the sales cause feeds the next day's margin (the loop
 // that tightens in a crash). An account whose debt exceeds its capacity gets a margin call to
 // restore capacity = debt (1 + buffer): it posts from its reserve (collateral in the same
-// split) if the reserve covers the call, and is otherwise closed out: all its collateral is
+// split) if the reserve covers the call (and no holding would pass 1e300 units: a price at its
+// floor cannot be answered by posting), and is otherwise closed out: all its collateral is
 // sold along each asset's impact curve (cumulative over the day), the proceeds repay the debt
 // and what they do not cover is bad debt. Accounts are checked in rounds until a round closes
 // none, so a close-out that moves the price reaches the others the same day. At the close,
@@ -251,6 +252,9 @@ inline double design_capacity(collateral_design design, std::span<const double> 
 /// Collateral worth more than this is refused: sums over accounts and days stay finite.
 inline constexpr double largest_value = 1e200;
 
+/// The most units of one asset an account may hold after a margin call.
+inline constexpr double largest_holding = 1e300;
+
 /// Market prices are kept at or above this: a sale that would take a price to 0 (an impact
 /// curve exhausted) leaves it here, so that the margin model's log returns stay finite.
 inline constexpr double smallest_price = 1e-300;
@@ -393,7 +397,12 @@ requires spiral::impact_curve<Curve, double>
                 if (capacity > 0) {
                     const double scale = book.debt[i] * (1 + book.buffer[i]) / capacity;
                     const double call = (scale - 1) * value;
-                    if (call <= reserve[i]) {
+                    // A holding already near double's limit cannot be grown (a price at its
+                    // floor asks for ~1e300 times the units): such a call is not met.
+                    double largest = 0;
+                    for (std::size_t j = 0; j < n; ++j)
+                        largest = std::max(largest, quantity[i * n + j]);
+                    if (call <= reserve[i] && largest * scale <= detail::largest_holding) {
                         for (std::size_t j = 0; j < n; ++j)
                             quantity[i * n + j] *= scale;
                         reserve[i] -= call;
