@@ -577,7 +577,7 @@ TEST_CASE("run_design: the volatility designs open at haircut::volatility and po
 TEST_CASE("run_design: accounting and ordering on random books and histories",
           "[capital][design]") {
     spiral::splitmix64 rng{2024};
-    for (int trial = 0; trial < 60; ++trial) {
+    for (std::size_t trial = 0; trial < 60; ++trial) {
         const std::size_t n = 1 + trial % 3, accounts = 40, days = 50, first = 20;
         std::vector<double> prices(days * n);
         for (std::size_t j = 0; j < n; ++j)
