@@ -67,16 +67,10 @@ struct settings {
 
 /// Closes by date from a data/ file (date is its first column).
 std::map<std::string, double> read_closes(const std::filesystem::path& file) {
-    const std::vector<double> close = example::read_prices(file.string(), "close");
-    std::ifstream in(file);
-    std::string line;
-    std::getline(in, line); // header
+    const example::dated_prices history = example::read_dated_prices(file.string(), "close");
     std::map<std::string, double> by_date;
-    for (std::size_t i = 0; i < close.size() && std::getline(in, line);) {
-        if (line.empty() || line == "\r")
-            continue;
-        by_date[line.substr(0, line.find(','))] = close[i++];
-    }
+    for (std::size_t i = 0; i < history.prices.size(); ++i)
+        by_date[history.dates[i]] = history.prices[i];
     return by_date;
 }
 

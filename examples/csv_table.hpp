@@ -26,6 +26,7 @@
 #include <initializer_list>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace example {
@@ -36,6 +37,7 @@ struct csv_table {
     std::vector<std::string> names;           ///< the wanted columns present in the file
     std::vector<std::vector<double>> columns; ///< one vector per name, one value per row
     std::vector<std::size_t> lines;           ///< the file line of each row (1-based)
+    std::vector<std::string> labels;          ///< the first field of each row (a date, a time)
 
     std::size_t rows() const noexcept { return lines.size(); }
 
@@ -171,6 +173,7 @@ inline csv_table read_csv(const std::string& path, const std::vector<std::string
             table.columns[column++].push_back(value);
         }
         table.lines.push_back(line);
+        table.labels.emplace_back(detail::trim(fields[0]));
     }
     return table;
 }
@@ -207,10 +210,18 @@ inline spiral::cascade::book read_book(const std::string& path, bool allow_extra
     return b;
 }
 
-/// The column `column` of a price history (other columns, such as a date, are read past):
-/// at least two rows, every price > 0 (else an input_error naming the file and line).
-inline std::vector<double> read_prices(const std::string& path, std::string_view column) {
-    const csv_table table = read_csv(path, {column}, {}, true);
+/// A price history: the first field of each row (its date or time, as written) and one
+/// price column.
+struct dated_prices {
+    std::vector<std::string> dates;
+    std::vector<double> prices;
+};
+
+/// The column `column` of a price history with each row's first field (other columns are
+/// read past): at least two rows, every price > 0 (else an input_error naming the file and
+/// line).
+inline dated_prices read_dated_prices(const std::string& path, std::string_view column) {
+    csv_table table = read_csv(path, {column}, {}, true);
     const std::vector<double>& prices = table.column(column);
     for (std::size_t i = 0; i < prices.size(); ++i)
         if (!(prices[i] > 0)) {
@@ -223,7 +234,12 @@ inline std::vector<double> read_prices(const std::string& path, std::string_view
     if (prices.size() < 2)
         throw input_error(path + ": " + std::to_string(prices.size()) + " prices in column '" +
                           std::string(column) + "'; at least 2 needed");
-    return prices;
+    return {std::move(table.labels), prices};
+}
+
+/// read_dated_prices without the dates.
+inline std::vector<double> read_prices(const std::string& path, std::string_view column) {
+    return read_dated_prices(path, column).prices;
 }
 
 } // namespace example

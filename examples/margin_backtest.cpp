@@ -49,26 +49,6 @@ namespace {
 
 constexpr const char* program = "margin_backtest";
 
-/// The first field of every data row (the date), in file order.
-std::vector<std::string> read_dates(const std::string& path) {
-    std::ifstream in(path);
-    if (!in)
-        throw example::input_error(path + ": cannot open the file");
-    std::vector<std::string> dates;
-    std::string line;
-    bool header = true;
-    while (std::getline(in, line)) {
-        if (line.empty() || line == "\r")
-            continue;
-        if (header) {
-            header = false;
-            continue;
-        }
-        dates.push_back(line.substr(0, line.find(',')));
-    }
-    return dates;
-}
-
 struct crisis {
     const char* name;
     const char* first; // ISO dates, inclusive
@@ -91,11 +71,9 @@ struct series {
 
 void run_asset(const std::string& asset, const std::filesystem::path& file,
                const std::filesystem::path& out_dir, const settings& s) {
-    const std::vector<double> prices = example::read_prices(file.string(), "close");
-    const std::vector<std::string> dates = read_dates(file.string());
-    if (dates.size() != prices.size())
-        throw example::input_error(file.string() + ": " + std::to_string(dates.size()) +
-                                   " dates for " + std::to_string(prices.size()) + " prices");
+    const example::dated_prices history = example::read_dated_prices(file.string(), "close");
+    const std::vector<std::string>& dates = history.dates;
+    const std::vector<double>& prices = history.prices;
     const std::size_t first_day = std::max(s.train, s.window);
     if (prices.size() < first_day + 2 * s.horizon + 1)
         throw example::input_error(file.string() + ": " + std::to_string(prices.size()) +

@@ -28,13 +28,12 @@
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <limits>
 #include <numeric>
-#include <sstream>
 #include <string>
 #include <vector>
 
+#include "csv_table.hpp"
 #include "example_support.hpp"
 
 #ifndef SPIRAL_DATA_DIR
@@ -49,35 +48,10 @@ namespace {
 
 constexpr const char* program = "parameter_policy";
 
-struct series {
-    std::vector<std::string> time;
-    std::vector<double> close;
-};
-
-/// The first column (date or time) and the close (the fifth column) of a CSV with a header.
-series read_closes(const std::filesystem::path& file) {
-    std::ifstream in(file);
-    if (!in)
-        throw example::input_error(file.string() + ": cannot open the file");
-    series s;
-    std::string line;
-    std::getline(in, line);
-    while (std::getline(in, line)) {
-        if (line.empty())
-            continue;
-        std::stringstream fields(line);
-        std::string when, cell;
-        std::getline(fields, when, ',');
-        for (int i = 0; i < 4; ++i)
-            std::getline(fields, cell, ',');
-        double close = 0;
-        if (!example::parse_number(cell, close))
-            throw example::input_error(file.string() + ": " + when + ": '" + cell +
-                                       "' is not a finite number");
-        s.time.push_back(when);
-        s.close.push_back(close);
-    }
-    if (s.close.size() < 3)
+/// The first column (date or time) and the close of a data/ file, with at least 3 rows.
+example::dated_prices read_closes(const std::filesystem::path& file) {
+    example::dated_prices s = example::read_dated_prices(file.string(), "close");
+    if (s.prices.size() < 3)
         throw example::input_error(file.string() + ": fewer than 3 rows");
     return s;
 }
@@ -201,8 +175,9 @@ int run_policy(int argc, char** argv) {
     if (!(s.lower <= s.threshold && s.threshold <= s.upper))
         throw example::input_error("--threshold must lie in [--lower, --upper]");
     const std::filesystem::path data = data_dir;
-    const series daily = read_closes(data / "eth_usd_daily.csv");
-    const series hourly = read_closes(data / "eth_usdt_1h_2020-03-black-thursday.csv");
+    const example::dated_prices daily = read_closes(data / "eth_usd_daily.csv");
+    const example::dated_prices hourly =
+        read_closes(data / "eth_usdt_1h_2020-03-black-thursday.csv");
 
     std::printf("\nLiquidation threshold: static %.3f against a policy: target %.3f - %.3f "
                 "(EWMA vol - 0.8), lambda 0.94, in [%.2f, %.2f]; steward limits: at most %.4f "
@@ -228,27 +203,27 @@ int run_policy(int argc, char** argv) {
     const auto warm_vol = [&](std::size_t start) {
         capital::parameter_policy warm;
         const std::span<const double> past =
-            std::span<const double>(daily.close).subspan(start - warm_up, warm_up);
+            std::span<const double>(daily.prices).subspan(start - warm_up, warm_up);
         return capital::apply_policy(warm, {past, 1.0}).volatility.back();
     };
     for (const auto& crash : crashes) {
-        const auto at = std::find(daily.time.begin(), daily.time.end(), crash.date);
-        if (at == daily.time.end())
+        const auto at = std::find(daily.dates.begin(), daily.dates.end(), crash.date);
+        if (at == daily.dates.end())
             throw example::input_error(std::string("eth_usd_daily.csv: no row for ") + crash.date);
-        const auto i = static_cast<std::size_t>(at - daily.time.begin());
-        if (i < before + warm_up || i + after >= daily.close.size())
+        const auto i = static_cast<std::size_t>(at - daily.dates.begin());
+        if (i < before + warm_up || i + after >= daily.prices.size())
             throw example::input_error(std::string("eth_usd_daily.csv: too short around ") +
                                        crash.date);
         run_window(crash.name,
-                   std::span<const double>(daily.close).subspan(i - before, before + after + 1),
+                   std::span<const double>(daily.prices).subspan(i - before, before + after + 1),
                    1.0, warm_vol(i - before), s);
     }
     // The hourly window starts on 11 March 2020: the daily EWMA up to 10 March warms it.
-    const auto march = std::find(daily.time.begin(), daily.time.end(), "2020-03-10");
-    if (march == daily.time.end())
+    const auto march = std::find(daily.dates.begin(), daily.dates.end(), "2020-03-10");
+    if (march == daily.dates.end())
         throw example::input_error("eth_usd_daily.csv: no row for 2020-03-10");
-    run_window("ETH 2020-03-11..14 1h", hourly.close, 1.0 / 24,
-               warm_vol(static_cast<std::size_t>(march - daily.time.begin()) + 1), s);
+    run_window("ETH 2020-03-11..14 1h", hourly.prices, 1.0 / 24,
+               warm_vol(static_cast<std::size_t>(march - daily.dates.begin()) + 1), s);
     return 0;
 }
 
