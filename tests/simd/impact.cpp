@@ -47,7 +47,7 @@ void check_lanes(const C& curve, double hi, double relative, double absolute) {
     INFO(SPIRAL_TEST_ARCH_NAME << ", " << width << " lanes of " << sizeof(S) * 8 << " bits");
     const auto qs = quantities(hi);
     std::vector<S> in(qs.size() + width), price(in.size()), proceeds(in.size()),
-        marginal(in.size());
+        marginal(in.size()), average(in.size());
     for (std::size_t i = 0; i < qs.size(); ++i)
         in[i] = static_cast<S>(qs[i]);
     for (std::size_t i = 0; i < qs.size(); i += width) {
@@ -55,6 +55,7 @@ void check_lanes(const C& curve, double hi, double relative, double absolute) {
         curve.price_factor(q).store_unaligned(&price[i]);
         curve.proceeds(q).store_unaligned(&proceeds[i]);
         spiral::marginal_price(curve, q).store_unaligned(&marginal[i]);
+        spiral::average_price(curve, q).store_unaligned(&average[i]);
     }
     for (std::size_t i = 0; i < qs.size(); ++i) {
         const S q = in[i];
@@ -62,6 +63,9 @@ void check_lanes(const C& curve, double hi, double relative, double absolute) {
         CHECK(same(price[i], curve.price_factor(q), relative, absolute));
         CHECK(same(proceeds[i], curve.proceeds(q), relative, absolute));
         CHECK(same(marginal[i], spiral::marginal_price(curve, q), relative, absolute));
+        // at the scale of proceeds: the quotient of a difference (resilient) is no more
+        // accurate than the difference
+        CHECK(same(average[i] * q, spiral::average_price(curve, q) * q, relative, absolute));
     }
 }
 
@@ -96,4 +100,38 @@ TEST_CASE("run-time data curves: the batch sweep equals the scalar binary search
     check_both(pool, pool.capacity());
     const impact::order_book empty;
     check_lanes<xsimd::batch<double>>(empty, 1.0, 0, 0);
+}
+
+TEST_CASE("expm1 on double batches (" SPIRAL_TEST_ARCH_NAME "): within 2 ulps of long double "
+          "expm1l, from subnormal arguments to overflow") {
+    using batch = xsimd::batch<double>;
+    std::vector<double> x{0.0,     -0.0,     5e-324,   -5e-324, 1e-300, -1e-300,  1e-9,
+                          -1e-9,   0.34657,  -0.34657, 0.5,     -0.5,   1.0,      -1.0,
+                          -39.9,   -40.0,    -41.0,    -800.0,  700.0,  709.0,    709.78,
+                          709.79,  710.0,    1e300,    -1e300,  infinity, -infinity, quiet_nan};
+    std::mt19937_64 rng(11);
+    std::uniform_real_distribution<double> exponent(-20.0, 2.86); // |x| up to 10^2.86 ~ 724
+    for (int i = 0; i < 4000; ++i)
+        x.push_back((i % 2 ? -1 : 1) * std::pow(10.0, exponent(rng)));
+    x.resize((x.size() + batch::size - 1) / batch::size * batch::size, 0.5);
+    std::vector<double> lanes(x.size());
+    for (std::size_t i = 0; i < x.size(); i += batch::size)
+        impact::detail::expm1(batch::load_unaligned(&x[i])).store_unaligned(&lanes[i]);
+    double worst_ulps = 0;
+    for (std::size_t i = 0; i < x.size(); ++i) {
+        INFO("x = " << x[i] << ", lane " << lanes[i]);
+        const long double reference = std::expm1l(static_cast<long double>(x[i]));
+        const double rounded = static_cast<double>(reference);
+        if (std::isnan(x[i])) {
+            CHECK(std::isnan(lanes[i]));
+        } else if (std::isinf(rounded) || rounded == 0) {
+            CHECK(lanes[i] == rounded);
+        } else {
+            const double ulp = std::nextafter(std::abs(rounded), infinity) - std::abs(rounded);
+            const double ulps = static_cast<double>(std::abs(lanes[i] - reference) / ulp);
+            worst_ulps = std::max(worst_ulps, ulps);
+            CHECK(ulps <= 2.0);
+        }
+    }
+    UNSCOPED_INFO("expm1 worst error " << worst_ulps << " ulps");
 }

@@ -45,6 +45,10 @@ constexpr impact::exponential cfs{0.069314718055994531};
 static_assert(near(cfs.price_factor(10.0), 0.5, 1e-15));
 static_assert(near(cfs.proceeds(10.0), 0.5 / 0.069314718055994531, 1e-13));
 static_assert(near(cfs.proceeds(1e-9), 1e-9 * (1 - 0.5 * 0.069314718055994531e-9), 1e-24));
+// average price over 10 units: (1 - 1/2) / (alpha 10) = 0.5 / ln 2; over nothing, 1.
+static_assert(near(cfs.average_price(10.0), 0.72134752044448170368, 1e-15));
+static_assert(cfs.average_price(0.0) == 1.0 && impact::exponential{0}.average_price(3.0) == 1.0);
+static_assert(near(spiral::average_price(kyle, 4.0), 0.75, 1e-16));
 
 // square root: Y sigma / sqrt(V) = 1 * 0.05 / 100 = 1/2000; at q = 10^4 the price is 0.95
 // and proceeds 10^4 - (2/3)(1/2000) 10^6 = 10^4 - 1000/3; exhausted at q* = 4e6.

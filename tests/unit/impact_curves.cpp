@@ -168,6 +168,13 @@ TEST_CASE("exponential: closed forms, no cancellation for small alpha q, integra
         check_integral_identity(c, q);
     CHECK(impact::exponential{0}.proceeds(2.0) == 2.0);
     check_nan_propagates(c);
+    // its own average price: (1 - e^-y) / y, to the long double quotient, near 0 and far out
+    for (double q : {1e-300, 2e-11, 1e-3, 19.99, 20.0, 20.01, 300.0, 1e300}) {
+        const long double y = 0.05L * q;
+        const long double reference = -std::expm1l(-y) / y;
+        CHECK(relative_difference(c.average_price(q), static_cast<double>(reference)) < 3e-16);
+    }
+    CHECK(std::isnan(c.average_price(quiet_nan)));
 }
 
 TEST_CASE("square_root: Y sigma sqrt(q/V), floor and saturation at V/(Y sigma)^2") {

@@ -160,6 +160,14 @@ struct batch_traits<detail::batch_group<B, N>> {
         return detail::generate_parts<group, N>(
             [&](std::size_t k) { return batch_traits<B>::fma(a.part[k], b.part[k], c.part[k]); });
     }
+
+    /// Each part's own power_of_two, where its traits have one.
+    static group power_of_two(const group& k) noexcept
+        requires requires(const B& b) { batch_traits<B>::power_of_two(b); }
+    {
+        return detail::generate_parts<group, N>(
+            [&](std::size_t j) { return batch_traits<B>::power_of_two(k.part[j]); });
+    }
 };
 
 } // namespace spiral

@@ -244,7 +244,9 @@ void check_bounds(const Values& x, mask_t<T>& ok) noexcept {
     const auto above = [&] { return d.lo_closed ? v >= splat<T>(d.lo) : v > splat<T>(d.lo); };
     const auto below = [&] { return d.hi_closed ? v <= splat<T>(d.hi) : v < splat<T>(d.hi); };
     mask_t<T> inside;
-    if constexpr (d.lo > -inf && d.hi < inf)
+    if constexpr (d.lo == -d.hi && d.lo_closed && d.hi_closed && d.hi < inf)
+        inside = abs(v) <= splat<T>(d.hi); // [-h, h]: one comparison, exact, NaN fails it
+    else if constexpr (d.lo > -inf && d.hi < inf)
         inside = above() && below();
     else if constexpr (d.lo > -inf)
         inside = above();

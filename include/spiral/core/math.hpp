@@ -316,6 +316,63 @@ SPIRAL_HD constexpr T exp_finite(T x) noexcept {
         return lane_ops::call_exp(x);
 }
 
+/// Batches of double whose traits can build 2^k from integer-valued lanes
+/// (`batch_traits<T>::power_of_two`): their expm1 is spiral's own, below.
+template <class T>
+concept exp_by_reduction = !std::floating_point<T> && std::same_as<scalar_t<T>, double> &&
+                           requires(const T& k) { batch_traits<T>::power_of_two(k); };
+
+/// x = k ln 2 + r: the parts of the Cody–Waite reduction.
+template <real T>
+struct exp_reduction {
+    T k; ///< integer-valued
+    T r; ///< in [-ln2/2, ln2/2], up to rounding
+};
+
+/// k and r for |x| < 2^50, ln 2 in two parts so that k ln2_hi is exact. Adding and removing
+/// 1.5 * 2^52 rounds x / ln 2 to the nearest integer with two additions, on any batch type.
+template <real T>
+SPIRAL_HD constexpr exp_reduction<T> reduce_for_exp(T x) noexcept {
+    const T shifter = T(6755399441055744.0); // 1.5 * 2^52
+    const T k = (x * T(1.4426950408889634074) + shifter) - shifter;
+    return {k, (x - k * T(ln2_hi)) - k * T(ln2_lo)};
+}
+
+/// e^r - 1 for |r| <= ln2/2 by its Taylor series to r^13 (truncation below 5e-18 relative),
+/// with no division: r + r^2 (1/2 + r/6 + ...), so the polynomial's roundings land in a term
+/// at most a sixth the size of the result.
+template <real T>
+SPIRAL_HD constexpr T expm1_reduced(T r) noexcept {
+    constexpr double c[] = {1.0 / 2,
+                            1.0 / 6,
+                            1.0 / 24,
+                            1.0 / 120,
+                            1.0 / 720,
+                            1.0 / 5040,
+                            1.0 / 40320,
+                            1.0 / 362880,
+                            1.0 / 3628800,
+                            1.0 / 39916800,
+                            1.0 / 479001600,
+                            1.0 / 6227020800};
+    return r + (r * r) * estrin(r, c);
+}
+
+/// e^x - 1 on batches with `power_of_two`, accurate near 0 (the reduced polynomial is e^r - 1
+/// itself; 2^k (e^r - 1) + (2^k - 1) adds exact terms for |k| <= 53). NaN lanes stay NaN.
+template <exp_by_reduction T>
+constexpr T expm1_batch(T x) noexcept {
+    // below -40, e^x is under half an ulp of 1; for k > 1000 the - 1 is lost in e^x, and
+    // 2^k is built as 2^(k-1) * 2 (e^709.78 needs 2^1024)
+    const T safe = min(max(x, T(-40.0)), T(710.0));
+    const auto [k, r] = reduce_for_exp(safe);
+    const auto high = k > T(1000.0);
+    const T two_k = batch_traits<T>::power_of_two(select(high, k - T(1.0), k));
+    const T p = expm1_reduced(r);
+    const T result = select(high, (two_k * p + two_k) * T(2.0), two_k * p + (two_k - T(1.0)));
+    return select(x == x, result, x);
+}
+
 } // namespace detail
 
 /// Natural logarithm; NaN for x < 0, -inf at 0.

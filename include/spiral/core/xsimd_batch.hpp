@@ -59,6 +59,14 @@ struct batch_traits<xsimd::batch<T, A>> {
         return xsimd::fma(a, b, c);
     }
 
+    /// 2^k for integer-valued lanes k in [-1022, 1023], exactly: k + 1023 lands in the low
+    /// bits of k + 1.5 * 2^52, and a shift moves it into the exponent field.
+    static batch power_of_two(const batch& k) noexcept requires std::is_same_v<T, double> {
+        using bits = xsimd::batch<std::int64_t, A>;
+        const batch biased = k + batch(6755399441055744.0 + 1023.0);
+        return xsimd::bitwise_cast<batch>(xsimd::bitwise_cast<bits>(biased) << 52);
+    }
+
     /// x = m 2^k with m in [sqrt(1/2), sqrt(2)), exactly (bit manipulation), for positive,
     /// normal, finite double lanes; other lanes get unspecified values. Returns m, sets k.
     static batch split_exponent(const batch& x,

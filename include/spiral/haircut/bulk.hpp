@@ -80,6 +80,11 @@ struct haircut_step {
     }
 };
 
+/// Batches per step: two, not the layer's default four. Composite models keep several
+/// polynomials live at once; four batches of them spill registers (bench_haircut composite:
+/// 2.1-2.2 ms with four, 1.9-2.0 ms with two, 2026-12-03).
+inline constexpr std::size_t step_batches = 2;
+
 /// `apply` on `Target` with a prepared model; a model that does not accept batches runs on
 /// the scalar target of the same compilation.
 template <class Target, class Kernel>
@@ -90,8 +95,8 @@ void apply_columns(const Kernel& kernel, const collateral_columns& in, std::span
     const std::array<std::span<double>, 1> outputs{out};
     const std::size_t n = bulk::rows<set>(what, inputs, outputs);
     haircut_step<Kernel> step{kernel};
-    if constexpr (haircut_model<Kernel, bulk::step_t<Target, double>>)
-        bulk::for_each_step<Target, set, true>(what, step, n, inputs, outputs);
+    if constexpr (haircut_model<Kernel, bulk::step_t<Target, double, step_batches>>)
+        bulk::for_each_step<Target, set, true, step_batches>(what, step, n, inputs, outputs);
     else
         bulk::for_each_step<scalar_bulk_target, set, true>(what, step, n, inputs, outputs);
 }

@@ -34,7 +34,7 @@ struct liquidity {
         const T q = c.quantity;
         const mask_t<T> nothing = q == T(0);
         const T q_safe = select(nothing, T(1), q); // keeps 0/0 out of the lanes that hold 0
-        const T cost = T(1) - T(curve.proceeds(q_safe)) / q_safe;
+        const T cost = T(1) - spiral::average_price(curve, q_safe);
         return select(nothing, T(0), detail::unit_clamp(cost));
     }
 

@@ -40,4 +40,16 @@ requires impact_curve<C, T> SPIRAL_HD constexpr T marginal_price(const C& curve,
         return curve.price_factor(q);
 }
 
+/// proceeds(q) / q for q > 0: the average execution price of selling q at once (fees
+/// deducted), relative to the pre-trade price. The curve's own `average_price` where it has one
+/// (one division fewer, and no rounding of proceeds before it); otherwise the quotient.
+SPIRAL_HD_TEMPLATE
+template <class C, real T>
+requires impact_curve<C, T> SPIRAL_HD constexpr T average_price(const C& curve, T q) noexcept {
+    if constexpr (requires { curve.average_price(q); })
+        return curve.average_price(q);
+    else
+        return T(curve.proceeds(q)) / q;
+}
+
 } // namespace spiral

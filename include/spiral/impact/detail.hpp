@@ -43,8 +43,10 @@ SPIRAL_HD constexpr T expm1(T x) noexcept {
         if (um1 == -T(1))
             return T(-1);
         return um1 * x / spiral::log(u);
+    } else if constexpr (spiral::detail::exp_by_reduction<T>) {
+        return spiral::detail::expm1_batch(x);
     } else {
-        // Batches: the Taylor series x + x^2/2! + ... + x^16/16! where |x| < 1/2 (truncation
+        // Other batches: the Taylor series x + x^2/2! + ... + x^16/16! where |x| < 1/2 (truncation
         // below 2e-20 relative), exp(x) - 1 elsewhere (cancellation there costs under 2 bits).
         // Cheaper than the log-based form above: one exp and a polynomial, no log or division.
         using spiral::detail::polynomial;
