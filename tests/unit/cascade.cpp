@@ -328,6 +328,33 @@ TEST_CASE("cascade: bad input is rejected at the boundary, an empty book is a no
         CHECK_THAT(std::string(e.what()), Contains("lambda"));
     }
 
+    // The quick whole-column test in front of the row-by-row checks lets nothing through: one
+    // bad value planted at any row of a 1,003-row book (every lane of the eight-lane summary
+    // and the tail) is named with its row, and only the first of two is.
+    std::mt19937_64 rng(29);
+    for (int trial = 0; trial < 200; ++trial) {
+        cascade::book b{std::vector<double>(1003, 2.0), std::vector<double>(1003, 50.0),
+                        std::vector<double>(1003, 0.8)};
+        const std::size_t row = std::uniform_int_distribution<std::size_t>(0, 1002)(rng);
+        const int kind = trial % 8;
+        std::vector<double>& column = kind < 3 ? b.collateral : kind < 5 ? b.debt : b.threshold;
+        const double bad[] = {-1e-300, qnan, inf, -0.5, qnan, 0.0, 1.0000000000000002, qnan};
+        column[row] = bad[kind];
+        if (row + 1 < 1003)
+            column[1002] = bad[kind]; // a second bad value later: the first is named
+        const std::string name = kind < 3 ? "collateral[" : kind < 5 ? "debt[" : "threshold[";
+        INFO("kind " << kind << ", row " << row);
+        CHECK_THAT(message(b), Contains(name + std::to_string(row) + "] = "));
+    }
+    // A total that overflows only near the end of the column is named at the row that makes
+    // it infinite, not refused wholesale.
+    cascade::book huge{std::vector<double>(16, 2.0), std::vector<double>(16, 50.0),
+                       std::vector<double>(16, 0.8)};
+    huge.debt[9] = 1e308;
+    CHECK_THAT(message(huge), Contains("no throw"));
+    huge.debt[13] = 1e308;
+    CHECK_THAT(message(huge), Contains("debt[13] = 1e+308") && Contains("overflow"));
+
     const cascade::result empty = cascade::simulate(cascade::book{}, 100.0, 0.3, curve);
     CHECK(empty.rounds == 0);
     CHECK(empty.liquidations == 0);
