@@ -105,10 +105,10 @@ TEST_CASE("run-time data curves: the batch sweep equals the scalar binary search
 TEST_CASE("expm1 on double batches (" SPIRAL_TEST_ARCH_NAME "): within 2 ulps of long double "
           "expm1l, from subnormal arguments to overflow") {
     using batch = xsimd::batch<double>;
-    std::vector<double> x{0.0,     -0.0,     5e-324,   -5e-324, 1e-300, -1e-300,  1e-9,
-                          -1e-9,   0.34657,  -0.34657, 0.5,     -0.5,   1.0,      -1.0,
-                          -39.9,   -40.0,    -41.0,    -800.0,  700.0,  709.0,    709.78,
-                          709.79,  710.0,    1e300,    -1e300,  infinity, -infinity, quiet_nan};
+    std::vector<double> x{0.0,    -0.0,    5e-324,   -5e-324, 1e-300,   -1e-300,   1e-9,
+                          -1e-9,  0.34657, -0.34657, 0.5,     -0.5,     1.0,       -1.0,
+                          -39.9,  -40.0,   -41.0,    -800.0,  700.0,    709.0,     709.78,
+                          709.79, 710.0,   1e300,    -1e300,  infinity, -infinity, quiet_nan};
     std::mt19937_64 rng(11);
     std::uniform_real_distribution<double> exponent(-20.0, 2.86); // |x| up to 10^2.86 ~ 724
     for (int i = 0; i < 4000; ++i)

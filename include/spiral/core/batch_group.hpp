@@ -162,8 +162,9 @@ struct batch_traits<detail::batch_group<B, N>> {
     }
 
     /// Each part's own power_of_two, where its traits have one.
-    static group power_of_two(const group& k) noexcept
-        requires requires(const B& b) { batch_traits<B>::power_of_two(b); }
+    static group power_of_two(const group& k) noexcept requires requires(const B& b) {
+        batch_traits<B>::power_of_two(b);
+    }
     {
         return detail::generate_parts<group, N>(
             [&](std::size_t j) { return batch_traits<B>::power_of_two(k.part[j]); });

@@ -319,8 +319,10 @@ SPIRAL_HD constexpr T exp_finite(T x) noexcept {
 /// Batches of double whose traits can build 2^k from integer-valued lanes
 /// (`batch_traits<T>::power_of_two`): their expm1 is spiral's own, below.
 template <class T>
-concept exp_by_reduction = !std::floating_point<T> && std::same_as<scalar_t<T>, double> &&
-                           requires(const T& k) { batch_traits<T>::power_of_two(k); };
+concept exp_by_reduction =
+    !std::floating_point<T> && std::same_as<scalar_t<T>, double> && requires(const T& k) {
+    batch_traits<T>::power_of_two(k);
+};
 
 /// x = k ln 2 + r: the parts of the Cody–Waite reduction.
 template <real T>
@@ -343,18 +345,9 @@ SPIRAL_HD constexpr exp_reduction<T> reduce_for_exp(T x) noexcept {
 /// at most a sixth the size of the result.
 template <real T>
 SPIRAL_HD constexpr T expm1_reduced(T r) noexcept {
-    constexpr double c[] = {1.0 / 2,
-                            1.0 / 6,
-                            1.0 / 24,
-                            1.0 / 120,
-                            1.0 / 720,
-                            1.0 / 5040,
-                            1.0 / 40320,
-                            1.0 / 362880,
-                            1.0 / 3628800,
-                            1.0 / 39916800,
-                            1.0 / 479001600,
-                            1.0 / 6227020800};
+    constexpr double c[] = {1.0 / 2,       1.0 / 6,        1.0 / 24,        1.0 / 120,
+                            1.0 / 720,     1.0 / 5040,     1.0 / 40320,     1.0 / 362880,
+                            1.0 / 3628800, 1.0 / 39916800, 1.0 / 479001600, 1.0 / 6227020800};
     return r + (r * r) * estrin(r, c);
 }
 
