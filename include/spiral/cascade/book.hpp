@@ -44,45 +44,6 @@ inline void check_amount(std::string_view what, std::string_view field, std::siz
     spiral::detail::require(spiral::detail::non_negative, what, field, v, row);
 }
 
-/// A column's smallest and largest values and its sum, kept in eight independent lanes so that
-/// the loop vectorises: the quick test before the row-by-row checks. The extremes skip NaN
-/// (`v < m ? v : m` keeps m); the sum does not, and an infinity shows in it too.
-struct column_summary {
-    double lowest, highest, sum;
-};
-
-inline column_summary summarise_column(std::span<const double> column) noexcept {
-    constexpr std::size_t lanes = 8;
-    constexpr double inf = spiral::detail::scalar_limits<double>::infinity;
-    double lowest[lanes], highest[lanes], sum[lanes];
-    for (std::size_t k = 0; k < lanes; ++k) {
-        lowest[k] = inf;
-        highest[k] = -inf;
-        sum[k] = 0;
-    }
-    const std::size_t n = column.size();
-    const double* v = column.data();
-    std::size_t i = 0;
-    for (; i + lanes <= n; i += lanes)
-        for (std::size_t k = 0; k < lanes; ++k) {
-            lowest[k] = v[i + k] < lowest[k] ? v[i + k] : lowest[k];
-            highest[k] = v[i + k] > highest[k] ? v[i + k] : highest[k];
-            sum[k] += v[i + k];
-        }
-    for (; i < n; ++i) {
-        lowest[0] = v[i] < lowest[0] ? v[i] : lowest[0];
-        highest[0] = v[i] > highest[0] ? v[i] : highest[0];
-        sum[0] += v[i];
-    }
-    column_summary out{inf, -inf, 0};
-    for (std::size_t k = 0; k < lanes; ++k) {
-        out.lowest = lowest[k] < out.lowest ? lowest[k] : out.lowest;
-        out.highest = highest[k] > out.highest ? highest[k] : out.highest;
-        out.sum += sum[k];
-    }
-    return out;
-}
-
 /// Checks every amount of a column (each finite and >= 0) and that the column's totals stay
 /// finite: one total, or `groups` interleaved ones (row i adds to total i % groups: the assets
 /// of a multi-asset book). The engines report totals (collateral sold, debt repaid, bad debt)
@@ -93,8 +54,9 @@ inline void check_amounts(std::string_view what, std::string_view field,
     // infinity) and under half the largest double. Every group's running total is at most the
     // whole sum (non-negative terms) up to rounding, so none overflows; the row-by-row loop
     // below runs only to name the row when the test fails.
-    const column_summary summary = summarise_column(column);
-    if (summary.lowest >= 0 && summary.sum <= spiral::detail::scalar_limits<double>::max / 2)
+    const auto summary = spiral::detail::summarise_column(column);
+    if (spiral::detail::column_within(spiral::detail::non_negative, summary) &&
+        summary.sum <= spiral::detail::scalar_limits<double>::max / 2)
         return;
     std::vector<double> total(groups == 0 ? 1 : groups, 0.0);
     for (std::size_t i = 0; i < column.size(); ++i) {
@@ -107,9 +69,12 @@ inline void check_amounts(std::string_view what, std::string_view field,
     }
 }
 
+/// A liquidation threshold: in (0, 1].
+inline constexpr spiral::detail::domain threshold_domain = spiral::detail::in_left_open(0, 1);
+
 inline void check_threshold(std::string_view what, std::string_view field, std::size_t row,
                             double v) {
-    spiral::detail::require(spiral::detail::in_left_open(0, 1), what, field, v, row);
+    spiral::detail::require(threshold_domain, what, field, v, row);
 }
 
 inline void validate_book(std::string_view what, const book& b) {
@@ -117,10 +82,9 @@ inline void validate_book(std::string_view what, const book& b) {
     check_book_columns(what, n, b.debt.size(), b.threshold.size());
     check_amounts(what, "collateral", b.collateral);
     check_amounts(what, "debt", b.debt);
-    // quick test: every threshold in (0, 1] and none NaN (a NaN shows in the sum only)
-    const column_summary thresholds = summarise_column(b.threshold);
-    if (thresholds.lowest > 0 && thresholds.highest <= 1 && thresholds.sum == thresholds.sum)
-        return;
+    if (spiral::detail::column_within(threshold_domain,
+                                      spiral::detail::summarise_column(b.threshold)))
+        return; // the row-by-row loop only names a bad row
     for (std::size_t i = 0; i < n; ++i)
         check_threshold(what, "threshold", i, b.threshold[i]);
 }
