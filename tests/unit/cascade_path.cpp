@@ -148,6 +148,62 @@ TEST_CASE("run equals the plain step-by-step rescan on random books and paths", 
         [](uniform_source&, cascade::path_rules&, std::size_t, std::vector<double>&) {});
 }
 
+TEST_CASE("run equals the rescan along a slow creep (positions parked by fine bucket)",
+          "[cascade][path]") {
+    // A price that creeps down by 0.02-0.3% a step, rises now and then, and falls 25% in
+    // all: the reach crosses each coarse bucket (1/16 octave) in many steps, so the rows a
+    // sweep finds below the reach wait, parked by fine bucket (1/256 octave), and are taken a
+    // few at a time. Uncapped, capped and keeper rules; every step and row against the rescan.
+    uniform_source u(20261203);
+    for (int trial = 0; trial < 12; ++trial) {
+        cascade::book b;
+        for (std::size_t i = 0; i < 3000; ++i) {
+            const double t = u(0.6, 0.9), c = std::exp(u(-1, 2));
+            b.collateral.push_back(c);
+            b.debt.push_back(c * 100 * t / u(1.0, 1.4)); // due between 100 and about 71
+            b.threshold.push_back(t);
+        }
+        std::vector<double> prices{100.0};
+        while (prices.back() > 75)
+            prices.push_back(prices.back() * (u.bits() % 9 == 0 ? 1.0015 : 1 - u(2e-4, 3e-3)));
+        const cascade::price_path path{prices, 1.0 / 1440};
+        cascade::path_rules pr;
+        pr.liquidation.close_factor = u(0.2, 0.6);
+        if (trial % 3 == 1)
+            pr.liquidation.max_liquidations_per_round = 1 + u.bits() % 40;
+        if (trial % 3 == 2) {
+            pr.keepers.only_profitable = true;
+            pr.keepers.gas = u(0, 2);
+            pr.keepers.latency_steps = u.bits() % 3;
+            pr.keepers.max_liquidations = 1 + u.bits() % 60;
+        }
+        const impact::exponential curve{u(1e-4, 1e-3)};
+        spiral::test::path_book plain{b.collateral, b.debt, b.threshold};
+        const cascade::path_result slow = spiral::test::rescan_path(plain, path, curve, pr);
+        cascade::book after;
+        const cascade::path_result fast = run_checked_path(b, path, curve, pr, &after);
+        INFO("trial " << trial << ", " << path.steps() << " steps");
+        REQUIRE(fast.steps.size() == slow.steps.size());
+        CHECK(fast.liquidations == slow.liquidations);
+        CHECK(fast.liquidations > (trial % 3 == 0 ? 1000u : 100u));
+        CHECK(fast.deferred == slow.deferred);
+        CHECK(near_relative(fast.collateral_seized, slow.collateral_seized, 1e-12));
+        CHECK(near_relative(fast.debt_repaid, slow.debt_repaid, 1e-12));
+        CHECK(near_relative(fast.bad_debt, slow.bad_debt, 1e-12));
+        CHECK(price_close(fast.final_price, slow.final_price));
+        for (std::size_t k = 0; k < fast.steps.size(); ++k) {
+            INFO("step " << k + 1);
+            REQUIRE(fast.steps[k].liquidations == slow.steps[k].liquidations);
+            CHECK(price_close(fast.steps[k].price, slow.steps[k].price));
+        }
+        for (std::size_t i = 0; i < b.size(); ++i) {
+            INFO("row " << i);
+            CHECK(std::abs(after.collateral[i] - plain.collateral[i]) <= 1e-12 * b.collateral[i]);
+            CHECK(std::abs(after.debt[i] - plain.debt[i]) <= 1e-12 * b.debt[i]);
+        }
+    }
+}
+
 TEST_CASE("oracle: a heartbeat and a deviation threshold (Chainlink)", "[cascade][path]") {
     // Steps of a quarter day (exact in binary), heartbeat 0.75 days, threshold 0.5%.
     const cascade::book b{{1.0}, {10.0}, {0.8}}; // far from liquidation

@@ -73,6 +73,18 @@ public:
         return c < coarse_count ? static_cast<std::size_t>(c) : coarse_count - 1;
     }
 
+    /// Fine buckets over the whole range: fine_per_coarse for each coarse bucket.
+    static constexpr std::size_t bucket_count = coarse_count * fine_per_coarse;
+
+    /// The fine bucket of `price` over the whole range: its coarse bucket times
+    /// fine_per_coarse plus its place there (0 in the open-ended first and last coarse
+    /// buckets, which are never split). Orders prices as coarse_index does, only finer.
+    std::size_t bucket_index(double price) const noexcept {
+        const std::size_t c = coarse_index(price);
+        const bool open_ended = c == 0 || c == coarse_count - 1;
+        return c * fine_per_coarse + (open_ended ? 0 : fine_offset(price));
+    }
+
     void push(const entry& e) {
         const std::size_t c = coarse_index(e.key);
         append(c == split_ ? fine_[fine_offset(e.key)] : coarse_[c], e);
@@ -264,17 +276,37 @@ private:
     bool visit_filtered(list& l, double reach, Visit& visit) {
         if (l.size == 0 || l.highest < reach)
             return true; // nothing here is reached (a reach hovering over this bucket)
+        // Compacts the kept entries in place, block by block (the writer never passes the
+        // reader), and frees the blocks left over: no entry is copied twice.
         chunk_.clear();
-        kept_.clear();
+        std::uint32_t to = l.head, at = 0, kept = 0;
+        double highest = 0;
         for (std::uint32_t id = l.head; id != none_id; id = block_at(id).next)
             for (std::uint32_t j = 0, n = filled(l, id); j < n; ++j) {
-                const entry& e = block_at(id).items[j];
-                (e.key >= reach ? chunk_ : kept_).push_back(e);
+                const entry e = block_at(id).items[j];
+                if (e.key >= reach) {
+                    chunk_.push_back(e);
+                    continue;
+                }
+                if (at == block_size) {
+                    to = block_at(to).next;
+                    at = 0;
+                }
+                block_at(to).items[at++] = e;
+                ++kept;
+                highest = e.key > highest ? e.key : highest;
             }
         size_ -= chunk_.size();
-        release(l);
-        for (const entry& e : kept_)
-            append(l, e);
+        if (kept == 0) {
+            release(l);
+        } else {
+            list rest{block_at(to).next, l.tail, 0, 0};
+            block_at(to).next = none_id;
+            l.tail = to;
+            l.size = kept;
+            l.highest = highest;
+            release(rest);
+        }
         return chunk_.empty() || visit(std::span<entry>(chunk_));
     }
 
@@ -331,7 +363,7 @@ private:
     std::vector<std::uint32_t> free_;
     std::vector<list> coarse_;
     std::array<list, fine_per_coarse> fine_{};
-    std::vector<entry> chunk_, kept_;
+    std::vector<entry> chunk_;
     std::size_t split_ = none;
     std::size_t first_ = coarse_count, last_ = 0, size_ = 0;
 };

@@ -22,6 +22,7 @@
 #include <spiral/impact/curve.hpp>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
@@ -108,10 +109,13 @@ struct book_columns {
 /// Scratch memory of the engine, reused from one run to the next.
 struct path_scratch {
     position_queue open; // positions taken from the book and still open, by liquidation price
-    // Positions not taken from the book yet: the coarse bucket of each (no_debt for none),
-    // and how many each bucket holds.
+    // Positions not taken from the book yet: the fine bucket of each
+    // (position_queue::bucket_index; no_debt for none), how many each coarse bucket holds,
+    // and the rows a sweep found in the reach's own coarse bucket but below the reach, parked
+    // by fine bucket for the steps that follow.
     unzeroed<std::uint16_t> bucket_of;
     std::vector<std::uint32_t> untouched;
+    std::array<std::vector<std::uint32_t>, position_queue::fine_per_coarse> parked;
     std::vector<queued_position> back, pending;
     unzeroed<queued_position> survivors; // uncapped steps: still open, pushed after the step
     std::vector<std::uint32_t> rows;     // book rows of a chunk being gathered
@@ -200,7 +204,7 @@ public:
 
     /// Nothing is left to liquidate: every indebted position has closed.
     bool settled() const noexcept {
-        return ws_.open.empty() && ws_.waiting.empty() && untouched_ == 0;
+        return ws_.open.empty() && ws_.waiting.empty() && in_book_ + parked_ == 0;
     }
 
     double initial_collateral() const noexcept { return initial_collateral_; }
@@ -229,11 +233,13 @@ private:
     }
 
     static constexpr std::uint16_t no_debt = 0xffff;
+    static_assert(position_queue::bucket_count < no_debt);
 
     /// Reads the book in one streaming pass: the liquidation price of each position gives its
-    /// coarse bucket, kept with a count per bucket (positions stay in the book until a reach
-    /// gets near them; see pull). Nothing is copied or sorted.
+    /// fine bucket, kept with a count per coarse bucket (positions stay in the book until a
+    /// reach gets near them; see take_untouched). Nothing is copied or sorted.
     void fill() {
+        constexpr std::size_t per = position_queue::fine_per_coarse;
         const std::size_t n = book_.collateral.size();
         // Prices may rise above the start: leave room above the first reach.
         ws_.open.reset(2 * path_.price(0) / path_.debt_price(0));
@@ -249,62 +255,87 @@ private:
             total_c += c[i];
             total_d += d[i];
             const bool owes = d[i] > 0;
-            const auto b = static_cast<std::uint16_t>(
-                ws_.open.coarse_index(cascade::liquidation_price(c[i], d[i], t[i])));
-            bucket_of[i] = owes ? b : no_debt;
-            count[owes ? b : 0] += owes ? 1u : 0u;
+            const std::size_t b =
+                ws_.open.bucket_index(cascade::liquidation_price(c[i], d[i], t[i]));
+            bucket_of[i] = owes ? static_cast<std::uint16_t>(b) : no_debt;
+            count[owes ? b / per : 0] += owes ? 1u : 0u;
             indebted += owes ? 1 : 0;
         }
+        for (auto& rows : ws_.parked)
+            rows.clear();
         initial_collateral_ = total_c;
         initial_debt_ = total_d;
-        untouched_ = indebted;
-        next_untouched_ = 0;
+        in_book_ = indebted;
+        parked_ = 0;
+        next_coarse_ = 0;
+        next_parked_ = per;
         if (!out_.collateral.empty() || !out_.debt.empty())
             for (std::size_t i = 0; i < n; ++i)
                 write(row_of(i), c[i], d[i]);
     }
 
-    /// The coarse buckets of untouched positions a reach of `reach` gets to: [lo, last), empty
-    /// when none. Claims them (they are taken from the book by the caller, see sweep).
-    std::pair<std::size_t, std::size_t> claim_untouched(double reach) {
-        const std::size_t lo = next_untouched_;
-        if (untouched_ == 0)
-            return {lo, lo};
-        const std::size_t needed = ws_.open.coarse_index(reach);
-        if (needed < lo)
-            return {lo, lo};
-        const std::uint32_t* count = ws_.untouched.data();
-        std::size_t last = lo, taking = 0;
-        for (; last <= needed; ++last)
-            taking += count[last];
-        untouched_ -= taking;
-        next_untouched_ = last;
-        return {lo, taking > 0 ? last : lo};
-    }
-
-    /// Calls `take(i)` for every book row i whose coarse bucket is in [lo, last), in book
-    /// order: one pass over the bucket of each position, touching the book only where taken.
+    /// Calls `take(i)` for every book row i not taken yet whose fine bucket a reach of `reach`
+    /// gets to (the rows at or above it may be due; the kernel decides). First the rows an
+    /// earlier sweep parked, then one pass over bucket_of for the coarse buckets not swept
+    /// yet, in book order; the rows that pass finds in the reach's own coarse bucket but in a
+    /// fine bucket below the reach are parked by fine bucket, so that a reach creeping down
+    /// takes them step by step without sweeping again and without queueing positions that are
+    /// not due.
     template <class Take>
-    void sweep(std::size_t lo, std::size_t last, Take&& take) {
-        if (last <= lo)
+    void take_untouched(double reach, Take&& take) {
+        constexpr std::size_t per = position_queue::fine_per_coarse;
+        if (in_book_ + parked_ == 0)
             return;
+        const std::size_t needed = ws_.open.bucket_index(reach);
+        const std::size_t coarse = needed / per;
+        if (parked_ > 0 && coarse >= parked_coarse_) {
+            const std::size_t upto = coarse > parked_coarse_ ? per : needed % per + 1;
+            for (; next_parked_ < upto; ++next_parked_) {
+                std::vector<std::uint32_t>& rows = ws_.parked[next_parked_];
+                for (const std::uint32_t i : rows)
+                    take(i);
+                parked_ -= rows.size();
+                rows.clear();
+            }
+        }
+        if (in_book_ == 0 || coarse < next_coarse_)
+            return;
+        // Every coarse bucket swept before lies below next_coarse_ <= coarse: nothing is
+        // parked now.
+        const std::uint32_t* count = ws_.untouched.data();
+        const std::size_t lo = next_coarse_;
+        std::size_t taking = 0;
+        for (std::size_t b = lo; b <= coarse; ++b)
+            taking += count[b];
+        next_coarse_ = coarse + 1;
+        if (taking == 0)
+            return;
+        in_book_ -= taking;
+        parked_coarse_ = coarse;
+        next_parked_ = needed % per + 1;
         const std::uint16_t* bucket_of = ws_.bucket_of.data();
-        const std::size_t n = book_.collateral.size();
-        const auto from = static_cast<std::uint16_t>(lo);
-        const auto width = static_cast<std::uint16_t>(last - lo);
-        for (std::size_t i = 0; i < n; ++i)
-            // bucket in [lo, last): one unsigned comparison (no_debt wraps far above)
-            if (static_cast<std::uint16_t>(bucket_of[i] - from) < width)
-                take(i);
+        const auto from = static_cast<std::uint16_t>(lo * per);
+        const auto width = static_cast<std::uint16_t>((coarse + 1 - lo) * per);
+        for (std::size_t i = 0, n = book_.collateral.size(); i < n; ++i) {
+            const std::uint16_t b = bucket_of[i];
+            // b in the swept coarse buckets: one unsigned comparison (no_debt wraps far above)
+            if (static_cast<std::uint16_t>(b - from) < width) {
+                if (b <= needed) {
+                    take(i);
+                } else {
+                    ws_.parked[b % per].push_back(static_cast<std::uint32_t>(i));
+                    ++parked_;
+                }
+            }
+        }
     }
 
     /// Moves the untouched positions the reach gets to into the queue (capped steps).
     void pull(double reach) {
-        const auto [lo, last] = claim_untouched(reach);
         const double* c = book_.collateral.data();
         const double* d = book_.debt.data();
         const double* t = book_.threshold.data();
-        sweep(lo, last, [&](std::size_t i) {
+        take_untouched(reach, [&](std::size_t i) {
             ws_.open.push(
                 {cascade::liquidation_price(c[i], d[i], t[i]), c[i], d[i], t[i], row_of(i), 0});
         });
@@ -368,9 +399,8 @@ private:
         });
         if (count > 0)
             flush();
-        // Untouched positions the reach gets to: their rows first (a pass over the buckets),
-        // then a gather of their state, independent loads that overlap.
-        const auto [lo, last] = claim_untouched(reach);
+        // Untouched positions the reach gets to: their rows first, then a gather of their
+        // state, independent loads that overlap.
         const double* c = book_.collateral.data();
         const double* d = book_.debt.data();
         const double* t = book_.threshold.data();
@@ -387,7 +417,7 @@ private:
             }
             flush();
         };
-        sweep(lo, last, [&](std::size_t i) {
+        take_untouched(reach, [&](std::size_t i) {
             rows[count] = static_cast<std::uint32_t>(i);
             if (++count == chunk)
                 gather();
@@ -409,11 +439,10 @@ private:
         ws_.waiting.clear();
         ws_.open.take_at_or_above(reach, [&](const queued_position& p) { all.push_back(p); });
         {
-            const auto [lo, last] = claim_untouched(reach);
             const double* c = book_.collateral.data();
             const double* d = book_.debt.data();
             const double* t = book_.threshold.data();
-            sweep(lo, last, [&](std::size_t i) {
+            take_untouched(reach, [&](std::size_t i) {
                 all.push_back(
                     {cascade::liquidation_price(c[i], d[i], t[i]), c[i], d[i], t[i], row_of(i), 0});
             });
@@ -659,7 +688,11 @@ private:
     bool rich_; // terms or keepers beyond the reference rules: liquidate one by one
     path_tightening tightening_;
     double initial_collateral_ = 0, initial_debt_ = 0;
-    std::size_t untouched_ = 0, next_untouched_ = 0;
+    std::size_t in_book_ = 0;       // indebted positions in coarse buckets not swept yet
+    std::size_t parked_ = 0;        // positions parked by the last sweep, not taken yet
+    std::size_t next_coarse_ = 0;   // the first coarse bucket not swept yet
+    std::size_t parked_coarse_ = 0; // the coarse bucket the parked positions lie in
+    std::size_t next_parked_ = 0;   // its first fine bucket not taken yet
 };
 
 /// Adds a step to the totals of `out`.
