@@ -26,4 +26,16 @@ static_assert(zero_or(in_closed(1e-8, 100)).contains(0.0) &&
               !zero_or(in_closed(1e-8, 100)).contains(1e-9) &&
               zero_or(in_closed(1e-8, 100)).contains(1e-8) &&
               !zero_or(in_closed(1e-8, 100)).contains(nan) && !in_closed(1e-8, 100).contains(0.0));
+
+// column_within: a whole column passes when both extremes lie in the domain and no NaN shows
+// in its sum; an empty column passes; a domain that also takes 0 never passes whole (a value
+// between 0 and its interval would hide between the extremes).
+static_assert(column_within(non_negative, column_summary{0.0, 5.0, 12.0}));
+static_assert(column_within(non_negative, column_summary{inf, -inf, 0.0}));
+static_assert(!column_within(non_negative, column_summary{-5e-324, 5.0, 12.0}));
+static_assert(!column_within(non_negative, column_summary{0.0, inf, inf}));
+static_assert(!column_within(non_negative, column_summary{0.0, 5.0, nan}));
+static_assert(!column_within(in_left_open(0, 1), column_summary{0.0, 1.0, 3.0}));
+static_assert(column_within(in_left_open(0, 1), column_summary{5e-324, 1.0, 3.0}));
+static_assert(!column_within(zero_or(in_closed(1e-8, 100)), column_summary{0.0, 1.0, 3.0}));
 } // namespace

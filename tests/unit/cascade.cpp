@@ -345,6 +345,14 @@ TEST_CASE("cascade: bad input is rejected at the boundary, an empty book is a no
         const std::string name = kind < 3 ? "collateral[" : kind < 5 ? "debt[" : "threshold[";
         INFO("kind " << kind << ", row " << row);
         CHECK_THAT(message(b), Contains(name + std::to_string(row) + "] = "));
+        // the row-by-row checks alone (book::validate) say the same of it
+        try {
+            b.validate();
+            FAIL("no throw");
+        } catch (const spiral::invalid_argument& e) {
+            const std::string quick = message(b), exact = e.what();
+            CHECK(quick.substr(quick.find(name)) == exact.substr(exact.find(name)));
+        }
     }
     // A total that overflows only near the end of the column is named at the row that makes
     // it infinite, not refused wholesale.

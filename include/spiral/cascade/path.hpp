@@ -74,7 +74,7 @@ template <impact_curve<double> C, class Abi = detail::engine_abi>
 path_result run(const book& b, const price_path& path, const C& curve, const path_rules& pr,
                 const position_columns& final_positions, path_workspace& ws) {
     constexpr std::string_view what = "cascade::run";
-    detail::validate_book(what, b);
+    detail::validate_book(what, b, Abi{});
     path.validate(what);
     pr.validate(path.prices.size());
     detail::validate_curve(curve);

@@ -30,8 +30,8 @@ public:
     /// parameter only puts the CPU target into the constructor's type: its loops are
     /// vectorised for the target the translation unit is built for, and two units built for
     /// different targets must not share one definition (see core/target.hpp).
-    explicit prepared_book(const book& b, bulk_target = {}) {
-        detail::validate_book("cascade::prepared_book", b);
+    explicit prepared_book(const book& b, bulk_target target = {}) {
+        detail::validate_book("cascade::prepared_book", b, target);
         const std::size_t n = b.size();
         // Rows are stored as 32-bit indices to halve the sort's traffic.
         if (n > std::numeric_limits<std::uint32_t>::max())

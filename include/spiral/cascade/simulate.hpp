@@ -380,7 +380,7 @@ result simulate(const book& b, double price, double shock, const C& curve, const
                 path_workspace& ws) {
     constexpr std::string_view what = "cascade::simulate";
     detail::validate_market(what, price, shock);
-    detail::validate_book(what, b);
+    detail::validate_book(what, b, Abi{});
     r.validate();
     detail::validate_curve(curve);
     if (b.size() > std::numeric_limits<std::uint32_t>::max())

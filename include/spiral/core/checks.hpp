@@ -21,6 +21,7 @@
 
 #include <charconv>
 #include <cstddef>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -115,6 +116,57 @@ inline void require(const domain& d, std::string_view what, std::string_view fie
                     std::size_t row = no_row) {
     if (!d.contains(v)) [[unlikely]]
         throw_outside(d, what, field, v, row);
+}
+
+/// A column's smallest and largest values and its sum: the quick test of a whole column before
+/// its row-by-row checks, which then run only to name a bad row. The extremes skip NaN
+/// (`v < m ? v : m` keeps m); the sum does not, and an infinity shows in it too.
+struct column_summary {
+    double lowest, highest, sum;
+};
+
+/// Summarises `column` in eight independent lanes, a loop the compiler vectorises for this
+/// translation unit's CPU. `Target` (the caller's bulk_target) puts that CPU in the symbol, so
+/// units built for different CPUs never share the vector code (see core/target.hpp).
+template <class Target>
+column_summary summarise_column(std::span<const double> column, Target) noexcept {
+    constexpr std::size_t lanes = 8;
+    constexpr double inf = __builtin_huge_val();
+    double lowest[lanes], highest[lanes], sum[lanes];
+    for (std::size_t k = 0; k < lanes; ++k) {
+        lowest[k] = inf;
+        highest[k] = -inf;
+        sum[k] = 0;
+    }
+    const std::size_t n = column.size();
+    const double* v = column.data();
+    std::size_t i = 0;
+    for (; i + lanes <= n; i += lanes)
+        for (std::size_t k = 0; k < lanes; ++k) {
+            lowest[k] = v[i + k] < lowest[k] ? v[i + k] : lowest[k];
+            highest[k] = v[i + k] > highest[k] ? v[i + k] : highest[k];
+            sum[k] += v[i + k];
+        }
+    for (; i < n; ++i) {
+        lowest[0] = v[i] < lowest[0] ? v[i] : lowest[0];
+        highest[0] = v[i] > highest[0] ? v[i] : highest[0];
+        sum[0] += v[i];
+    }
+    column_summary out{inf, -inf, 0};
+    for (std::size_t k = 0; k < lanes; ++k) {
+        out.lowest = lowest[k] < out.lowest ? lowest[k] : out.lowest;
+        out.highest = highest[k] > out.highest ? highest[k] : out.highest;
+        out.sum += sum[k];
+    }
+    return out;
+}
+
+/// True when every value of a summarised column lies in `d`: both extremes inside and no NaN.
+/// An interval holds everything between its extremes; a domain that also takes 0 need not,
+/// so for those this is false and the caller checks row by row.
+constexpr bool column_within(const domain& d, const column_summary& s) noexcept {
+    return !d.zero_too && s.sum == s.sum &&
+           (s.lowest > s.highest || (d.contains(s.lowest) && d.contains(s.highest)));
 }
 
 /// Requires a count (iterations, bins, steps) within [lo, hi]: "must be in [1, 100000]".
