@@ -80,9 +80,11 @@ public:
     /// fine_per_coarse plus its place there (0 in the open-ended first and last coarse
     /// buckets, which are never split). Orders prices as coarse_index does, only finer.
     std::size_t bucket_index(double price) const noexcept {
-        const std::size_t c = coarse_index(price);
-        const bool open_ended = c == 0 || c == coarse_count - 1;
-        return c * fine_per_coarse + (open_ended ? 0 : fine_offset(price));
+        // coarse (below >> 48) + 1, place (below >> 44) & 15: together (below >> 44) + 16
+        constexpr std::uint64_t last = (coarse_count - 1) * fine_per_coarse;
+        const std::uint64_t below = distance(price);
+        const std::uint64_t b = (below >> 44) + fine_per_coarse;
+        return static_cast<std::size_t>(below == at_top ? 0 : b < last ? b : last);
     }
 
     void push(const entry& e) {
