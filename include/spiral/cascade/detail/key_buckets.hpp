@@ -64,21 +64,12 @@ public:
     /// Blocks the pool holds (in use or free).
     std::size_t pool_blocks() const noexcept { return slabs_.size() << slab_bits; }
 
-    /// The coarse bucket of `price` (0: at or above the top). NaN never comes here.
-    std::size_t coarse_index(double price) const noexcept {
-        const std::uint64_t below = distance(price);
-        if (below == at_top)
-            return 0;
-        const std::uint64_t c = (below >> 48) + 1;
-        return c < coarse_count ? static_cast<std::size_t>(c) : coarse_count - 1;
-    }
-
     /// Fine buckets over the whole range: fine_per_coarse for each coarse bucket.
     static constexpr std::size_t bucket_count = coarse_count * fine_per_coarse;
 
-    /// The fine bucket of `price` over the whole range: its coarse bucket times
-    /// fine_per_coarse plus its place there (0 in the open-ended first and last coarse
-    /// buckets, which are never split). Orders prices as coarse_index does, only finer.
+    /// The fine bucket of `price` over the whole range (0: at or above the top): its coarse
+    /// bucket times fine_per_coarse plus its place there (0 in the open-ended first and last
+    /// coarse buckets, which are never split). NaN never comes here.
     std::size_t bucket_index(double price) const noexcept {
         // coarse (below >> 48) + 1, place (below >> 44) & 15: together (below >> 44) + 16
         constexpr std::uint64_t last = (coarse_count - 1) * fine_per_coarse;
@@ -87,9 +78,14 @@ public:
         return static_cast<std::size_t>(below == at_top ? 0 : b < last ? b : last);
     }
 
+    /// The coarse bucket of `price` (0: at or above the top).
+    std::size_t coarse_index(double price) const noexcept {
+        return bucket_index(price) / fine_per_coarse;
+    }
+
     void push(const entry& e) {
-        const std::size_t c = coarse_index(e.key);
-        append(c == split_ ? fine_[fine_offset(e.key)] : coarse_[c], e);
+        const std::size_t b = bucket_index(e.key), c = b / fine_per_coarse;
+        append(c == split_ ? fine_[b % fine_per_coarse] : coarse_[c], e);
         first_ = c < first_ ? c : first_;
         last_ = c > last_ ? c : last_;
         ++size_;
@@ -174,9 +170,9 @@ private:
         return bits >= top_bits_ ? at_top : top_bits_ - bits;
     }
 
-    /// The fine bucket of `price` within its coarse bucket (0 .. 15).
+    /// The fine bucket of `price` within its coarse bucket (0 .. 15; 0 in the open-ended ones).
     std::size_t fine_offset(double price) const noexcept {
-        return static_cast<std::size_t>((distance(price) >> 44) & (fine_per_coarse - 1));
+        return bucket_index(price) % fine_per_coarse;
     }
 
     std::uint32_t allocate() {

@@ -204,7 +204,7 @@ public:
 
     /// Nothing is left to liquidate: every indebted position has closed.
     bool settled() const noexcept {
-        return ws_.open.empty() && ws_.waiting.empty() && in_book_ + parked_ == 0;
+        return ws_.open.empty() && ws_.waiting.empty() && in_book_ + parked() == 0;
     }
 
     double initial_collateral() const noexcept { return initial_collateral_; }
@@ -266,12 +266,19 @@ private:
         initial_collateral_ = total_c;
         initial_debt_ = total_d;
         in_book_ = indebted;
-        parked_ = 0;
         next_coarse_ = 0;
         next_parked_ = per;
         if (!out_.collateral.empty() || !out_.debt.empty())
             for (std::size_t i = 0; i < n; ++i)
                 write(row_of(i), c[i], d[i]);
+    }
+
+    /// Positions parked by the last sweep and not taken yet.
+    std::size_t parked() const noexcept {
+        std::size_t n = 0;
+        for (const auto& rows : ws_.parked)
+            n += rows.size();
+        return n;
     }
 
     /// Calls `take(i)` for every book row i not taken yet whose fine bucket a reach of `reach`
@@ -284,17 +291,16 @@ private:
     template <class Take>
     void take_untouched(double reach, Take&& take) {
         constexpr std::size_t per = position_queue::fine_per_coarse;
-        if (in_book_ + parked_ == 0)
+        if (in_book_ + parked() == 0)
             return;
         const std::size_t needed = ws_.open.bucket_index(reach);
         const std::size_t coarse = needed / per;
-        if (parked_ > 0 && coarse >= parked_coarse_) {
+        if (coarse >= parked_coarse_) {
             const std::size_t upto = coarse > parked_coarse_ ? per : needed % per + 1;
             for (; next_parked_ < upto; ++next_parked_) {
                 std::vector<std::uint32_t>& rows = ws_.parked[next_parked_];
                 for (const std::uint32_t i : rows)
                     take(i);
-                parked_ -= rows.size();
                 rows.clear();
             }
         }
@@ -324,7 +330,6 @@ private:
                     take(i);
                 } else {
                     ws_.parked[b % per].push_back(static_cast<std::uint32_t>(i));
-                    ++parked_;
                 }
             }
         }
@@ -689,7 +694,6 @@ private:
     path_tightening tightening_;
     double initial_collateral_ = 0, initial_debt_ = 0;
     std::size_t in_book_ = 0;       // indebted positions in coarse buckets not swept yet
-    std::size_t parked_ = 0;        // positions parked by the last sweep, not taken yet
     std::size_t next_coarse_ = 0;   // the first coarse bucket not swept yet
     std::size_t parked_coarse_ = 0; // the coarse bucket the parked positions lie in
     std::size_t next_parked_ = 0;   // its first fine bucket not taken yet
