@@ -15,10 +15,8 @@
 
 #include "support/bulk_layer.hpp"
 #include "support/option_book.hpp"
+#include "support/oracle.hpp"
 
-#include <boost/math/constants/constants.hpp>
-#include <boost/math/special_functions/erf.hpp>
-#include <boost/multiprecision/cpp_bin_float.hpp>
 #include <catch2/catch.hpp>
 
 #include <algorithm>
@@ -97,43 +95,12 @@ struct bound_check {
 
 // ---------------------------------------------------------------- 50-digit oracle
 
-using big = boost::multiprecision::cpp_bin_float_50;
+using big = oracle::real;
 
-big big_cdf(const big& x) {
-    return boost::math::erfc(-x / boost::math::constants::root_two<big>()) / 2;
-}
-big big_pdf(const big& x) {
-    return exp(-x * x / 2) / boost::math::constants::root_two_pi<big>();
-}
-
-struct big_greeks {
-    big price, delta, gamma, vega, theta, rho;
-};
-
-/// Black–Scholes–Merton from the textbook formulas (time > 0, vol > 0): with F = S e^{-qT},
-/// K' = K e^{-rT}, s = vol sqrt(T), d1 = ln(F/K')/s + s/2, d2 = d1 - s, w = +1 call / -1 put:
-/// price = w (F N(w d1) - K' N(w d2)), delta = w e^{-qT} N(w d1), gamma = e^{-qT} n(d1)/(S s),
-/// vega = F n(d1) sqrt(T), theta = -F n(d1) vol/(2 sqrt T) - w r K' N(w d2) + w q F N(w d1),
-/// rho = w T K' N(w d2).
-big_greeks oracle_greeks(option_type type, const spiral::bs_input<double>& in) {
-    const big w = type == option_type::call ? 1 : -1;
-    const big S = in.spot, K = in.strike, T = in.time, r = in.rate, q = in.dividend, v = in.vol;
-    const big root_t = sqrt(T);
-    const big s = v * root_t;
-    const big F = S * exp(-q * T);
-    const big Kd = K * exp(-r * T);
-    const big d1 = log(F / Kd) / s + s / 2;
-    const big d2 = d1 - s;
-    const big n1 = big_pdf(d1);
-    const big N1 = big_cdf(w * d1), N2 = big_cdf(w * d2);
-    big_greeks g;
-    g.price = w * (F * N1 - Kd * N2);
-    g.delta = w * exp(-q * T) * N1;
-    g.gamma = exp(-q * T) * n1 / (S * s);
-    g.vega = F * n1 * root_t;
-    g.theta = -F * n1 * v / (2 * root_t) - w * r * Kd * N2 + w * q * F * N1;
-    g.rho = w * T * Kd * N2;
-    return g;
+/// The 50-digit closed forms (support/oracle.hpp) for one row of the book.
+oracle::first_order_greeks oracle_greeks(option_type type, const spiral::bs_input<double>& in) {
+    return oracle::greeks_by_formulas(
+        {type == option_type::call, in.spot, in.strike, in.time, in.rate, in.dividend, in.vol});
 }
 
 /// Every row of `r` within 1e-12 |ref| + 1e-15 spot of `reference(type, input)` for price and
@@ -531,7 +498,7 @@ void check_norm_cdf_tails() {
     for (std::size_t i = 0; i < xs.size(); i += spiral::lanes<T>) {
         const auto values = to_vector(spiral::norm_cdf(T::load_unaligned(&xs[i])));
         for (std::size_t k = 0; k < values.size(); ++k) {
-            const big ref = big_cdf(big(xs[i + k]));
+            const big ref = oracle::norm_cdf(big(xs[i + k]));
             const double rel = static_cast<double>(abs((big(values[k]) - ref) / ref));
             if (!(rel <= worst)) {
                 worst = rel;

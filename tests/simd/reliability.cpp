@@ -7,8 +7,9 @@
 #include <spiral/haircut/wrong_way.hpp>
 #include <spiral/impact/power_law.hpp>
 
-#include <boost/multiprecision/cpp_bin_float.hpp>
 #include <catch2/catch.hpp>
+
+#include "support/oracle.hpp"
 
 #include <cstddef>
 
@@ -22,9 +23,9 @@ using batch = xsimd::batch<double>;
 
 /// The power-law liquidity haircut eta (q / V)^delta / (delta + 1) at 50 digits.
 double power_law_haircut_oracle(double eta, double volume, double delta, double q) {
-    using big = boost::multiprecision::cpp_bin_float_50;
+    using big = oracle::real;
     const big u = big(q) / big(volume);
-    return static_cast<double>(big(eta) * pow(u, big(delta)) / (big(delta) + 1));
+    return static_cast<double>(big(eta) * oracle::power(u, big(delta)) / (big(delta) + 1));
 }
 
 } // namespace

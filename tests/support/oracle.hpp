@@ -1,6 +1,7 @@
 // 50-digit reference values for the tests: formulas written here from their textbook
 // definitions with Boost.Multiprecision + Boost.Math, independent of the code under test.
-// Defined once in unit/oracle.cpp so the heavy instantiations compile once.
+// Defined once in support/oracle.cpp (the object library spiral_test_oracle, which the unit and
+// every SIMD test build link) so the heavy instantiations compile once, without CPU flags.
 #pragma once
 
 #include <boost/multiprecision/cpp_bin_float.hpp>
@@ -30,5 +31,18 @@ struct greeks {
     real vanna, volga, charm, speed, zomma, color, veta;
 };
 greeks greeks_by_differences(const option& o, bool higher_order = true);
+
+/// Price and first-order Greeks from the textbook closed forms (time > 0, vol > 0): with
+/// F = S e^{-qT}, K' = K e^{-rT}, s = vol sqrt(T), d1 = ln(F/K')/s + s/2, d2 = d1 - s,
+/// w = +1 call / -1 put: price = w (F N(w d1) - K' N(w d2)), delta = w e^{-qT} N(w d1),
+/// gamma = e^{-qT} n(d1)/(S s), vega = F n(d1) sqrt(T),
+/// theta = -F n(d1) vol/(2 sqrt T) - w r K' N(w d2) + w q F N(w d1), rho = w T K' N(w d2).
+struct first_order_greeks {
+    real price, delta, gamma, vega, theta, rho;
+};
+first_order_greeks greeks_by_formulas(const option& o);
+
+/// base^exponent (base > 0).
+real power(const real& base, const real& exponent);
 
 } // namespace oracle

@@ -18,7 +18,6 @@
 
 #include <boost/math/distributions/chi_squared.hpp>
 #include <boost/math/distributions/normal.hpp>
-#include <boost/multiprecision/cpp_bin_float.hpp>
 #include <catch2/catch.hpp>
 
 #include "support/oracle.hpp"
@@ -473,9 +472,9 @@ spiral::collateral<double> holding(double volatility, double correlation = 0) {
 
 /// The power-law liquidity haircut eta (q / V)^delta / (delta + 1) at 50 digits.
 inline double power_law_haircut_oracle(double eta, double volume, double delta, double q) {
-    using big = boost::multiprecision::cpp_bin_float_50;
+    using big = oracle::real;
     const big u = big(q) / big(volume);
-    return static_cast<double>(big(eta) * pow(u, big(delta)) / (big(delta) + 1));
+    return static_cast<double>(big(eta) * oracle::power(u, big(delta)) / (big(delta) + 1));
 }
 
 TEST_CASE("reliability 9: haircut kernels keep their limits where their validate() accepts",
@@ -670,7 +669,7 @@ TEST_CASE("reliability (fuzz): a concentrated pool with liquidity near the large
     // liquidity 1.8e308 made d su / (l + d su) subnormal (5.6e-318) and the proceeds 8.9e-5 too
     // high, above the quantity sold. The oracle is the segment's closed form in 50 digits,
     // l su^2 d / ((l + d su) P0) with su = sqrt(P0), d = (1 - fee) q.
-    using big = boost::multiprecision::cpp_bin_float_50;
+    using big = oracle::real;
     const double price = 1.000000208016467e-06, lower = 1.0000000000000002e-06;
     const double huge = 1.7976931348623157e308, fee = 0;
     const spiral::impact::concentrated_liquidity pool(
