@@ -27,6 +27,9 @@
 #include <string>
 #include <vector>
 
+// One namespace per file: the unity build compiles several test files as one unit.
+namespace simd_tests_black_scholes {
+
 static_assert(spiral::bulk_uses_simd, "this file tests the batch bulk path");
 
 #define ARCH_TEST(name) TEST_CASE("bulk simd " SPIRAL_TEST_ARCH_NAME ": " name)
@@ -616,3 +619,7 @@ ARCH_TEST("domain corners: exact to the bound inside, named outside") {
     CHECK(message(100, 100, 9.5e170, 0.2) ==
           "spiral: black_scholes: time[0] = 9.5e+170 (must be in [0, 50])");
 }
+
+} // namespace simd_tests_black_scholes
+
+#undef ARCH_TEST

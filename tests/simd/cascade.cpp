@@ -15,6 +15,9 @@
 #include <cmath>
 #include <random>
 
+// One namespace per file: the unity build compiles several test files as one unit.
+namespace simd_tests_cascade {
+
 namespace cascade = spiral::cascade;
 
 namespace {
@@ -102,3 +105,5 @@ TEST_CASE("the path engine on batches: one-shot simulate and run equal the plain
                                     [](spiral::test::uniform_source&, cascade::path_rules&,
                                        std::size_t, std::vector<double>&) {});
 }
+
+} // namespace simd_tests_cascade

@@ -13,6 +13,9 @@
 #include <string>
 #include <vector>
 
+// One namespace per file: the unity build compiles several test files as one unit.
+namespace simd_tests_haircut {
+
 namespace hc = spiral::haircut;
 using spiral::collateral;
 
@@ -166,3 +169,5 @@ TEST_CASE("haircut::apply: SIMD loop reports the first bad row, in a batch or th
     for (std::size_t i = 2 * step + 1; i < written.size(); ++i)
         CHECK(written[i] == -1.0);
 }
+
+} // namespace simd_tests_haircut

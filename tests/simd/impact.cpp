@@ -11,6 +11,9 @@
 #include <random>
 #include <vector>
 
+// One namespace per file: the unity build compiles several test files as one unit.
+namespace simd_tests_impact {
+
 namespace impact = spiral::impact;
 
 namespace {
@@ -135,3 +138,5 @@ TEST_CASE("expm1 on double batches (" SPIRAL_TEST_ARCH_NAME "): within 2 ulps of
     }
     UNSCOPED_INFO("expm1 worst error " << worst_ulps << " ulps");
 }
+
+} // namespace simd_tests_impact

@@ -23,6 +23,9 @@
 
 #define ARCH_TEST(name) TEST_CASE("implied_vol simd " SPIRAL_TEST_ARCH_NAME ": " name)
 
+// One namespace per file: the unity build compiles several test files as one unit.
+namespace simd_tests_implied_vol {
+
 namespace {
 
 using spiral::option_type;
@@ -252,3 +255,7 @@ ARCH_TEST("the low-latency batch log is within 1.1 ulp, special values as log") 
             CHECK(std::abs(got[j] - expected) <= 4e-16 * std::abs(expected));
     }
 }
+
+} // namespace simd_tests_implied_vol
+
+#undef ARCH_TEST

@@ -15,6 +15,9 @@
 #include <string>
 #include <vector>
 
+// One namespace per file: the unity build compiles several test files as one unit.
+namespace simd_tests_margin {
+
 namespace mg = spiral::margin;
 using spiral::option_type;
 
@@ -124,3 +127,5 @@ TEST_CASE("margin option_rule_margin: batches vs element rule; bad row inside a 
               "spiral: margin::option_rule_margin: spot[9] = -3 (must be finite and > 0)");
     }
 }
+
+} // namespace simd_tests_margin

@@ -13,6 +13,9 @@
 
 #include <cstddef>
 
+// One namespace per file: the unity build compiles several test files as one unit.
+namespace simd_tests_reliability {
+
 namespace hc = spiral::haircut;
 namespace impact = spiral::impact;
 using spiral::collateral;
@@ -62,3 +65,5 @@ TEST_CASE("reliability 9 (" SPIRAL_TEST_ARCH_NAME "): wrong-way haircut on batch
     for (std::size_t k = 0; k < batch::size; ++k)
         CHECK(lanes[k] == 1);
 }
+
+} // namespace simd_tests_reliability

@@ -13,6 +13,9 @@
 #include <string>
 #include <vector>
 
+// One namespace per file: the unity build compiles several test files as one unit.
+namespace unit_tests_black_scholes {
+
 namespace {
 
 using spiral::option_type;
@@ -263,3 +266,5 @@ TEST_CASE("black: Black-76 reference values and agreement with Black-Scholes") {
     CHECK(std::isnan(spiral::black(option_type::put, -1.0, 100.0, 0.2, 0.9)));
     CHECK(std::isnan(spiral::black(option_type::put, 100.0, 100.0, -0.2, 0.9)));
 }
+
+} // namespace unit_tests_black_scholes

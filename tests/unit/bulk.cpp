@@ -15,6 +15,9 @@
 #include <string>
 #include <vector>
 
+// One namespace per file: the unity build compiles several test files as one unit.
+namespace unit_tests_bulk {
+
 static_assert(!spiral::bulk_uses_simd, "this file tests the scalar bulk path");
 
 namespace {
@@ -302,3 +305,5 @@ TEST_CASE("bulk float columns: within the stated accuracy of the double path") {
 TEST_CASE("bulk implied vol: calls and puts mixed, against the element functions") {
     test_support::check_implied_vol_columns(grid());
 }
+
+} // namespace unit_tests_bulk

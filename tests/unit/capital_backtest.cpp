@@ -24,6 +24,9 @@
 #include <string>
 #include <vector>
 
+// One namespace per file: the unity build compiles several test files as one unit.
+namespace unit_tests_capital_backtest {
+
 namespace cap = spiral::capital;
 namespace mg = spiral::margin;
 
@@ -482,3 +485,5 @@ TEST_CASE("capital: bad input names the function, field, row and value", "[capit
     require_throws_naming([&] { cap::margin_in_window(m, 5, 201); }, {"last = 201"});
     require_throws_naming([&] { cap::margin_in_window(m, 6, 5); }, {"first = 6"});
 }
+
+} // namespace unit_tests_capital_backtest

@@ -35,6 +35,9 @@
 #include <limits>
 #include <vector>
 
+// One namespace per file: the unity build compiles several test files as one unit.
+namespace unit_tests_capital_frontier {
+
 namespace capital = spiral::capital;
 namespace cascade = spiral::cascade;
 namespace impact = spiral::impact;
@@ -513,3 +516,5 @@ TEST_CASE("capital frontier: bad input names the function, field and value",
     require_throws_naming([&] { capital::respond(t.base, {}, {-0.5}); },
                           {"capital::respond", "response.share", "-0.5"});
 }
+
+} // namespace unit_tests_capital_frontier

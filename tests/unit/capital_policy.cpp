@@ -33,6 +33,9 @@
 #include <limits>
 #include <vector>
 
+// One namespace per file: the unity build compiles several test files as one unit.
+namespace unit_tests_capital_policy {
+
 namespace capital = spiral::capital;
 namespace cascade = spiral::cascade;
 namespace impact = spiral::impact;
@@ -753,3 +756,5 @@ TEST_CASE("run_design: bad input names the field", "[capital][design]") {
     require_throws_naming([&] { run({}, one_asset_book({1e100}, {0.2}, {0}), jump, 1, 2); },
                           {"capital::run_design", "book.debt[0]", "day 2", "1e200"});
 }
+
+} // namespace unit_tests_capital_policy

@@ -19,6 +19,9 @@
 #include <string>
 #include <vector>
 
+// One namespace per file: the unity build compiles several test files as one unit.
+namespace unit_tests_cascade {
+
 namespace cascade = spiral::cascade;
 namespace impact = spiral::impact;
 using Catch::Matchers::Contains;
@@ -370,3 +373,5 @@ TEST_CASE("cascade: bad input is rejected at the boundary, an empty book is a no
     CHECK(empty.amplification() == 1);
     CHECK_FALSE(empty.truncated);
 }
+
+} // namespace unit_tests_cascade

@@ -15,6 +15,9 @@
 #include <string>
 #include <vector>
 
+// One namespace per file: the unity build compiles several test files as one unit.
+namespace unit_tests_cascade_multi {
+
 namespace cascade = spiral::cascade;
 namespace impact = spiral::impact;
 using Catch::Matchers::Contains;
@@ -322,3 +325,5 @@ TEST_CASE("cascade: synthetic_book is reproducible and has the shape it promises
     p.threshold_spread = 0.5;
     CHECK_THROWS_WITH(cascade::synthetic_book(p), Contains("threshold_spread = 0.5"));
 }
+
+} // namespace unit_tests_cascade_multi

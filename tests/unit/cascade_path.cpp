@@ -23,6 +23,9 @@
 #include <limits>
 #include <vector>
 
+// One namespace per file: the unity build compiles several test files as one unit.
+namespace unit_tests_cascade_path {
+
 namespace cascade = spiral::cascade;
 namespace impact = spiral::impact;
 
@@ -1083,3 +1086,5 @@ TEST_CASE("run: bad input names the field and index", "[cascade][path]") {
     CHECK(none.final_price == 100);
     CHECK(none.final_debt == 110);
 }
+
+} // namespace unit_tests_cascade_path

@@ -16,6 +16,9 @@
 #include <string>
 #include <vector>
 
+// One namespace per file: the unity build compiles several test files as one unit.
+namespace unit_tests_haircut {
+
 namespace hc = spiral::haircut;
 using spiral::collateral;
 
@@ -627,3 +630,5 @@ TEST_CASE("haircut::apply: sizes, values and parameters are checked") {
     CHECK(bad(r, 2, 1.5) == "spiral: haircut::apply: correlation[2] = 1.5 (must be in [-1, 1])");
     CHECK(bad(r, 0, qnan) == "spiral: haircut::apply: correlation[0] = nan (must be in [-1, 1])");
 }
+
+} // namespace unit_tests_haircut

@@ -18,6 +18,9 @@
 #include <random>
 #include <vector>
 
+// One namespace per file: the unity build compiles several test files as one unit.
+namespace unit_tests_haircut_reference {
+
 namespace hc = spiral::haircut;
 using spiral::collateral;
 
@@ -343,3 +346,5 @@ TEST_CASE("haircut::depeg: Monte Carlo mixture for a staked-ETH-like token") {
     CHECK(h >= empirical);
     CHECK(h - empirical < boost_z(0.99) * s); // within one diffusive quantile of it
 }
+
+} // namespace unit_tests_haircut_reference

@@ -18,6 +18,9 @@
 #include <string>
 #include <vector>
 
+// One namespace per file: the unity build compiles several test files as one unit.
+namespace unit_tests_impact_curves {
+
 namespace impact = spiral::impact;
 
 namespace {
@@ -838,3 +841,5 @@ TEST_CASE("kernels are noexcept and satisfy impact_curve for float and double") 
     const impact::order_book book({{10, 3}, {9, 4}});
     CHECK(book.proceeds(5.0f) == Approx(book.proceeds(5.0)).epsilon(1e-6));
 }
+
+} // namespace unit_tests_impact_curves

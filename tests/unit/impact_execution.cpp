@@ -12,6 +12,9 @@
 #include <string>
 #include <vector>
 
+// One namespace per file: the unity build compiles several test files as one unit.
+namespace unit_tests_impact_execution {
+
 namespace impact = spiral::impact;
 
 namespace {
@@ -219,3 +222,5 @@ TEST_CASE("almgren_chriss: validate names the field") {
                }),
                Catch::Contains("must start at quantity and end at 0"));
 }
+
+} // namespace unit_tests_impact_execution

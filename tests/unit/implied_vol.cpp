@@ -32,6 +32,9 @@
 #include <random>
 #include <vector>
 
+// One namespace per file: the unity build compiles several test files as one unit.
+namespace unit_tests_implied_vol {
+
 namespace {
 
 using spiral::option_type;
@@ -349,3 +352,5 @@ TEST_CASE("implied_vol: constant evaluation") {
     STATIC_REQUIRE(s > 0.0751f);
     STATIC_REQUIRE(s < 0.0753f);
 }
+
+} // namespace unit_tests_implied_vol

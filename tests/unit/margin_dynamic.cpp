@@ -19,6 +19,9 @@
 #include <string>
 #include <vector>
 
+// One namespace per file: the unity build compiles several test files as one unit.
+namespace unit_tests_margin_dynamic {
+
 namespace mg = spiral::margin;
 
 namespace {
@@ -255,3 +258,5 @@ TEST_CASE("procyclicality metrics by hand", "[margin]") {
     require_throws_naming([&] { (void)mg::procyclicality_metrics(bad, 1); }, {"margin[1]", "-1"});
     require_throws_naming([&] { (void)mg::procyclicality_metrics(m, 0); }, {"n_days"});
 }
+
+} // namespace unit_tests_margin_dynamic

@@ -19,6 +19,9 @@
 #include <string>
 #include <vector>
 
+// One namespace per file: the unity build compiles several test files as one unit.
+namespace unit_tests_margin_rules {
+
 namespace mg = spiral::margin;
 using spiral::bs_input;
 using spiral::option_type;
@@ -668,3 +671,5 @@ TEST_CASE("leverage brackets: Binance's BTCUSDT table, continuity at every edge"
     require_throws_naming([&] { mg::leverage_brackets{bad}.validate(); },
                           {"maintenance_rate[1]", "0.005"});
 }
+
+} // namespace unit_tests_margin_rules

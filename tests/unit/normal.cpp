@@ -10,6 +10,9 @@
 #include <cmath>
 #include <limits>
 
+// One namespace per file: the unity build compiles several test files as one unit.
+namespace unit_tests_normal {
+
 namespace {
 
 double relative_error(double value, const oracle::real& ref) {
@@ -188,3 +191,5 @@ TEST_CASE("select, min, max, clamp, abs on scalars") {
     CHECK(spiral::abs(-2.5) == 2.5);
     CHECK(!std::signbit(spiral::abs(-0.0)));
 }
+
+} // namespace unit_tests_normal

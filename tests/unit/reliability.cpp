@@ -36,6 +36,9 @@
 #include <utility>
 #include <vector>
 
+// One namespace per file: the unity build compiles several test files as one unit.
+namespace unit_tests_reliability {
+
 namespace cascade = spiral::cascade;
 namespace impact = spiral::impact;
 namespace risk = spiral::risk;
@@ -720,3 +723,5 @@ TEST_CASE("reliability (fuzz): nearest_correlation far from every correlation ma
         CHECK(distance <= (a - c).norm());
     }
 }
+
+} // namespace unit_tests_reliability

@@ -19,6 +19,9 @@
 #include <span>
 #include <vector>
 
+// One namespace per file: the unity build compiles several test files as one unit.
+namespace unit_tests_risk_aggregation {
+
 namespace risk = spiral::risk;
 using Catch::Matchers::Contains;
 
@@ -469,3 +472,5 @@ TEST_CASE("pool_haircut: bad input", "[risk]") {
         risk::pool_haircut(std::vector<double>{1, 2, 3}, std::vector<double>{1, 1, 1}, indefinite),
         Contains("eigenvalue") && Contains("not positive semidefinite"));
 }
+
+} // namespace unit_tests_risk_aggregation

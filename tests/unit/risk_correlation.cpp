@@ -20,6 +20,9 @@
 #include <span>
 #include <vector>
 
+// One namespace per file: the unity build compiles several test files as one unit.
+namespace unit_tests_risk_correlation {
+
 namespace risk = spiral::risk;
 using Catch::Matchers::Contains;
 
@@ -709,3 +712,5 @@ TEST_CASE("scenarios: bad input", "[risk]") {
     const std::vector<double> scale{0.1, -1};
     CHECK_THROWS_WITH(risk::correlated_scenarios(l, scale, {}, out), Contains("scale[1]"));
 }
+
+} // namespace unit_tests_risk_correlation

@@ -39,6 +39,9 @@
 #include <limits>
 #include <vector>
 
+// One namespace per file: the unity build compiles several test files as one unit.
+namespace unit_tests_stress_engine {
+
 namespace cascade = spiral::cascade;
 namespace impact = spiral::impact;
 namespace stress = spiral::stress;
@@ -628,3 +631,5 @@ TEST_CASE("stress::run and metrics: bad input names the field", "[stress][engine
     require_throws_naming([&] { stress::summarise(r, 5, book, 1); }, {"completed", "5"});
     require_throws_naming([&] { stress::summarise(r, 4, book, 0); }, {"spot"});
 }
+
+} // namespace unit_tests_stress_engine

@@ -27,6 +27,9 @@
 #include <random>
 #include <vector>
 
+// One namespace per file: the unity build compiles several test files as one unit.
+namespace unit_tests_stress_models {
+
 namespace stress = spiral::stress;
 namespace margin = spiral::margin;
 namespace risk = spiral::risk;
@@ -737,3 +740,5 @@ TEST_CASE("stress models: bad input names the field", "[stress]") {
         },
         {"step_days"});
 }
+
+} // namespace unit_tests_stress_models

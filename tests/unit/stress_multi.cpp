@@ -35,6 +35,9 @@
 #include <span>
 #include <vector>
 
+// One namespace per file: the unity build compiles several test files as one unit.
+namespace unit_tests_stress_multi {
+
 namespace cascade = spiral::cascade;
 namespace impact = spiral::impact;
 namespace stress = spiral::stress;
@@ -318,3 +321,5 @@ TEST_CASE("stress::run_multi_parallel: bad input names the entry point and the f
         {"close_factor"});
 }
 #endif
+
+} // namespace unit_tests_stress_multi
