@@ -13,7 +13,6 @@
 
 #include <cstddef>
 
-// One namespace per file: the unity build compiles several test files as one unit.
 namespace simd_tests_reliability {
 
 namespace hc = spiral::haircut;
@@ -23,13 +22,6 @@ using spiral::collateral;
 namespace {
 
 using batch = xsimd::batch<double>;
-
-/// The power-law liquidity haircut eta (q / V)^delta / (delta + 1) at 50 digits.
-double power_law_haircut_oracle(double eta, double volume, double delta, double q) {
-    using big = oracle::real;
-    const big u = big(q) / big(volume);
-    return static_cast<double>(big(eta) * oracle::power(u, big(delta)) / (big(delta) + 1));
-}
 
 } // namespace
 
@@ -41,7 +33,7 @@ TEST_CASE("reliability 9 (" SPIRAL_TEST_ARCH_NAME "): a subnormal share of the v
     const hc::liquidity model{impact::power_law{0.953, 9.86e7, 0.00778}};
     // q itself normal (a subnormal q keeps only its own few bits through proceeds(q) / q)
     for (const double q : {1e-300, 2e-301, 3e-305, 1e-3, 5.0}) {
-        const double expected = power_law_haircut_oracle(0.953, 9.86e7, 0.00778, q);
+        const double expected = oracle::power_law_haircut(0.953, 9.86e7, 0.00778, q);
         const collateral<batch> rows{batch(q), batch(1.0), batch(0.5), batch(0.0)};
         alignas(64) double lanes[batch::size];
         model(rows).store_aligned(lanes);

@@ -53,8 +53,9 @@ first_order_greeks greeks_by_formulas(const option& o) {
     return g;
 }
 
-real power(const real& base, const real& exponent) {
-    return pow(base, exponent);
+double power_law_haircut(double eta, double volume, double delta, double q) {
+    const real u = real(q) / real(volume);
+    return static_cast<double>(real(eta) * pow(u, real(delta)) / (real(delta) + 1));
 }
 
 namespace {

@@ -42,7 +42,7 @@ struct first_order_greeks {
 };
 first_order_greeks greeks_by_formulas(const option& o);
 
-/// base^exponent (base > 0).
-real power(const real& base, const real& exponent);
+/// The power-law liquidity haircut eta (q / V)^delta / (delta + 1), rounded once to double.
+double power_law_haircut(double eta, double volume, double delta, double q);
 
 } // namespace oracle

@@ -36,7 +36,6 @@
 #include <utility>
 #include <vector>
 
-// One namespace per file: the unity build compiles several test files as one unit.
 namespace unit_tests_reliability {
 
 namespace cascade = spiral::cascade;
@@ -473,13 +472,6 @@ spiral::collateral<double> holding(double volatility, double correlation = 0) {
 
 } // namespace
 
-/// The power-law liquidity haircut eta (q / V)^delta / (delta + 1) at 50 digits.
-inline double power_law_haircut_oracle(double eta, double volume, double delta, double q) {
-    using big = oracle::real;
-    const big u = big(q) / big(volume);
-    return static_cast<double>(big(eta) * oracle::power(u, big(delta)) / (big(delta) + 1));
-}
-
 TEST_CASE("reliability 9: haircut kernels keep their limits where their validate() accepts",
           "[reliability][haircut]") {
     // liquidity over power_law at a quantity whose share of the volume is subnormal (the
@@ -489,7 +481,7 @@ TEST_CASE("reliability 9: haircut kernels keep their limits where their validate
     const spiral::collateral<double> tiny{.quantity = 1e-300, .price = 1, .volatility = 0.5};
     // (1 - proceeds / q cancels: about 1e-16 / 0.0038 relative is the kernel's own bound)
     CHECK(power(tiny) ==
-          Approx(power_law_haircut_oracle(0.953, 9.86e7, 0.00778, 1e-300)).epsilon(1e-12));
+          Approx(oracle::power_law_haircut(0.953, 9.86e7, 0.00778, 1e-300)).epsilon(1e-12));
 
     // wrong_way: a confidence below 1/2 charges nothing, at any volatility; a tiny horizon
     // charges z sqrt(tau) (sc + rho se + ...) ~ z sqrt(tau) sc without overflowing sc^2.
