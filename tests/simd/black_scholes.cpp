@@ -27,7 +27,6 @@
 #include <string>
 #include <vector>
 
-// One namespace per file: the unity build compiles several test files as one unit.
 namespace simd_tests_black_scholes {
 
 static_assert(spiral::bulk_uses_simd, "this file tests the batch bulk path");

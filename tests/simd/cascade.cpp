@@ -15,7 +15,6 @@
 #include <cmath>
 #include <random>
 
-// One namespace per file: the unity build compiles several test files as one unit.
 namespace simd_tests_cascade {
 
 namespace cascade = spiral::cascade;

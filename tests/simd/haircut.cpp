@@ -13,7 +13,6 @@
 #include <string>
 #include <vector>
 
-// One namespace per file: the unity build compiles several test files as one unit.
 namespace simd_tests_haircut {
 
 namespace hc = spiral::haircut;

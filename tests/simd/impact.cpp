@@ -11,7 +11,6 @@
 #include <random>
 #include <vector>
 
-// One namespace per file: the unity build compiles several test files as one unit.
 namespace simd_tests_impact {
 
 namespace impact = spiral::impact;

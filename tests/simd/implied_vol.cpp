@@ -23,7 +23,6 @@
 
 #define ARCH_TEST(name) TEST_CASE("implied_vol simd " SPIRAL_TEST_ARCH_NAME ": " name)
 
-// One namespace per file: the unity build compiles several test files as one unit.
 namespace simd_tests_implied_vol {
 
 namespace {

@@ -15,7 +15,6 @@
 #include <string>
 #include <vector>
 
-// One namespace per file: the unity build compiles several test files as one unit.
 namespace simd_tests_margin {
 
 namespace mg = spiral::margin;

@@ -15,7 +15,6 @@
 #include <string>
 #include <vector>
 
-// One namespace per file: the unity build compiles several test files as one unit.
 namespace unit_tests_bulk {
 
 static_assert(!spiral::bulk_uses_simd, "this file tests the scalar bulk path");

@@ -24,7 +24,6 @@
 #include <string>
 #include <vector>
 
-// One namespace per file: the unity build compiles several test files as one unit.
 namespace unit_tests_capital_backtest {
 
 namespace cap = spiral::capital;

@@ -35,7 +35,6 @@
 #include <limits>
 #include <vector>
 
-// One namespace per file: the unity build compiles several test files as one unit.
 namespace unit_tests_capital_frontier {
 
 namespace capital = spiral::capital;

@@ -33,7 +33,6 @@
 #include <limits>
 #include <vector>
 
-// One namespace per file: the unity build compiles several test files as one unit.
 namespace unit_tests_capital_policy {
 
 namespace capital = spiral::capital;

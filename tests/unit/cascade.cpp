@@ -19,7 +19,6 @@
 #include <string>
 #include <vector>
 
-// One namespace per file: the unity build compiles several test files as one unit.
 namespace unit_tests_cascade {
 
 namespace cascade = spiral::cascade;

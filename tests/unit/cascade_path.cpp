@@ -23,7 +23,6 @@
 #include <limits>
 #include <vector>
 
-// One namespace per file: the unity build compiles several test files as one unit.
 namespace unit_tests_cascade_path {
 
 namespace cascade = spiral::cascade;

@@ -16,7 +16,6 @@
 #include <string>
 #include <vector>
 
-// One namespace per file: the unity build compiles several test files as one unit.
 namespace unit_tests_haircut {
 
 namespace hc = spiral::haircut;

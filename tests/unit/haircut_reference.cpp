@@ -18,7 +18,6 @@
 #include <random>
 #include <vector>
 
-// One namespace per file: the unity build compiles several test files as one unit.
 namespace unit_tests_haircut_reference {
 
 namespace hc = spiral::haircut;

@@ -18,7 +18,6 @@
 #include <string>
 #include <vector>
 
-// One namespace per file: the unity build compiles several test files as one unit.
 namespace unit_tests_impact_curves {
 
 namespace impact = spiral::impact;

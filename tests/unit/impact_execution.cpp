@@ -12,7 +12,6 @@
 #include <string>
 #include <vector>
 
-// One namespace per file: the unity build compiles several test files as one unit.
 namespace unit_tests_impact_execution {
 
 namespace impact = spiral::impact;

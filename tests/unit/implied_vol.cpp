@@ -32,7 +32,6 @@
 #include <random>
 #include <vector>
 
-// One namespace per file: the unity build compiles several test files as one unit.
 namespace unit_tests_implied_vol {
 
 namespace {

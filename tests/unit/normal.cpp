@@ -10,7 +10,6 @@
 #include <cmath>
 #include <limits>
 
-// One namespace per file: the unity build compiles several test files as one unit.
 namespace unit_tests_normal {
 
 namespace {

@@ -19,7 +19,6 @@
 #include <span>
 #include <vector>
 
-// One namespace per file: the unity build compiles several test files as one unit.
 namespace unit_tests_risk_aggregation {
 
 namespace risk = spiral::risk;

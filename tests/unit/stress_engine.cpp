@@ -39,7 +39,6 @@
 #include <limits>
 #include <vector>
 
-// One namespace per file: the unity build compiles several test files as one unit.
 namespace unit_tests_stress_engine {
 
 namespace cascade = spiral::cascade;

@@ -27,7 +27,6 @@
 #include <random>
 #include <vector>
 
-// One namespace per file: the unity build compiles several test files as one unit.
 namespace unit_tests_stress_models {
 
 namespace stress = spiral::stress;

@@ -35,7 +35,6 @@
 #include <span>
 #include <vector>
 
-// One namespace per file: the unity build compiles several test files as one unit.
 namespace unit_tests_stress_multi {
 
 namespace cascade = spiral::cascade;
