@@ -37,6 +37,7 @@
 
 #include "csv_table.hpp"
 #include "example_support.hpp"
+#include "support/command_line.hpp"
 
 namespace cascade = spiral::cascade;
 namespace impact = spiral::impact;
@@ -59,41 +60,35 @@ int run(int argc, char** argv) {
     double price = 194, shock = 0.43, depth = 2, sensitivity = 0.01, excess = 1.5, dispersion = 0.7;
     std::size_t positions = 50000, cap = 400;
     std::string book_file, output = ".";
-    CLI::App app{"Black Thursday: a crash through a lending book, three rule sets side by side",
-                 "black_thursday"};
-    app.add_option("--book", book_file,
-                   "CSV book with the columns collateral, debt, threshold (header line "
-                   "first, any order); default: a synthetic book");
-    app.add_option("--price", price, "Price before the crash")
-        ->capture_default_str()
-        ->check(example::number_in(0, HUGE_VAL, true));
-    app.add_option("--shock", shock, "Exogenous fall, a fraction of the price")
-        ->capture_default_str()
-        ->check(example::number_in(0, 1, false, true));
-    auto* synthetic = app.add_option_group("synthetic book", "Used without --book");
-    synthetic->add_option("--positions", positions, "Positions in the synthetic book")
-        ->capture_default_str()
-        ->check(example::count_in(1, 10000000));
-    synthetic->add_option("--excess", excess, "Median health above 1 of the synthetic book")
-        ->capture_default_str()
-        ->check(example::number_in(0, HUGE_VAL, true));
-    synthetic->add_option("--dispersion", dispersion, "Log-normal dispersion of that excess")
-        ->capture_default_str()
-        ->check(example::number_in(0, HUGE_VAL));
-    app.add_option("--depth", depth, "Pool depth, a multiple of the book's collateral")
-        ->capture_default_str()
-        ->check(example::number_in(0, HUGE_VAL, true));
-    app.add_option("--cap", cap, "Liquidations per round of the capped scenario")
-        ->capture_default_str()
-        ->check(example::count_in(1, 1000000000));
-    app.add_option("--sensitivity", sensitivity,
-                   "Threshold multiplier lost per unit of realised vol (vol-tight)")
-        ->capture_default_str()
-        ->check(example::number_in(0, HUGE_VAL));
-    example::add_output_flag(app, output);
-    if (const int code = example::parse_command_line(app, argc, argv); code >= 0)
+    example::command_line cli{
+        "Black Thursday: a crash through a lending book, three rule sets side by side",
+        "black_thursday"};
+    cli.add("--book", book_file,
+            "CSV book with the columns collateral, debt, threshold (header line first, any "
+            "order); default: a synthetic book",
+            false);
+    cli.add("--price", price, "Price before the crash", example::number_in(0, HUGE_VAL, true));
+    cli.add("--shock", shock, "Exogenous fall, a fraction of the price",
+            example::number_in(0, 1, false, true));
+    const std::size_t synthetic = cli.group("synthetic book", "Used without --book");
+    cli.add("--positions", positions, "Positions in the synthetic book",
+            example::count_in(1, 10000000));
+    cli.add("--excess", excess, "Median health above 1 of the synthetic book",
+            example::number_in(0, HUGE_VAL, true));
+    cli.add("--dispersion", dispersion, "Log-normal dispersion of that excess",
+            example::number_in(0, HUGE_VAL));
+    cli.end_group();
+    cli.add("--depth", depth, "Pool depth, a multiple of the book's collateral",
+            example::number_in(0, HUGE_VAL, true));
+    cli.add("--cap", cap, "Liquidations per round of the capped scenario",
+            example::count_in(1, 1000000000));
+    cli.add("--sensitivity", sensitivity,
+            "Threshold multiplier lost per unit of realised vol (vol-tight)",
+            example::number_in(0, HUGE_VAL));
+    cli.add_output(output);
+    if (const int code = cli.parse(argc, argv); code >= 0)
         return code;
-    if (!book_file.empty() && synthetic->count_all() > 0)
+    if (!book_file.empty() && cli.given_in_group(synthetic) > 0)
         throw example::input_error("--positions, --excess and --dispersion describe the "
                                    "synthetic book; they cannot go with --book");
     const std::filesystem::path dir = example::output_directory(output);

@@ -10,6 +10,7 @@
 //
 //   capital_frontier [--positions N] [--scenarios N] [--seed N] [--sensitivity]
 #include "example_support.hpp"
+#include "support/command_line.hpp"
 
 #include <spiral/capital/book_response.hpp>
 #include <spiral/capital/frontier.hpp>
@@ -85,23 +86,21 @@ void print_frontier(const char* title, const capital::frontier_result& f) {
 int run_frontier(int argc, char** argv) {
     std::size_t positions = 20000, scenarios = 500;
     std::uint64_t seed = 2024;
-    CLI::App app{"Capital-efficiency frontier of a synthetic lending book: threshold x bonus "
-                 "grid on common jump-diffusion scenarios, Pareto set, recommendations, SmartLTV",
-                 program};
-    app.add_option("--positions", positions, "Positions in the synthetic book")
-        ->capture_default_str()
-        ->check(example::count_in(10, 10'000'000));
-    app.add_option("--scenarios", scenarios, "Scenarios (the same for every parameter set)")
-        ->capture_default_str()
-        ->check(example::count_in(20, 1'000'000));
-    app.add_option("--seed", seed, "Master seed of the scenarios")
-        ->capture_default_str()
-        ->check(example::count_in(0, 1'000'000'000'000ULL));
+    example::command_line cli{
+        "Capital-efficiency frontier of a synthetic lending book: threshold x bonus "
+        "grid on common jump-diffusion scenarios, Pareto set, recommendations, SmartLTV",
+        program};
+    cli.add("--positions", positions, "Positions in the synthetic book",
+            example::count_in(10, 10'000'000));
+    cli.add("--scenarios", scenarios, "Scenarios (the same for every parameter set)",
+            example::count_in(20, 1'000'000));
+    cli.add("--seed", seed, "Master seed of the scenarios",
+            example::count_in(0, 1'000'000'000'000ULL));
     bool sensitivity = false;
-    app.add_flag("--sensitivity", sensitivity,
-                 "Also rerun the re-levered frontier with vol x {0.5, 1, 1.5} and depth x {0.5, "
-                 "1, 2} and print how the recommendations move");
-    if (const int code = example::parse_command_line(app, argc, argv); code >= 0)
+    cli.add_switch("--sensitivity", sensitivity,
+                   "Also rerun the re-levered frontier with vol x {0.5, 1, 1.5} and depth x {0.5, "
+                   "1, 2} and print how the recommendations move");
+    if (const int code = cli.parse(argc, argv); code >= 0)
         return code;
 
     cascade::synthetic_book_params params;

@@ -25,6 +25,7 @@
 #include <spiral/impact/exponential.hpp>
 
 #include <algorithm>
+#include <climits>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -35,6 +36,7 @@
 
 #include "csv_table.hpp"
 #include "example_support.hpp"
+#include "support/command_line.hpp"
 
 #ifndef SPIRAL_DATA_DIR
 #define SPIRAL_DATA_DIR "data"
@@ -221,32 +223,25 @@ void write_csv(const std::vector<row>& rows, const std::filesystem::path& file) 
 int run(int argc, char** argv) {
     std::string data_dir = SPIRAL_DATA_DIR, out_dir = ".";
     settings s;
-    CLI::App app{"Static over-collateralisation, volatility-based margin and cross-margining on "
-                 "one book over the ETH/BTC history, with and without a tokenised treasury",
-                 program};
-    app.add_option("--data", data_dir, "Directory of the market data (data/ of the repository)")
-        ->capture_default_str();
-    example::add_output_flag(app, out_dir);
-    app.add_option("--accounts", s.accounts, "Accounts in the book")
-        ->capture_default_str()
-        ->check(example::count_in(1, 1000000));
-    app.add_option("--seed", s.seed, "Seed of the book")->capture_default_str();
-    app.add_option("--ratio", s.rules.static_ratio, "Static design: collateral value / debt")
-        ->capture_default_str()
-        ->check(example::number_in(1, 10, true, false));
-    app.add_option("--confidence", s.rules.confidence, "Volatility designs: confidence")
-        ->capture_default_str()
-        ->check(example::number_in(0.5, 1, true, true));
-    app.add_option("--horizon", s.rules.horizon_days, "Volatility designs: horizon in days")
-        ->capture_default_str()
-        ->check(example::number_in(0, 365, true, false));
-    app.add_option("--depth", s.depth, "Market depth per asset, in multiples of its debt")
-        ->capture_default_str()
-        ->check(example::number_in(0, 1e6, true, false));
-    app.add_option("--treasury", s.treasury, "Treasury share of the collateral in the second pool")
-        ->capture_default_str()
-        ->check(example::number_in(0, 1, false, true));
-    if (const int code = example::parse_command_line(app, argc, argv); code >= 0)
+    example::command_line cli{
+        "Static over-collateralisation, volatility-based margin and cross-margining on "
+        "one book over the ETH/BTC history, with and without a tokenised treasury",
+        program};
+    cli.add("--data", data_dir, "Directory of the market data (data/ of the repository)");
+    cli.add_output(out_dir);
+    cli.add("--accounts", s.accounts, "Accounts in the book", example::count_in(1, 1000000));
+    cli.add("--seed", s.seed, "Seed of the book", example::count_in(0, ULLONG_MAX));
+    cli.add("--ratio", s.rules.static_ratio, "Static design: collateral value / debt",
+            example::number_in(1, 10, true, false));
+    cli.add("--confidence", s.rules.confidence, "Volatility designs: confidence",
+            example::number_in(0.5, 1, true, true));
+    cli.add("--horizon", s.rules.horizon_days, "Volatility designs: horizon in days",
+            example::number_in(0, 365, true, false));
+    cli.add("--depth", s.depth, "Market depth per asset, in multiples of its debt",
+            example::number_in(0, 1e6, true, false));
+    cli.add("--treasury", s.treasury, "Treasury share of the collateral in the second pool",
+            example::number_in(0, 1, false, true));
+    if (const int code = cli.parse(argc, argv); code >= 0)
         return code;
     const std::filesystem::path dir = example::output_directory(out_dir);
     const history h = read_history(data_dir);

@@ -29,6 +29,7 @@
 #include <vector>
 
 #include "example_support.hpp"
+#include "support/command_line.hpp"
 
 namespace risk = spiral::risk;
 
@@ -90,11 +91,12 @@ void write_plot_script(const std::filesystem::path& script, const std::filesyste
 
 int run(int argc, char** argv) {
     std::string output = ".";
-    CLI::App app{"A stressed correlation matrix repaired, a diversified collateral pool and "
-                 "correlated scenarios",
-                 "correlation_pool"};
-    example::add_output_flag(app, output);
-    if (const int code = example::parse_command_line(app, argc, argv); code >= 0)
+    example::command_line cli{
+        "A stressed correlation matrix repaired, a diversified collateral pool and "
+        "correlated scenarios",
+        "correlation_pool"};
+    cli.add_output(output);
+    if (const int code = cli.parse(argc, argv); code >= 0)
         return code;
     const std::filesystem::path dir = example::output_directory(output);
 

@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "example_support.hpp"
+#include "support/command_line.hpp"
 
 namespace mg = spiral::margin;
 
@@ -97,11 +98,11 @@ void write_plot_script(const std::filesystem::path& script, const std::filesyste
 
 int run(int argc, char** argv) {
     std::string output = ".";
-    CLI::App app{
+    example::command_line cli{
         "Dynamic margin through a volatility spike, with the EMIR anti-procyclicality tools",
         "dynamic_margin"};
-    example::add_output_flag(app, output);
-    if (const int code = example::parse_command_line(app, argc, argv); code >= 0)
+    cli.add_output(output);
+    if (const int code = cli.parse(argc, argv); code >= 0)
         return code;
     const std::filesystem::path dir = example::output_directory(output);
 

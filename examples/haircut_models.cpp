@@ -23,6 +23,7 @@
 #include <string>
 
 #include "example_support.hpp"
+#include "support/command_line.hpp"
 
 namespace {
 
@@ -42,9 +43,9 @@ void print_row(const char* name, const Model& model, const collateral<double>& c
 
 int run(int argc, char** argv) {
     std::string output = ".";
-    CLI::App app{"The collateral haircut models side by side", "haircut_models"};
-    example::add_output_flag(app, output);
-    if (const int code = example::parse_command_line(app, argc, argv); code >= 0)
+    example::command_line cli{"The collateral haircut models side by side", "haircut_models"};
+    cli.add_output(output);
+    if (const int code = cli.parse(argc, argv); code >= 0)
         return code;
     const std::filesystem::path out_dir = example::output_directory(output);
 

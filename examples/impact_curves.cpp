@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "example_support.hpp"
+#include "support/command_line.hpp"
 
 namespace impact = spiral::impact;
 
@@ -104,10 +105,11 @@ void write_plot_script(const std::filesystem::path& script, const std::filesyste
 
 int run(int argc, char** argv) {
     std::string output = ".";
-    CLI::App app{"Price-impact curves side by side: price after selling q, average execution price",
-                 "impact_curves"};
-    example::add_output_flag(app, output);
-    if (const int code = example::parse_command_line(app, argc, argv); code >= 0)
+    example::command_line cli{
+        "Price-impact curves side by side: price after selling q, average execution price",
+        "impact_curves"};
+    cli.add_output(output);
+    if (const int code = cli.parse(argc, argv); code >= 0)
         return code;
     const std::filesystem::path dir = example::output_directory(output);
     const auto cs = curves();

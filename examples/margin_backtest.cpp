@@ -37,6 +37,7 @@
 
 #include "csv_table.hpp"
 #include "example_support.hpp"
+#include "support/command_line.hpp"
 
 #ifndef SPIRAL_DATA_DIR
 #define SPIRAL_DATA_DIR "data"
@@ -198,29 +199,23 @@ void run_asset(const std::string& asset, const std::filesystem::path& file,
 int run_backtest(int argc, char** argv) {
     std::string data_dir = SPIRAL_DATA_DIR, out_dir = ".";
     settings s;
-    CLI::App app{"Predictive margin (static, EWMA, GARCH, HAR, HS, FHS, each +/- APC) backtested "
-                 "on the ETH-USD and BTC-USD daily history",
-                 program};
-    app.add_option("--data", data_dir, "Directory of the market data (data/ of the repository)")
-        ->capture_default_str();
-    example::add_output_flag(app, out_dir);
-    app.add_option("--confidence", s.confidence, "Confidence of the margin")
-        ->capture_default_str()
-        ->check(example::number_in(0.9, 1, false, true));
-    app.add_option("--horizon", s.horizon, "Days the margin covers (margin period of risk)")
-        ->capture_default_str()
-        ->check(example::count_in(1, 30));
-    app.add_option("--train", s.train,
-                   "Returns the GARCH and HAR fits see (the first ones); scoring starts after")
-        ->capture_default_str()
-        ->check(example::count_in(100, 2000));
-    app.add_option("--window", s.window, "Look-back window of (filtered) historical simulation")
-        ->capture_default_str()
-        ->check(example::count_in(30, 2000));
-    app.add_option("--lambda", s.lambda, "EWMA decay per day")
-        ->capture_default_str()
-        ->check(example::number_in(0, 1, true, true));
-    if (const int code = example::parse_command_line(app, argc, argv); code >= 0)
+    example::command_line cli{
+        "Predictive margin (static, EWMA, GARCH, HAR, HS, FHS, each +/- APC) backtested "
+        "on the ETH-USD and BTC-USD daily history",
+        program};
+    cli.add("--data", data_dir, "Directory of the market data (data/ of the repository)");
+    cli.add_output(out_dir);
+    cli.add("--confidence", s.confidence, "Confidence of the margin",
+            example::number_in(0.9, 1, false, true));
+    cli.add("--horizon", s.horizon, "Days the margin covers (margin period of risk)",
+            example::count_in(1, 30));
+    cli.add("--train", s.train,
+            "Returns the GARCH and HAR fits see (the first ones); scoring starts after",
+            example::count_in(100, 2000));
+    cli.add("--window", s.window, "Look-back window of (filtered) historical simulation",
+            example::count_in(30, 2000));
+    cli.add("--lambda", s.lambda, "EWMA decay per day", example::number_in(0, 1, true, true));
+    if (const int code = cli.parse(argc, argv); code >= 0)
         return code;
     if (s.window < s.horizon) {
         std::fprintf(stderr, "%s: --window %zu is shorter than --horizon %zu\n", program, s.window,

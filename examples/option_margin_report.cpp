@@ -15,6 +15,7 @@
 #include <string>
 
 #include "example_support.hpp"
+#include "support/command_line.hpp"
 
 namespace {
 
@@ -44,14 +45,12 @@ double book_value(double spot, double vol, double rate) {
 int run(int argc, char** argv) {
     double spot = 3000.0, vol = 0.80;
     const double rate = 0.05;
-    CLI::App app{"An option-margin report for a small book of ETH options", "option_margin_report"};
-    app.add_option("--spot", spot, "Price of the underlying")
-        ->capture_default_str()
-        ->check(example::number_in(0, HUGE_VAL, true));
-    app.add_option("--vol", vol, "Annualised volatility of every option")
-        ->capture_default_str()
-        ->check(example::number_in(0, 100, true));
-    if (const int code = example::parse_command_line(app, argc, argv); code >= 0)
+    example::command_line cli{"An option-margin report for a small book of ETH options",
+                              "option_margin_report"};
+    cli.add("--spot", spot, "Price of the underlying", example::number_in(0, HUGE_VAL, true));
+    cli.add("--vol", vol, "Annualised volatility of every option",
+            example::number_in(0, 100, true));
+    if (const int code = cli.parse(argc, argv); code >= 0)
         return code;
 
     std::printf(

@@ -35,6 +35,7 @@
 
 #include "csv_table.hpp"
 #include "example_support.hpp"
+#include "support/command_line.hpp"
 
 #ifndef SPIRAL_DATA_DIR
 #define SPIRAL_DATA_DIR "data"
@@ -138,39 +139,30 @@ void run_window(const char* window, std::span<const double> prices, double step_
 int run_policy(int argc, char** argv) {
     std::string data_dir = SPIRAL_DATA_DIR;
     settings s;
-    CLI::App app{"A rate-limited liquidation-threshold policy (EWMA volatility, Risk-Steward-like "
-                 "limits) against a static threshold, through the path cascade along ETH's "
-                 "crashes",
-                 program};
-    app.add_option("--data", data_dir, "Directory of the market data (data/ of the repository)")
-        ->capture_default_str();
-    app.add_option("--positions", s.positions, "Positions in the synthetic book")
-        ->capture_default_str()
-        ->check(example::count_in(1, 10'000'000));
-    app.add_option("--depth", s.depth, "Pool depth as a multiple of the book's collateral")
-        ->capture_default_str()
-        ->check(example::number_in(0, 1e6, true));
-    app.add_option("--threshold", s.threshold,
-                   "Static liquidation threshold (the policy's start and base)")
-        ->capture_default_str()
-        ->check(example::number_in(0, 1, true));
-    app.add_option("--slope", s.slope, "Threshold lost per unit of annualised EWMA volatility")
-        ->capture_default_str()
-        ->check(example::number_in(0, 10));
-    app.add_option("--max-change", s.max_change,
-                   "Largest change of the threshold per update (absolute)")
-        ->capture_default_str()
-        ->check(example::number_in(0, 1, true));
-    app.add_option("--interval", s.interval, "Least time between two updates (days)")
-        ->capture_default_str()
-        ->check(example::number_in(0, 1e4));
-    app.add_option("--lower", s.lower, "Lowest threshold the policy may set")
-        ->capture_default_str()
-        ->check(example::number_in(0, 1, true));
-    app.add_option("--upper", s.upper, "Highest threshold the policy may set")
-        ->capture_default_str()
-        ->check(example::number_in(0, 1, true));
-    if (const int code = example::parse_command_line(app, argc, argv); code >= 0)
+    example::command_line cli{
+        "A rate-limited liquidation-threshold policy (EWMA volatility, Risk-Steward-like "
+        "limits) against a static threshold, through the path cascade along ETH's "
+        "crashes",
+        program};
+    cli.add("--data", data_dir, "Directory of the market data (data/ of the repository)");
+    cli.add("--positions", s.positions, "Positions in the synthetic book",
+            example::count_in(1, 10'000'000));
+    cli.add("--depth", s.depth, "Pool depth as a multiple of the book's collateral",
+            example::number_in(0, 1e6, true));
+    cli.add("--threshold", s.threshold,
+            "Static liquidation threshold (the policy's start and base)",
+            example::number_in(0, 1, true));
+    cli.add("--slope", s.slope, "Threshold lost per unit of annualised EWMA volatility",
+            example::number_in(0, 10));
+    cli.add("--max-change", s.max_change, "Largest change of the threshold per update (absolute)",
+            example::number_in(0, 1, true));
+    cli.add("--interval", s.interval, "Least time between two updates (days)",
+            example::number_in(0, 1e4));
+    cli.add("--lower", s.lower, "Lowest threshold the policy may set",
+            example::number_in(0, 1, true));
+    cli.add("--upper", s.upper, "Highest threshold the policy may set",
+            example::number_in(0, 1, true));
+    if (const int code = cli.parse(argc, argv); code >= 0)
         return code;
     if (!(s.lower <= s.threshold && s.threshold <= s.upper))
         throw example::input_error("--threshold must lie in [--lower, --upper]");

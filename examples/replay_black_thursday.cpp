@@ -37,6 +37,7 @@
 #include <vector>
 
 #include "example_support.hpp"
+#include "support/command_line.hpp"
 
 #ifndef SPIRAL_DATA_DIR
 #define SPIRAL_DATA_DIR "data"
@@ -93,31 +94,23 @@ int run_replay(int argc, char** argv) {
     std::string data_dir = SPIRAL_DATA_DIR, out_dir = ".";
     std::size_t positions = 5000, bids = 200;
     double depth = 0.5, gas = 30, median = 200, excess = 1.3;
-    CLI::App app{"Black Thursday (11-14 March 2020) replayed along hourly ETH/USDT bars under "
-                 "Maker Flipper, Maker Clipper and Aave v3 rules",
-                 program};
-    app.add_option("--data", data_dir, "Directory of the market data (data/ of the repository)")
-        ->capture_default_str();
-    example::add_output_flag(app, out_dir);
-    app.add_option("--positions", positions, "Vaults in the synthetic book")
-        ->capture_default_str()
-        ->check(example::count_in(1, 10'000'000));
-    app.add_option("--depth", depth, "Pool depth as a multiple of the book's collateral")
-        ->capture_default_str()
-        ->check(example::number_in(0, 1e6, true));
-    app.add_option("--bids", bids, "Liquidations keepers get into each quarter hour")
-        ->capture_default_str()
-        ->check(example::count_in(1, 1'000'000));
-    app.add_option("--gas", gas, "Keepers' cost per liquidation (USD)")
-        ->capture_default_str()
-        ->check(example::number_in(0, 1e9));
-    app.add_option("--median", median, "Median vault collateral (ETH)")
-        ->capture_default_str()
-        ->check(example::number_in(0, 1e9, true));
-    app.add_option("--excess", excess, "Median collateral ratio over the liquidation ratio")
-        ->capture_default_str()
-        ->check(example::number_in(1, 100, true));
-    if (const int code = example::parse_command_line(app, argc, argv); code >= 0)
+    example::command_line cli{
+        "Black Thursday (11-14 March 2020) replayed along hourly ETH/USDT bars under "
+        "Maker Flipper, Maker Clipper and Aave v3 rules",
+        program};
+    cli.add("--data", data_dir, "Directory of the market data (data/ of the repository)");
+    cli.add_output(out_dir);
+    cli.add("--positions", positions, "Vaults in the synthetic book",
+            example::count_in(1, 10'000'000));
+    cli.add("--depth", depth, "Pool depth as a multiple of the book's collateral",
+            example::number_in(0, 1e6, true));
+    cli.add("--bids", bids, "Liquidations keepers get into each quarter hour",
+            example::count_in(1, 1'000'000));
+    cli.add("--gas", gas, "Keepers' cost per liquidation (USD)", example::number_in(0, 1e9));
+    cli.add("--median", median, "Median vault collateral (ETH)", example::number_in(0, 1e9, true));
+    cli.add("--excess", excess, "Median collateral ratio over the liquidation ratio",
+            example::number_in(1, 100, true));
+    if (const int code = cli.parse(argc, argv); code >= 0)
         return code;
     const std::filesystem::path data = data_dir;
     const std::filesystem::path dir = example::output_directory(out_dir);

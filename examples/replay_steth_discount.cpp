@@ -28,6 +28,7 @@
 #include <vector>
 
 #include "example_support.hpp"
+#include "support/command_line.hpp"
 
 #ifndef SPIRAL_DATA_DIR
 #define SPIRAL_DATA_DIR "data"
@@ -72,25 +73,19 @@ int run_replay(int argc, char** argv) {
     std::string data_dir = SPIRAL_DATA_DIR, out_dir = ".";
     std::size_t positions = 5000;
     double pool_size = 500000, bonus = 0.075, gas = 0.02;
-    CLI::App app{"stETH's discount to ETH (May-July 2022) through leveraged stETH loops on an "
-                 "Aave-v2-like market",
-                 program};
-    app.add_option("--data", data_dir, "Directory of the market data (data/ of the repository)")
-        ->capture_default_str();
-    example::add_output_flag(app, out_dir);
-    app.add_option("--positions", positions, "Loops in the synthetic book")
-        ->capture_default_str()
-        ->check(example::count_in(1, 10'000'000));
-    app.add_option("--pool", pool_size, "stETH and ETH on each side of the deep pool")
-        ->capture_default_str()
-        ->check(example::number_in(0, 1e12, true));
-    app.add_option("--bonus", bonus, "Liquidation bonus")
-        ->capture_default_str()
-        ->check(example::number_in(0, 1, false, true));
-    app.add_option("--gas", gas, "Keepers' cost per liquidation (ETH)")
-        ->capture_default_str()
-        ->check(example::number_in(0, 1e6));
-    if (const int code = example::parse_command_line(app, argc, argv); code >= 0)
+    example::command_line cli{
+        "stETH's discount to ETH (May-July 2022) through leveraged stETH loops on an "
+        "Aave-v2-like market",
+        program};
+    cli.add("--data", data_dir, "Directory of the market data (data/ of the repository)");
+    cli.add_output(out_dir);
+    cli.add("--positions", positions, "Loops in the synthetic book",
+            example::count_in(1, 10'000'000));
+    cli.add("--pool", pool_size, "stETH and ETH on each side of the deep pool",
+            example::number_in(0, 1e12, true));
+    cli.add("--bonus", bonus, "Liquidation bonus", example::number_in(0, 1, false, true));
+    cli.add("--gas", gas, "Keepers' cost per liquidation (ETH)", example::number_in(0, 1e6));
+    if (const int code = cli.parse(argc, argv); code >= 0)
         return code;
     const std::filesystem::path data = data_dir;
     const std::filesystem::path dir = example::output_directory(out_dir);

@@ -25,6 +25,7 @@
 #include "frontier.hpp"
 #include "report.hpp"
 #include "steps.hpp"
+#include "support/command_line.hpp"
 
 #include <spiral/capital/frontier_parallel.hpp>
 #include <spiral/stress/engine_multi.hpp>
