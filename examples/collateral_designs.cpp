@@ -227,7 +227,7 @@ int run(int argc, char** argv) {
         "Static over-collateralisation, volatility-based margin and cross-margining on "
         "one book over the ETH/BTC history, with and without a tokenised treasury",
         program};
-    cli.add("--data", data_dir, "Directory of the market data (data/ of the repository)");
+    cli.add_data(data_dir);
     cli.add_output(out_dir);
     cli.add("--accounts", s.accounts, "Accounts in the book", example::count_in(1, 1000000));
     cli.add("--seed", s.seed, "Seed of the book", example::count_in(0, ULLONG_MAX));

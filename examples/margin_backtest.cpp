@@ -203,7 +203,7 @@ int run_backtest(int argc, char** argv) {
         "Predictive margin (static, EWMA, GARCH, HAR, HS, FHS, each +/- APC) backtested "
         "on the ETH-USD and BTC-USD daily history",
         program};
-    cli.add("--data", data_dir, "Directory of the market data (data/ of the repository)");
+    cli.add_data(data_dir);
     cli.add_output(out_dir);
     cli.add("--confidence", s.confidence, "Confidence of the margin",
             example::number_in(0.9, 1, false, true));

@@ -144,7 +144,7 @@ int run_policy(int argc, char** argv) {
         "limits) against a static threshold, through the path cascade along ETH's "
         "crashes",
         program};
-    cli.add("--data", data_dir, "Directory of the market data (data/ of the repository)");
+    cli.add_data(data_dir);
     cli.add("--positions", s.positions, "Positions in the synthetic book",
             example::count_in(1, 10'000'000));
     cli.add("--depth", s.depth, "Pool depth as a multiple of the book's collateral",

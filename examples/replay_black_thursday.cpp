@@ -98,7 +98,7 @@ int run_replay(int argc, char** argv) {
         "Black Thursday (11-14 March 2020) replayed along hourly ETH/USDT bars under "
         "Maker Flipper, Maker Clipper and Aave v3 rules",
         program};
-    cli.add("--data", data_dir, "Directory of the market data (data/ of the repository)");
+    cli.add_data(data_dir);
     cli.add_output(out_dir);
     cli.add("--positions", positions, "Vaults in the synthetic book",
             example::count_in(1, 10'000'000));

@@ -77,7 +77,7 @@ int run_replay(int argc, char** argv) {
         "stETH's discount to ETH (May-July 2022) through leveraged stETH loops on an "
         "Aave-v2-like market",
         program};
-    cli.add("--data", data_dir, "Directory of the market data (data/ of the repository)");
+    cli.add_data(data_dir);
     cli.add_output(out_dir);
     cli.add("--positions", positions, "Loops in the synthetic book",
             example::count_in(1, 10'000'000));

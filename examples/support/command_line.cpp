@@ -112,6 +112,10 @@ void command_line::add_output(std::string& dir) {
     add("--out", dir, "Directory for the CSV files and plots (created if needed)");
 }
 
+void command_line::add_data(std::string& dir) {
+    add("--data", dir, "Directory of the market data (data/ of the repository)");
+}
+
 std::size_t command_line::group(const std::string& name, const std::string& description) {
     CLI::Option_group* group = state_->app.add_option_group(name, description);
     state_->groups.push_back(group);

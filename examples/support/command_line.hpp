@@ -65,6 +65,8 @@ public:
     void add_switch(const std::string& flag, bool& value, const std::string& help);
     /// --out: the directory for the CSV files and plots.
     void add_output(std::string& dir);
+    /// --data: the directory of the market data (data/ of the repository).
+    void add_data(std::string& dir);
 
     /// The flags added after this call, until `end_group`, are listed under `name` in --help;
     /// returns the group's number for `given_in_group`.
