@@ -60,6 +60,13 @@ CLI::Validator count_validator(count_domain d) {
         description);
 }
 
+/// Adds `flag` to `to`, --help showing the variable's value as the default, checked by `check`.
+template <class Value>
+void add_checked(CLI::App& to, const std::string& flag, Value& value, const std::string& help,
+                 const CLI::Validator& check) {
+    to.add_option(flag, value, help)->capture_default_str()->check(check);
+}
+
 } // namespace
 
 struct command_line::state {
@@ -78,23 +85,17 @@ command_line::~command_line() = default;
 
 void command_line::add(const std::string& flag, double& value, const std::string& help,
                        number_domain domain) {
-    state_->current->add_option(flag, value, help)
-        ->capture_default_str()
-        ->check(number_validator(domain));
+    add_checked(*state_->current, flag, value, help, number_validator(domain));
 }
 
 void command_line::add(const std::string& flag, unsigned long& value, const std::string& help,
                        count_domain domain) {
-    state_->current->add_option(flag, value, help)
-        ->capture_default_str()
-        ->check(count_validator(domain));
+    add_checked(*state_->current, flag, value, help, count_validator(domain));
 }
 
 void command_line::add(const std::string& flag, unsigned long long& value, const std::string& help,
                        count_domain domain) {
-    state_->current->add_option(flag, value, help)
-        ->capture_default_str()
-        ->check(count_validator(domain));
+    add_checked(*state_->current, flag, value, help, count_validator(domain));
 }
 
 void command_line::add(const std::string& flag, std::string& value, const std::string& help,
